@@ -1,0 +1,32 @@
+# Two commands do everything: `make pdf` builds every handout, `make test` runs the tests.
+# Both set up what they need first (system libraries, .venv/ with pinned packages, fonts).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup pdf test check bench clean
+
+$(STAMP): requirements.txt scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	cd fonts && sha256sum --check --quiet SHA256SUMS
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+pdf: $(STAMP)
+	$(BIN)/python make_pdf.py build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/python make_pdf.py check
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf out

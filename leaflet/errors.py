@@ -1,0 +1,39 @@
+"""The one error type the package raises for bad input.
+
+Click stays out of the package: the CLI turns a ``HandoutError`` into the one-line
+``file:line: message — hint`` an editor can act on, and an exit code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class HandoutError(Exception):
+    """Bad input in one handout (or a project file), with where and how to fix it."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        text = f"{self.where()}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class UsageError(Exception):
+    """The command was asked for something that does not exist (exit code 2)."""
+
+
+def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
+    """1-based line of the first occurrence of ``needle`` in ``text`` (for error messages)."""
+    index = text.find(needle)
+    if index < 0:
+        return None
+    return first_line + text.count("\n", 0, index)

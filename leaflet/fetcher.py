@@ -1,0 +1,43 @@
+"""The only way WeasyPrint may read a file: inside the project folder, never the network.
+
+Every refusal or missing file stops that handout's render with the URL named, rather
+than being logged and silently left out of the PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+
+class RefusedURL(FatalURLFetchingError):
+    """Rendering stopped because a resource was outside the project, remote or missing."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{reason}: {url}")
+        self.url = url
+        self.reason = reason
+
+
+class ProjectFetcher(URLFetcher):
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+        self.root = Path(root).resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedURL(url, "ネットワークやプロジェクト外のファイルは読み込めません")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        try:
+            path.relative_to(self.root)
+        except ValueError:
+            raise RefusedURL(url, "プロジェクトの外のファイルは読み込めません") from None
+        if not path.is_file():
+            raise RefusedURL(url, "ファイルが見つかりません")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), status=200)

@@ -1,0 +1,94 @@
+"""Read a handout file: UTF-8 text, YAML front matter, Markdown body.
+
+Front matter is the block between a first line ``---`` and the next ``---`` (or ``...``).
+Every error names the line an editor has to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import HandoutError
+
+FENCE = "---"
+
+
+@dataclass
+class Source:
+    """A handout file split into its parts."""
+
+    path: str  # as shown to the editor (relative to the project)
+    meta: dict[str, Any]
+    meta_lines: dict[str, int]  # front-matter key → line, for pointing at a bad value
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+
+def read_text(file: Path, shown: str) -> str:
+    """Decode as UTF-8 (a BOM is fine) and normalise CRLF/CR line endings."""
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise HandoutError(
+            shown, line, "UTF-8 ではない文字があります",
+            "エディタで文字コードを UTF-8 にして保存し直してください",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str, shown: str) -> Source:
+    if not text.strip():
+        raise HandoutError(
+            shown, 1, "ファイルが空です",
+            "1行目に --- で始まるフロントマター(kind と title)を書いてください",
+        )
+    lines = text.split("\n")
+    if lines[0].strip() != FENCE:
+        raise HandoutError(
+            shown, 1, "フロントマターがありません",
+            "1行目を --- にして、kind: と title: を書き、--- で閉じてください",
+        )
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in (FENCE, "...")), None)
+    if end is None:
+        raise HandoutError(
+            shown, 1, "フロントマターが閉じていません",
+            "kind: や title: の後に --- だけの行を入れてください",
+        )
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise HandoutError(
+            shown, line, f"フロントマターの YAML に誤りがあります({_problem(error)})",
+            "「名前: 値」の形か、「:」の後の空白、引用符の閉じ忘れを確認してください",
+        ) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise HandoutError(shown, 2, "フロントマターは「名前: 値」の形で書いてください")
+    meta_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+    meta = {str(k): _plain(v) for k, v in meta.items()}
+    return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+def _problem(error: yaml.YAMLError) -> str:
+    return str(getattr(error, "problem", "") or "構文エラー")
+
+
+def _plain(value: Any) -> Any:
+    """Dates stay dates; everything else as YAML gave it."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value

@@ -1,0 +1,37 @@
+"""What handouts the project has, read from front matter only (fast: no Markdown,
+no WeasyPrint). Used by ``list`` and the catalog page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import HandoutError
+from .frontmatter import read_text, split
+from .project import Project
+from .render_dates import japanese_date
+
+
+@dataclass
+class Entry:
+    name: str
+    file: Path
+    kind: str = ""
+    title: str = ""
+    revised: str = ""
+    error: str | None = None
+
+
+def describe(project: Project) -> list[Entry]:
+    entries = []
+    for file in project.all_handouts():
+        entry = Entry(project.name_of(file), file)
+        try:
+            source = split(read_text(file, project.rel(file)), project.rel(file))
+            entry.kind = str(source.meta.get("kind", ""))
+            entry.title = str(source.meta.get("title", ""))
+            entry.revised = japanese_date(source.meta.get("revised"))
+        except HandoutError as error:
+            entry.error = str(error)
+        entries.append(entry)
+    return entries

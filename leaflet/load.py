@@ -1,0 +1,54 @@
+"""Stage 1, load: a handout file → validated front matter + HTML for each section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from .errors import HandoutError
+from .frontmatter import read_text, split
+from .kinds import Kind, resolve_kind, validate_meta
+from .mdext import EXTENSIONS, AssetsExtension, FuriganaExtension
+from .project import Project
+from .sections import split_sections
+
+BASE_EXTENSIONS = ["sane_lists"]
+
+
+@dataclass
+class Handout:
+    file: Path  # absolute
+    shown: str  # relative to the project, for messages
+    name: str  # relative to handouts/, without .md
+    kind: Kind
+    meta: dict[str, Any]
+    sections: dict[str, str]  # section name → HTML
+    text: str  # the whole file, normalised
+    meta_lines: dict[str, int]  # front-matter key → file line
+
+
+def load(project: Project, file: Path) -> Handout:
+    file = Path(file).resolve()
+    shown = project.rel(file)
+    if not project.contains(file):
+        raise HandoutError(shown, None, "プロジェクトの外のファイルは読めません")
+    text = read_text(file, shown)
+    source = split(text, shown)
+    kind = resolve_kind(project, source)
+    meta = validate_meta(kind, source)
+    furigana = FuriganaExtension(source=shown)
+    assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
+    md = markdown.Markdown(
+        extensions=[*BASE_EXTENSIONS, furigana, assets, *(EXTENSIONS[n]() for n in kind.markdown)],
+        output_format="html",
+    )
+    sections: dict[str, str] = {}
+    for part in split_sections(kind, source):
+        furigana.setConfig("first_line", part.first_line)
+        assets.setConfig("text", part.text)
+        assets.setConfig("first_line", part.first_line)
+        sections[part.name] = md.reset().convert(part.text)
+    return Handout(file, shown, project.name_of(file), kind, meta, sections, text, source.meta_lines)

@@ -1,0 +1,19 @@
+"""Our Markdown syntax, one Python-Markdown extension per module.
+
+Kinds name the extra extensions they want in their schema (``markdown: [qa]``);
+``EXTENSIONS`` maps those names to the classes.
+"""
+
+from __future__ import annotations
+
+from markdown.extensions import Extension
+
+from .assets import AssetsExtension
+from .furigana import FuriganaExtension
+from .qa import QaExtension
+
+EXTENSIONS: dict[str, type[Extension]] = {
+    "qa": QaExtension,
+}
+
+__all__ = ["EXTENSIONS", "AssetsExtension", "FuriganaExtension", "QaExtension"]

@@ -1,0 +1,75 @@
+"""Furigana: ``{漢字|かんじ}`` → ``<ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>``.
+
+The same syntax as Vivliostyle's VFM. ``\\{`` escapes it (Markdown's own backslash
+escape runs first), and code spans are never touched. A malformed one (``{漢字|`` left
+open, ``{|}`` empty) stays literal text and is logged as a warning with ``file:line``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+
+LOG = logging.getLogger("leaflet")
+
+FURIGANA_RE = r"\{([^{}|\n]+)\|([^{}|\n]+)\}"
+# A "{" that starts something ruby-like (has a "|" after it) but is not a valid one.
+MALFORMED_RE = re.compile(r"(?<!\\)\{[^{}\n]*\|[^{}\n]*(\}|$)")
+
+
+def ruby(base: str, reading: str) -> etree.Element:
+    element = etree.Element("ruby")
+    element.text = base
+    for tag, text in (("rp", "("), ("rt", reading), ("rp", ")")):
+        etree.SubElement(element, tag).text = text
+    return element
+
+
+class FuriganaInlineProcessor(InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        base, reading = m.group(1).strip(), m.group(2).strip()
+        return ruby(base, reading), m.start(0), m.end(0)
+
+
+class MalformedFuriganaWarner(Preprocessor):
+    """Warn about ruby-like text that the inline pattern will leave alone."""
+
+    def __init__(self, md: Markdown, ext: "FuriganaExtension") -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = self.ext.getConfig("source")
+        first = int(self.ext.getConfig("first_line"))
+        in_fence = False
+        for number, line in enumerate(lines):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            if in_fence:
+                continue
+            stripped = re.sub(r"`[^`]*`", "", line)
+            for match in MALFORMED_RE.finditer(stripped):
+                if not re.fullmatch(FURIGANA_RE, match.group(0)):
+                    LOG.warning("%s:%d: ふりがなの書き方が正しくありません「%s」 — {漢字|かんじ} の形で書いてください",
+                                source, first + number, match.group(0))
+        return lines
+
+
+class FuriganaExtension(Extension):
+    def __init__(self, **kwargs: object) -> None:
+        self.config = {
+            "source": ["<string>", "file name used in warnings"],
+            "first_line": [1, "file line of the Markdown's first line, for warnings"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After backslash escapes (180) and code spans (190), before emphasis (60).
+        md.inlinePatterns.register(FuriganaInlineProcessor(FURIGANA_RE, md), "furigana", 75)
+        md.preprocessors.register(MalformedFuriganaWarner(md, self), "furigana_warn", 5)

@@ -1,0 +1,118 @@
+"""Where things live in a project, and the project-wide configuration files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import HandoutError, UsageError
+
+CLINIC_FILE = "clinic.yaml"
+READINGS_FILE = "readings.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: handouts/, templates/, styles/, fonts/, clinic.yaml, readings.yaml."""
+
+    root: Path
+    out: Path = field(default=Path())
+
+    @classmethod
+    def at(cls, root: Path | str, out: Path | str | None = None) -> "Project":
+        root = Path(root).resolve()
+        return cls(root=root, out=Path(out).resolve() if out else root / "out")
+
+    @property
+    def handouts(self) -> Path:
+        return self.root / "handouts"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def styles(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def fonts(self) -> Path:
+        return self.root / "fonts"
+
+    def rel(self, path: Path) -> str:
+        """A path as the editor knows it: relative to the project root when inside it."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def contains(self, path: Path) -> bool:
+        """True when ``path`` (symlinks resolved) is inside the project folder."""
+        try:
+            Path(path).resolve().relative_to(self.root)
+        except ValueError:
+            return False
+        return True
+
+    # --- handouts -------------------------------------------------------------
+
+    def all_handouts(self) -> list[Path]:
+        return sorted(self.handouts.rglob("*.md"))
+
+    def name_of(self, path: Path) -> str:
+        """``handouts/knee/faq.md`` → ``knee/faq``."""
+        return path.resolve().relative_to(self.handouts.resolve()).with_suffix("").as_posix()
+
+    def find(self, names: tuple[str, ...] | list[str]) -> list[Path]:
+        """Resolve CLI arguments (a path to a .md or a name under handouts/) to files."""
+        if not names:
+            return self.all_handouts()
+        found: list[Path] = []
+        for name in names:
+            candidates = [Path(name), self.handouts / name, self.handouts / f"{name}.md"]
+            match = next((c for c in candidates if c.suffix == ".md" and c.is_file()), None)
+            if match is None or not self.contains(match):
+                known = ", ".join(self.name_of(p) for p in self.all_handouts()) or "(なし)"
+                raise UsageError(f"リーフレット「{name}」が見つかりません。使える名前: {known}")
+            if match.resolve() not in [f.resolve() for f in found]:
+                found.append(match.resolve())
+        return found
+
+    def pdf_for(self, source: Path, out: Path | None = None, edition: str = "") -> Path:
+        """Output mirrors the tree: handouts/knee/faq.md → out/knee/faq.pdf (out/xl/… for XL)."""
+        base = out or self.out
+        if edition:
+            base = base / edition
+        return base / f"{self.name_of(source)}.pdf"
+
+    # --- configuration ----------------------------------------------------------
+
+    def clinic(self) -> dict[str, Any]:
+        """The clinic's facts. A fact that is not configured is simply absent."""
+        return load_yaml_mapping(self.root / CLINIC_FILE, self)
+
+    def readings(self) -> dict[str, str]:
+        data = load_yaml_mapping(self.root / READINGS_FILE, self)
+        return {str(k): str(v) for k, v in data.items() if v}
+
+
+def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
+    """Read an optional YAML mapping; a syntax error is reported with its line."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise HandoutError(
+            project.rel(path), mark.line + 1 if mark else None,
+            "YAML の書き方に誤りがあります", "インデントや「:」の後の空白を確認してください",
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise HandoutError(project.rel(path), 1, "「名前: 値」の形で書いてください")
+    return data

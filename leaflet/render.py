@@ -1,0 +1,118 @@
+"""Stage 2, render: Jinja2 fills the kind's template, WeasyPrint lays it out.
+
+``render`` returns the laid-out ``Document``; the preflight measures that same object
+and ``write_pdf`` writes it, so a handout is laid out exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from .errors import HandoutError, line_of
+from .fonts import isolate_fonts
+from .load import Handout
+from .project import Project
+from .render_dates import japanese_date
+
+isolate_fonts()
+
+from weasyprint import CSS, HTML, Document  # noqa: E402  (after isolate_fonts)
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from .fetcher import ProjectFetcher, RefusedURL  # noqa: E402
+
+BASE_STYLESHEET = "base.css"
+PAGE_NUMBER_BOX = "@bottom-right"
+
+
+@dataclass
+class Rendered:
+    handout: Handout
+    html: str
+    document: Document
+    edition: str
+
+
+def edition_of(handout: Handout, requested: str | None) -> str:
+    """``normal`` or ``xl``: the command line wins over front matter."""
+    return requested or str(handout.meta.get("size") or "normal")
+
+
+@lru_cache(maxsize=8)
+def _environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["jdate"] = japanese_date
+    return env
+
+
+def render_html(project: Project, handout: Handout, edition: str = "normal") -> str:
+    env = _environment(project.templates)
+    template = env.get_template(handout.kind.template)
+    return template.render(
+        handout=handout,
+        meta=handout.meta,
+        sections={name: Markup(html) for name, html in handout.sections.items()},
+        clinic=project.clinic(),
+        kind=handout.kind,
+        edition=edition,
+        stylesheets=stylesheets(project, handout, edition),
+    )
+
+
+def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
+    """base.css, the kind's stylesheet, then the edition's (styles/xl.css) if any."""
+    sheets = [project.styles / BASE_STYLESHEET, handout.kind.stylesheet]
+    if edition != "normal":
+        sheets.append(project.styles / f"{edition}.css")
+    return [s for s in sheets if s.is_file()]
+
+
+def render(project: Project, handout: Handout, edition: str = "normal",
+           html: str | None = None) -> Rendered:
+    html = html if html is not None else render_html(project, handout, edition)
+    fetcher = ProjectFetcher(project.root)
+    fonts = FontConfiguration()
+    try:
+        css = [CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
+               for p in stylesheets(project, handout, edition)]
+        document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
+                        url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
+    except RefusedURL as refused:
+        name = refused.url.rsplit("/", 1)[-1]
+        raise HandoutError(handout.shown, line_of(handout.text, name), f"{refused.reason}「{refused.url}」",
+                           "handouts/ の中のファイルを相対パスで指定してください") from None
+    if len(document.pages) == 1 and handout.kind.page_numbers:
+        _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
+    return Rendered(handout, html, document, edition)
+
+
+def _drop_margin_box(document: Document, at_keyword: str) -> None:
+    # WeasyPrint has no public API for this; the page box is private.
+    for page in document.pages:
+        box = page._page_box
+        box.children = [c for c in box.children if getattr(c, "at_keyword", None) != at_keyword]
+
+
+def write_pdf(rendered: Rendered, target: Path) -> None:
+    """Write atomically: a failed write never leaves a half-written or missing PDF."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".pdf.tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            rendered.document.write_pdf(handle)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,27 @@
+"""``new KIND NAME``: a new handout from the kind's starter text (in its schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .errors import UsageError
+from .kinds import available, load_kind
+from .project import Project
+
+
+def create(project: Project, kind_name: str, name: str, today: dt.date | None = None) -> Path:
+    kinds = available(project)
+    if kind_name not in kinds:
+        raise UsageError(f"「{kind_name}」という種類はありません。使える種類: {', '.join(kinds)}")
+    target = (project.handouts / f"{name.removesuffix('.md')}.md").resolve()
+    if not project.contains(target) or project.handouts.resolve() not in target.parents:
+        raise UsageError(f"名前「{name}」は handouts/ の中を指していません")
+    if target.exists():
+        raise UsageError(f"{project.rel(target)} はもうあります。別の名前にしてください")
+    kind = load_kind(project, kind_name)
+    revised = (today or dt.date.today()).isoformat()
+    text = kind.starter.replace("{revised}", revised)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target

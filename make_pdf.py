@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""make_pdf: large-print Japanese handouts from Markdown — the command line.
+
+Only the click CLI lives here; each command calls one function of the ``leaflet``
+package and turns its errors into messages and exit codes:
+0 everything built, 1 some handout failed (the others still built), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent
+
+project_option = click.option(
+    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT,
+    show_default=False, hidden=True, help="Project folder (for tests).")
+out_option = click.option(
+    "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="出力先フォルダ(既定: out/)")
+
+
+def _project(project_dir: Path, out: Path | None = None):
+    from leaflet.project import Project
+
+    return Project.at(project_dir, out)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name=None, version=__import__("leaflet").__version__)
+def cli() -> None:
+    """Markdown から大きな文字の配布用 PDF を作ります。"""
+
+
+@cli.command()
+@click.argument("handouts", nargs=-1)
+@out_option
+@click.option("--size", type=click.Choice(["normal", "xl"]), default=None,
+              help="文字の大きさの版(xl = 特大版、out/xl/ に出力)")
+@project_option
+def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project_dir: Path) -> None:
+    """リーフレットを PDF にします(名前を省くと全部)。"""
+    from leaflet.build import build as run_build
+    from leaflet.errors import UsageError
+
+    project = _project(project_dir, out)
+    try:
+        files = project.find(handouts)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if not files:
+        click.echo("handouts/ にリーフレットがありません。", err=True)
+        return
+
+    def report(result) -> None:
+        for warning in result.warnings:
+            click.echo(f"警告: {warning}", err=True)
+        if result.ok:
+            click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
+        else:
+            click.echo(f"エラー: {result.error}", err=True)
+
+    results = run_build(project, files, project.out, size, report=report)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        click.echo(f"{len(failed)}件が失敗しました(ほかの {len(results) - len(failed)}件は作成済み)。", err=True)
+        sys.exit(1)
+
+
+@cli.command("list")
+@project_option
+def list_(project_dir: Path) -> None:
+    """リーフレットの一覧(名前・種類・タイトル・改訂日)。"""
+    from leaflet.inventory import describe
+
+    project = _project(project_dir)
+    rows = describe(project)
+    if not rows:
+        click.echo("handouts/ にリーフレットがありません。")
+    failed = False
+    for row in rows:
+        if row.error:
+            failed = True
+            click.echo(f"{row.name}\t(読めません)\t{row.error}")
+        else:
+            click.echo(f"{row.name}\t{row.kind}\t{row.title}\t{row.revised}")
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("name")
+@project_option
+def new(kind: str, name: str, project_dir: Path) -> None:
+    """種類 KIND のひな形から新しいリーフレット NAME を作ります。"""
+    from leaflet.errors import UsageError
+    from leaflet.starter import create
+
+    project = _project(project_dir)
+    try:
+        path = create(project, kind, name)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"作成: {project.rel(path)}")
+
+
+if __name__ == "__main__":
+    cli()
