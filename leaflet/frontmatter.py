@@ -75,7 +75,8 @@ def split(text: str, shown: str) -> Source:
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise HandoutError(shown, 2, "フロントマターは「名前: 値」の形で書いてください")
+        raise HandoutError(shown, 2, "フロントマターは「名前: 値」の形で書いてください",
+                           "例: title: 膝の裏が痛いとき")
     meta_lines = {}
     if isinstance(node, yaml.MappingNode):
         meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}

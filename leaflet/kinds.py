@@ -50,7 +50,6 @@ class Kind:
     fields: dict[str, dict[str, Any]]
     sections: dict[str, Section]
     pages: tuple[int, int]
-    page_numbers: bool = True
     markdown: tuple[str, ...] = ()
     editions: tuple[str, ...] = ("normal",)
     starter: str = ""
@@ -91,7 +90,6 @@ def load_kind(project: Project, name: str) -> Kind:
         fields=fields,
         sections=sections,
         pages=(int(pages.get("min", 1)), int(pages.get("max", 1))),
-        page_numbers=bool(data.get("page_numbers", True)),
         markdown=tuple(data.get("markdown", ())),
         editions=tuple(data.get("editions", ("normal",))),
         starter=data.get("starter", ""),
@@ -99,7 +97,7 @@ def load_kind(project: Project, name: str) -> Kind:
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "page_numbers", "markdown", "editions", "starter"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "editions", "starter"}
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:

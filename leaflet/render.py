@@ -92,7 +92,7 @@ def render(project: Project, handout: Handout, edition: str = "normal",
         name = refused.url.rsplit("/", 1)[-1]
         raise HandoutError(handout.shown, line_of(handout.text, name), f"{refused.reason}「{refused.url}」",
                            "handouts/ の中のファイルを相対パスで指定してください") from None
-    if len(document.pages) == 1 and handout.kind.page_numbers:
+    if len(document.pages) == 1:
         _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
     return Rendered(handout, html, document, edition)
 

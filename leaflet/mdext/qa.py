@@ -21,6 +21,7 @@ class QaTreeprocessor(Treeprocessor):
         for child in children:
             if child.tag == "h2":
                 section = etree.SubElement(root, "section", {"class": "qa"})
+                section.tail = "\n"
                 child.set("class", "q")
                 section.append(child)
                 answer = etree.SubElement(section, "div", {"class": "a"})

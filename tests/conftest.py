@@ -1,0 +1,94 @@
+"""Shared fixtures: a throwaway copy of the project for tests that write handouts, and
+the bundled handouts built once per session for tests that read PDFs back."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+from leaflet.project import Project  # noqa: E402
+
+PROJECT_PARTS = ("templates", "styles", "fonts", "clinic.yaml", "readings.yaml")
+
+
+def copy_project(dest: Path, with_handouts: bool = False) -> Project:
+    for part in PROJECT_PARTS + (("handouts",) if with_handouts else ()):
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    (dest / "handouts").mkdir(exist_ok=True)
+    return Project.at(dest)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """An empty project (our templates, styles, fonts and config; no handouts)."""
+    return copy_project(tmp_path / "proj")
+
+
+@pytest.fixture
+def write(project: Project):
+    """Write a handout into the test project: write("x.md", text) → its path."""
+
+    def _write(name: str, text: str | bytes) -> Path:
+        path = project.handouts / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled handouts, built once: name → PDF path."""
+    from leaflet.build import build
+
+    out = tmp_path_factory.mktemp("out")
+    project = Project.at(ROOT, out)
+    results = build(project, project.all_handouts(), out)
+    failed = [r.error for r in results if not r.ok]
+    assert not failed, failed
+    return {r.name: r.pdf for r in results}
+
+
+@pytest.fixture
+def no_warnings(caplog: pytest.LogCaptureFixture):
+    """Fail the test if anything was logged at WARNING or above (like WeasyPrint's
+    own @assert_no_logs)."""
+    caplog.set_level(logging.WARNING)
+    yield
+    noisy = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not noisy, noisy
+
+
+FOURTH_KIND = {
+    "templates/poster.yaml": """\
+        label: ポスター
+        pages: {min: 1, max: 1}
+        fields:
+          slogan: {type: str, required: true, label: 標語}
+        """,
+    "templates/poster.html": """\
+        {% extends "base.html" %}
+        {% block body %}<h1>{{ meta.title }}</h1><p class="slogan">{{ meta.slogan }}</p>{{ sections.main }}{% endblock %}
+        """,
+    "styles/poster.css": """\
+        @page { size: A3; }
+        .slogan { font-size: 40pt; }
+        """,
+}

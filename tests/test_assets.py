@@ -1,0 +1,59 @@
+"""Images and links: only files inside the project, never the network."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaflet.build import build_one
+from leaflet.errors import HandoutError
+from leaflet.load import load
+
+FRONT = "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n"
+
+
+@pytest.mark.parametrize("body, words", [
+    ("![図](images/none.svg)", "画像「images/none.svg」が見つかりません"),
+    ("![図](../../../etc/hostname)", "プロジェクトの外を指しています"),
+    ("![図](/etc/hostname)", "プロジェクトの外を指しています"),
+    ("![図](file:///etc/hostname)", "プロジェクトの外を指しています"),
+    ("![図](https://example.com/a.png)", "プロジェクトの外を指しています"),
+    ("[秘密](../../../etc/hostname)", "リンク「../../../etc/hostname」はプロジェクトの外"),
+])
+def test_markdown_images_and_links(project, write, body, words):
+    path = write("x.md", FRONT + "前の行\n\n" + body + "\n")
+    with pytest.raises(HandoutError) as caught:
+        load(project, path)
+    assert caught.value.line == 9
+    assert words in caught.value.message
+
+
+def test_web_links_are_printed_not_fetched(project, write):
+    handout = load(project, write("x.md", FRONT + "[当院](https://example.com/)\n"))
+    assert 'href="https://example.com/"' in handout.sections["main"]
+
+
+@pytest.mark.parametrize("html, words", [
+    ('<img src="/etc/hostname">', "プロジェクトの外のファイルは読み込めません"),
+    ('<img src="file:///etc/hostname">', "プロジェクトの外のファイルは読み込めません"),
+    ('<img src="http://127.0.0.1:9/x.png">', "ネットワーク"),
+    ('<link rel="stylesheet" href="https://example.com/x.css">', "ネットワーク"),
+    ('<img src="images/missing.png">', "ファイルが見つかりません"),
+])
+def test_raw_html_is_guarded_by_the_fetcher(project, write, tmp_path, html, words):
+    path = write("x.md", FRONT + "前の行\n\n" + html + "\n")
+    result = build_one(project, path, tmp_path / "out")
+    assert not result.ok
+    assert words in result.error
+    assert result.error.startswith("handouts/x.md:")
+    assert not (tmp_path / "out" / "x.pdf").exists()
+
+
+def test_image_inside_project_is_drawn(project, write, tmp_path):
+    (project.handouts / "images").mkdir()
+    (project.handouts / "images" / "box.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50"/></svg>')
+    result = build_one(project, write("x.md", FRONT + "![箱](images/box.svg)\n"), tmp_path / "out")
+    assert result.ok, result.error
+    import pdfplumber
+    with pdfplumber.open(result.pdf) as pdf:
+        assert pdf.pages[0].rects or pdf.pages[0].curves or pdf.pages[0].images

@@ -1,0 +1,161 @@
+"""The command line, end to end on a throwaway project: exit codes, messages, files."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+import make_pdf
+
+from .pdfs import page_sizes_mm
+
+GOOD = """\
+---
+kind: faq
+title: 良い例
+revised: 2026-11-20
+---
+
+## 質問
+
+答え。
+"""
+BROKEN = """\
+---
+kind: faq
+title: 壊れた例
+revised: 2026-11-20
+colour: red
+---
+
+本文
+"""
+
+
+def run(project, *args):
+    result = CliRunner().invoke(make_pdf.cli, [*args, "--project", str(project.root)])
+    return result
+
+
+def test_build_all(project, write):
+    write("a.md", GOOD)
+    write("sub/b.md", GOOD)
+    result = run(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "作成: out/a.pdf(1ページ" in result.output
+    assert page_sizes_mm(project.root / "out/sub/b.pdf") == [(210, 297)]
+
+
+def test_one_broken_handout_fails_alone_and_keeps_its_old_pdf(project, write):
+    write("a.md", GOOD)
+    write("z.md", GOOD)
+    assert run(project, "build").exit_code == 0
+    old = (project.root / "out/z.pdf").read_bytes()
+    os.utime(project.root / "out/z.pdf", (0, 0))
+    write("z.md", BROKEN)
+    (project.root / "out/a.pdf").unlink()
+
+    result = run(project, "build")
+
+    assert result.exit_code == 1
+    assert ("エラー: handouts/z.md:5: フロントマターの「colour」はこの種類(faq)では使えません"
+            " — 使える項目:") in result.output
+    assert "1件が失敗しました" in result.output
+    assert (project.root / "out/a.pdf").is_file()  # the other handout still built
+    assert (project.root / "out/z.pdf").read_bytes() == old  # previous good PDF untouched
+    assert not [p for p in (project.root / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "handouts/bad.md:1: ファイルが空です"),
+    (b"no front matter\n", "handouts/bad.md:1: フロントマターがありません"),
+    (b"---\nkind: faq\ntitle: x\n", "handouts/bad.md:1: フロントマターが閉じていません"),
+    (b"---\nkind: faq\ntitle: 'x\n---\n", "handouts/bad.md:3: フロントマターの YAML に誤りがあります"),
+    (b"---\nkind: faq\nrevised: 2026-11-20\n---\n", "handouts/bad.md:2: title(タイトル)がありません"),
+    (b"---\ntitle: x\nrevised: 2026-11-20\n---\n", "handouts/bad.md:2: kind(種類)がありません"),
+    (b"---\nkind: leaflet\ntitle: x\n---\n", "handouts/bad.md:2: kind「leaflet」という種類はありません — 使える種類: brochure, faq, stretch"),
+    ("---\nkind: faq\ntitle: 膝\n---\n".encode("cp932"), "handouts/bad.md:3: UTF-8 ではない文字があります"),
+    (b"---\nkind: faq\ntitle: x\nrevised: 2026-11-20\n---\n![a](nope.png)\n", "handouts/bad.md:6: 画像「nope.png」が見つかりません"),
+    (b"---\nkind: faq\ntitle: x\nrevised: 2026-11-20\n---\n![a](../../x.png)\n", "handouts/bad.md:6: 画像「../../x.png」はプロジェクトの外"),
+])
+def test_bad_input_messages(project, write, content, words):
+    write("bad.md", content)
+    result = run(project, "build")
+    assert result.exit_code == 1
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_handout_is_a_usage_error(project, write):
+    write("a.md", GOOD)
+    result = run(project, "build", "nothere")
+    assert result.exit_code == 2
+    assert "リーフレット「nothere」が見つかりません。使える名前: a" in result.output
+
+
+def test_build_by_name_and_by_path(project, write):
+    write("knee/a.md", GOOD)
+    write("knee/b.md", GOOD)
+    assert run(project, "build", "knee/a").exit_code == 0
+    assert (project.root / "out/knee/a.pdf").is_file()
+    assert not (project.root / "out/knee/b.pdf").exists()
+    assert run(project, "build", str(project.handouts / "knee/b.md")).exit_code == 0
+    assert (project.root / "out/knee/b.pdf").is_file()
+
+
+def test_out_option(project, write, tmp_path):
+    write("a.md", GOOD)
+    result = run(project, "build", "--out", str(tmp_path / "elsewhere"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "elsewhere/a.pdf").is_file()
+
+
+def test_list(project, write):
+    write("a.md", GOOD)
+    result = run(project, "list")
+    assert result.exit_code == 0
+    assert result.output == "a\tfaq\t良い例\t2026年11月20日\n"
+
+
+def test_list_names_unreadable_handouts(project, write):
+    write("a.md", GOOD)
+    write("b.md", b"")
+    result = run(project, "list")
+    assert result.exit_code == 1
+    assert "b\t(読めません)\thandouts/b.md:1: ファイルが空です" in result.output
+
+
+@pytest.mark.parametrize("kind", ["brochure", "stretch", "faq"])
+def test_new_from_starter_builds(project, kind):
+    result = run(project, "new", kind, f"new/{kind}")
+    assert result.exit_code == 0, result.output
+    assert f"作成: handouts/new/{kind}.md" in result.output
+    built = run(project, "build", f"new/{kind}")
+    assert built.exit_code == 0, built.output
+
+
+@pytest.mark.parametrize("args, words", [
+    (("new", "poster", "x"), "「poster」という種類はありません"),
+    (("new", "faq", "../../x"), "handouts/ の中を指していません"),
+])
+def test_new_errors(project, args, words):
+    result = run(project, *args)
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_new_refuses_to_overwrite(project, write):
+    write("a.md", GOOD)
+    result = run(project, "new", "faq", "a")
+    assert result.exit_code == 2
+    assert "もうあります" in result.output
+    assert (project.handouts / "a.md").read_text(encoding="utf-8").startswith("---\nkind: faq\ntitle: 良い例")
+
+
+def test_brochure_refuses_xl(project):
+    run(project, "new", "brochure", "b")
+    result = run(project, "build", "b", "--size", "xl")
+    assert result.exit_code == 1
+    assert "三つ折りパンフレット(brochure)には「xl」版がありません" in result.output

@@ -1,0 +1,57 @@
+"""Front matter and file decoding: each bad input gives its line and a fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from leaflet.errors import HandoutError
+from leaflet.frontmatter import read_text, split
+
+
+def error_of(text: str) -> HandoutError:
+    with pytest.raises(HandoutError) as caught:
+        split(text, "handouts/x.md")
+    return caught.value
+
+
+def test_parses_fields_and_body_line():
+    source = split("---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n本文\n", "x.md")
+    assert source.meta == {"kind": "faq", "title": "題", "revised": dt.date(2026, 11, 20)}
+    assert source.meta_lines == {"kind": 2, "title": 3, "revised": 4}
+    assert source.body.startswith("本文")
+    assert source.body_line == 6
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("", 1, "ファイルが空です"),
+    ("   \n\n", 1, "ファイルが空です"),
+    ("kind: faq\n本文", 1, "フロントマターがありません"),
+    ("---\nkind: faq\ntitle: x\n本文\n", 1, "フロントマターが閉じていません"),
+    ("---\nkind: faq\ntitle: [閉じていない\nrevised: 2026-01-01\n---\n", 4, "YAML に誤り"),
+    ("---\n- a\n- b\n---\n", 2, "「名前: 値」"),
+])
+def test_bad_front_matter(text, line, words):
+    error = error_of(text)
+    assert error.line == line
+    assert words in error.message
+    assert error.hint  # always says how to fix it
+    assert str(error).startswith(f"handouts/x.md:{line}: ")
+
+
+def test_bom_and_crlf_are_fine(tmp_path):
+    file = tmp_path / "x.md"
+    file.write_bytes("\ufeff---\r\nkind: faq\r\ntitle: 題\r\n---\r\n本文\r\n".encode())
+    source = split(read_text(file, "x.md"), "x.md")
+    assert source.meta["title"] == "題"
+    assert source.body == "本文\n"
+
+
+def test_not_utf8_names_the_line(tmp_path):
+    file = tmp_path / "x.md"
+    file.write_bytes("---\nkind: faq\n".encode() + "title: 膝\n".encode("shift_jis") + b"---\n")
+    with pytest.raises(HandoutError) as caught:
+        read_text(file, "handouts/x.md")
+    assert caught.value.line == 3
+    assert "UTF-8" in caught.value.message

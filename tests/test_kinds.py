@@ -1,0 +1,78 @@
+"""A kind is data: schema validation, and a fourth kind that needs no Python."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from leaflet.build import build_one
+from leaflet.errors import HandoutError
+from leaflet.kinds import available
+from leaflet.load import load
+
+from .conftest import FOURTH_KIND
+from .pdfs import fonts, page_sizes_mm, text_of
+
+
+def test_bundled_kinds(project):
+    assert available(project) == ["brochure", "faq", "stretch"]
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("title: 題\nrevised: 2026-11-20", 2, "kind(種類)がありません"),
+    ("kind: poster\ntitle: 題\nrevised: 2026-11-20", 2, "brochure, faq, stretch"),
+    ("kind: faq\nrevised: 2026-11-20", 2, "title(タイトル)がありません"),
+    ("kind: faq\ntitle: 題\nrevised: 昨日", 4, "改訂日"),
+    ("kind: faq\ntitle: 題\nrevised: 2026-11-20\ncolour: red", 5, "「colour」はこの種類(faq)では使えません"),
+    ("kind: faq\ntitle: 題\nrevised: 2026-11-20\nsize: huge", 5, "使える値: normal, xl"),
+    ("kind: stretch\ntitle: 題\nrevised: 2026-11-20\nhold_seconds: 999", 5, "範囲外"),
+])
+def test_schema_errors(project, write, front, line, words):
+    path = write("x.md", f"---\n{front}\n---\n本文\n")
+    with pytest.raises(HandoutError) as caught:
+        load(project, path)
+    assert caught.value.line == line
+    assert words in str(caught.value)
+
+
+def test_front_matter_values_are_escaped(project, write, tmp_path):
+    path = write("x.md", """
+        ---
+        kind: faq
+        title: "<b>太字</b> & 記号"
+        revised: 2026-11-20
+        ---
+        本文
+        """)
+    result = build_one(project, path, tmp_path / "out")
+    assert result.ok, result.error
+    assert "<b>太字</b> & 記号" in text_of(result.pdf)
+
+
+def test_fourth_kind_needs_no_python(project, write, tmp_path):
+    for name, text in FOURTH_KIND.items():
+        (project.root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    assert "poster" in available(project)
+    path = write("p.md", """
+        ---
+        kind: poster
+        title: お知らせ
+        slogan: 膝をいたわろう
+        revised: 2026-11-20
+        ---
+        本文です。
+        """)
+    result = build_one(project, path, tmp_path / "out")
+    assert result.ok, result.error
+    assert page_sizes_mm(result.pdf) == [(297, 420)]  # the kind's own stylesheet: A3
+    assert "膝をいたわろう" in text_of(result.pdf)
+    assert set(fonts(result.pdf)) <= {"BIZ-UDPGothic", "BIZ-UDPGothic-Bold"}
+
+
+def test_fourth_kind_schema_is_enforced(project, write):
+    for name, text in FOURTH_KIND.items():
+        (project.root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    path = write("p.md", "---\nkind: poster\ntitle: お知らせ\nrevised: 2026-11-20\n---\n本文\n")
+    with pytest.raises(HandoutError, match="slogan"):
+        load(project, path)

@@ -1,0 +1,56 @@
+"""{漢字|かんじ} → ruby, as a Python-Markdown inline extension."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from leaflet.mdext.furigana import FuriganaExtension
+
+from .markdown_tools import assert_renders
+
+RUBY = "<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>"
+
+
+def ext(**config):
+    return [FuriganaExtension(source="handouts/x.md", **config)]
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("{嚢腫|のうしゅ}", "<p>" + RUBY.format("嚢腫", "のうしゅ") + "</p>"),
+    ("ベーカー{嚢腫|のうしゅ}です", "<p>ベーカー" + RUBY.format("嚢腫", "のうしゅ") + "です</p>"),
+    ("{膝|ひざ}と{踵|かかと}", "<p>" + RUBY.format("膝", "ひざ") + "と" + RUBY.format("踵", "かかと") + "</p>"),
+    ("**{膝|ひざ}**", "<p><strong>" + RUBY.format("膝", "ひざ") + "</strong></p>"),
+    ("## {膝窩筋|しつかきん}", "<h2>" + RUBY.format("膝窩筋", "しつかきん") + "</h2>"),
+])
+def test_renders_ruby(source, expected):
+    assert_renders(source, expected, ext())
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("`{膝|ひざ}`", "<p><code>{膝|ひざ}</code></p>"),
+    ("\\{膝|ひざ}", "<p>{膝|ひざ}</p>"),
+    ("    {膝|ひざ}", "<pre><code>{膝|ひざ}\n</code></pre>"),
+])
+def test_left_alone_in_code_and_when_escaped(source, expected):
+    assert_renders(source, expected, ext())
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("前の行\n{膝|ひざ の後", "{膝|ひざ の後"),
+    ("前の行\n空の {|} です", "{|}"),
+])
+def test_malformed_is_literal_and_warned_with_line(caplog, source, shown):
+    caplog.set_level(logging.WARNING, logger="leaflet")
+    assert_renders(source, "<p>" + source.replace("\n", "\n") + "</p>", ext(first_line=10))
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1
+    assert messages[0].startswith("handouts/x.md:11: ふりがなの書き方が正しくありません")
+    assert shown in messages[0]
+
+
+def test_well_formed_does_not_warn(caplog):
+    caplog.set_level(logging.WARNING, logger="leaflet")
+    assert_renders("{膝|ひざ} と `{x|` と \\{y|", "<p>" + RUBY.format("膝", "ひざ") + " と <code>{x|</code> と {y|</p>", ext())
+    assert caplog.records == []
