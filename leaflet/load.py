@@ -11,7 +11,7 @@ import markdown
 from .errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
-from .mdext import EXTENSIONS, AssetsExtension, FuriganaExtension
+from .mdext import EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension
 from .project import Project
 from .sections import split_sections
 
@@ -41,8 +41,10 @@ def load(project: Project, file: Path) -> Handout:
     meta = validate_meta(kind, source)
     furigana = FuriganaExtension(source=shown)
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
+    readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
-        extensions=[*BASE_EXTENSIONS, furigana, assets, *(EXTENSIONS[n]() for n in kind.markdown)],
+        extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(), assets,
+                    *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
     sections: dict[str, str] = {}

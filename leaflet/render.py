@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .errors import HandoutError, line_of
 from .fonts import isolate_fonts
 from .load import Handout
+from .mdext.phrases import phrase_html
 from .project import Project
 from .render_dates import japanese_date
 
@@ -53,6 +54,7 @@ def _environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["jdate"] = japanese_date
+    env.filters["phrases"] = phrase_html
     return env
 
 

@@ -10,10 +10,15 @@ from markdown.extensions import Extension
 
 from .assets import AssetsExtension
 from .furigana import FuriganaExtension
+from .phrases import PhrasesExtension
 from .qa import QaExtension
+from .readings import ReadingsExtension
 
 EXTENSIONS: dict[str, type[Extension]] = {
     "qa": QaExtension,
 }
 
-__all__ = ["EXTENSIONS", "AssetsExtension", "FuriganaExtension", "QaExtension"]
+__all__ = [
+    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "PhrasesExtension", "QaExtension",
+    "ReadingsExtension",
+]
