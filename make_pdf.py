@@ -58,15 +58,18 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
     def report(result) -> None:
         for warning in result.warnings:
             click.echo(f"警告: {warning}", err=True)
-        if result.ok:
+        if result.skipped:
+            click.echo(f"対象外: {result.name}({result.skipped})")
+        elif result.ok:
             click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
         else:
             click.echo(f"エラー: {result.error}", err=True)
 
-    results = run_build(project, files, project.out, size, report=report)
+    results = run_build(project, files, project.out, size, explicit=bool(handouts), report=report)
     failed = [r for r in results if not r.ok]
     if failed:
-        click.echo(f"{len(failed)}件が失敗しました(ほかの {len(results) - len(failed)}件は作成済み)。", err=True)
+        built = sum(1 for r in results if r.ok and not r.skipped)
+        click.echo(f"{len(failed)}件が失敗しました(ほかの {built}件は作成済み)。", err=True)
         sys.exit(1)
 
 

@@ -25,6 +25,7 @@ class Result:
     pages: int = 0
     seconds: float = 0.0
     error: str | None = None
+    skipped: str | None = None  # why nothing was built (not an error)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -44,7 +45,9 @@ class _Collect(logging.Handler):
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None) -> Result:
+              edition: str | None = None, explicit: bool = True) -> Result:
+    """Build one handout. ``explicit``: the editor named it, so an edition its kind
+    does not offer is an error; in a build of everything it is skipped with a note."""
     from .render import edition_of, render, write_pdf  # WeasyPrint loads only when needed
 
     start = time.perf_counter()
@@ -57,9 +60,12 @@ def build_one(project: Project, file: Path, out: Path | None = None,
         handout = load(project, file)
         chosen = edition_of(handout, edition)
         if chosen not in handout.kind.editions:
-            raise HandoutError(result.source, handout.meta_lines.get("size"),
-                               f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません",
-                               f"使える版: {', '.join(handout.kind.editions)}")
+            why = f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません"
+            if not explicit and "size" not in handout.meta_lines:
+                result.skipped = why
+                return result
+            raise HandoutError(result.source, handout.meta_lines.get("size"), why,
+                               f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
         rendered = render(project, handout, chosen)
         target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
         write_pdf(rendered, target)
@@ -75,11 +81,11 @@ def build_one(project: Project, file: Path, out: Path | None = None,
 
 
 def build(project: Project, files: Iterable[Path], out: Path | None = None,
-          edition: str | None = None,
+          edition: str | None = None, explicit: bool = True,
           report: Callable[[Result], None] = lambda r: None) -> list[Result]:
     results = []
     for file in files:
-        result = build_one(project, file, out, edition)
+        result = build_one(project, file, out, edition, explicit)
         report(result)
         results.append(result)
     return results

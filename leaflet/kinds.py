@@ -51,6 +51,7 @@ class Kind:
     sections: dict[str, Section]
     pages: tuple[int, int]
     markdown: tuple[str, ...] = ()
+    phrase_breaks: tuple[str, ...] = ("h1", "h2", "h3", "h4")
     editions: tuple[str, ...] = ("normal",)
     starter: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -91,13 +92,14 @@ def load_kind(project: Project, name: str) -> Kind:
         sections=sections,
         pages=(int(pages.get("min", 1)), int(pages.get("max", 1))),
         markdown=tuple(data.get("markdown", ())),
+        phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
         starter=data.get("starter", ""),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "markdown", "editions", "starter"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter"}
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def load(project: Project, file: Path) -> Handout:
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
-        extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(), assets,
+        extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
                     *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )

@@ -73,10 +73,12 @@ def render_html(project: Project, handout: Handout, edition: str = "normal") -> 
 
 
 def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
-    """base.css, the kind's stylesheet, then the edition's (styles/xl.css) if any."""
+    """base.css, the kind's stylesheet, then the edition's: styles/xl.css and
+    styles/<kind>.xl.css, when they exist."""
     sheets = [project.styles / BASE_STYLESHEET, handout.kind.stylesheet]
     if edition != "normal":
-        sheets.append(project.styles / f"{edition}.css")
+        sheets += [project.styles / f"{edition}.css",
+                   project.styles / f"{handout.kind.name}.{edition}.css"]
     return [s for s in sheets if s.is_file()]
 
 

@@ -18,7 +18,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-HEADINGS = {"h1", "h2", "h3", "h4"}
+HEADINGS = ("h1", "h2", "h3", "h4")
+# Elements that hold other blocks are left alone (their own paragraphs are handled).
+BLOCKS = {"p", "ul", "ol", "li", "div", "section", "blockquote", "pre", "table", "dl", "h1", "h2", "h3", "h4"}
 PHRASE_CLASS = "phrase"
 
 
@@ -75,11 +77,17 @@ def wrap_phrases(element: etree.Element) -> None:
                     start = offset
             _append_text(span, item[start:])
             position += len(item)
+        elif item.tag == "br":  # a forced line break ends the phrase
+            element.append(item)
+            span = etree.SubElement(element, "span", {"class": PHRASE_CLASS})
         else:
             if position in cuts:
                 span = _next_span(element, span)
             span.append(item)
             position += len(_base_text(item))
+    if not len(span) and not span.text:
+        element.remove(span)
+    _move_edge_spaces_out(element)
 
 
 def _next_span(element: etree.Element, span: etree.Element) -> etree.Element:
@@ -87,6 +95,29 @@ def _next_span(element: etree.Element, span: etree.Element) -> etree.Element:
     if not len(span) and not span.text:
         return span
     return etree.SubElement(element, "span", {"class": PHRASE_CLASS})
+
+
+def _move_edge_spaces_out(element: etree.Element) -> None:
+    """An inline-block drops white space at its edges; keep it between the spans."""
+    previous: etree.Element | None = None
+    for span in element:
+        if span.tag != "span":
+            previous = span
+            continue
+        if span.text and span.text[0].isspace():
+            stripped = span.text.lstrip()
+            gap, span.text = span.text[: len(span.text) - len(stripped)], stripped
+            if previous is not None:
+                previous.tail = (previous.tail or "") + gap
+            else:
+                element.text = (element.text or "") + gap
+        holder, attr = (span[-1], "tail") if len(span) else (span, "text")
+        text = getattr(holder, attr) or ""
+        if text and text[-1].isspace():
+            stripped = text.rstrip()
+            setattr(holder, attr, stripped)
+            span.tail = text[len(stripped):] + (span.tail or "")
+        previous = span
 
 
 def _base_text(item: str | etree.Element) -> str:
@@ -108,13 +139,24 @@ def _append_text(span: etree.Element, text: str) -> None:
 
 
 class PhrasesTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, tags: tuple[str, ...]) -> None:
+        super().__init__(md)
+        self.tags = set(tags)
+
     def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag in HEADINGS:
+        for element in list(root.iter()):
+            if element.tag in self.tags and not any(c.tag in BLOCKS for c in element):
                 wrap_phrases(element)
 
 
 class PhrasesExtension(Extension):
+    """``tags``: which elements get phrase breaks. Headings by default; a kind with
+    narrow columns (the brochure) lists ``li`` and ``p`` too, in its schema."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.config = {"tags": [list(HEADINGS), "elements whose lines break between phrases only"]}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:
         # After inline patterns (20) so ruby elements exist, after readings (15).
-        md.treeprocessors.register(PhrasesTreeprocessor(md), "phrases", 10)
+        md.treeprocessors.register(PhrasesTreeprocessor(md, tuple(self.getConfig("tags"))), "phrases", 10)

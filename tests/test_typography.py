@@ -1,0 +1,203 @@
+"""Japanese typography, measured on the PDF: furigana placement, phrase-aware heading
+breaks, line-start/line-end rules, the readings list and the extra-large edition."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+
+import pytest
+
+from leaflet.build import build_one
+from leaflet.mdext.phrases import boundaries
+
+from .pdfs import MM, chars, text_of
+
+FRONT = "---\nkind: faq\ntitle: 文字組みの確認\nrevised: 2026-11-20\n---\n\n"
+
+
+def lines(pdf, size=None, page=None):
+    """Text lines as (top, [chars]) in reading order, optionally of one font size."""
+    rows = defaultdict(list)
+    for c in chars(pdf):
+        if (size is None or abs(c["size"] - size) < 0.1) and (page is None or c["page"] == page):
+            rows[(c["page"], round(c["bottom"], 1))].append(c)
+    return [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(rows.items())]
+
+
+def build(project, write, tmp_path, body: str, name="t.md", **kw):
+    result = build_one(project, write(name, FRONT + textwrap.dedent(body)), tmp_path / "out", **kw)
+    assert result.ok, result.error
+    return result.pdf
+
+
+# --- furigana ---------------------------------------------------------------------
+
+WORDS = [("嚢腫", "のうしゅ"), ("膝", "ひざ"), ("踵", "かかと"), ("浮腫", "むくみ"), ("後節", "こうせつ"),
+         ("腓腹筋", "ひふくきん"), ("滑液包", "かつえきほう"), ("変形性膝関節症", "へんけいせいしつかんせつしょう")]
+
+
+@pytest.fixture
+def ruby_pdf(project, write, tmp_path):
+    body = "\n\n".join(f"これは{{{base}|{reading}}}です。" for base, reading in WORDS)
+    return build(project, write, tmp_path, body + "\n\n" + "長い段落の中の{嚢腫|のうしゅ}です。" * 12 + "\n")
+
+
+def _word(pdf, base, reading):
+    for row in lines(pdf, 16.0):
+        text = "".join(c["text"] for c in row)
+        if f"これは{base}です。" == text:
+            top = min(c["top"] for c in row)
+            rt = [c for c in chars(pdf) if abs(c["size"] - 8) < 0.1 and c["bottom"] <= top + 0.5
+                  and top - 14 < c["top"]]
+            start = text.index(base)
+            return row, row[start:start + len(base)], rt
+    raise AssertionError(f"{base} not found")
+
+
+@pytest.mark.parametrize("base, reading", WORDS)
+def test_reading_is_centred_above_its_base_on_the_baseline(ruby_pdf, base, reading):
+    row, base_chars, rt = _word(ruby_pdf, base, reading)
+    assert "".join(c["text"] for c in rt) == reading
+    base_centre = (base_chars[0]["x0"] + base_chars[-1]["x1"]) / 2
+    rt_centre = (rt[0]["x0"] + rt[-1]["x1"]) / 2
+    assert abs(base_centre - rt_centre) <= 1.5
+    assert max(c["bottom"] for c in rt) <= min(c["top"] for c in base_chars) + 0.01  # above, not touching
+    assert max(c["size"] for c in rt) >= 8.0 - 0.01
+    for c in row:  # the base sits on the line's baseline like its neighbours
+        assert abs(c["bottom"] - row[0]["bottom"]) <= 0.6
+
+
+@pytest.mark.parametrize("base, reading", WORDS)
+def test_wide_reading_never_overhangs_its_neighbours(ruby_pdf, base, reading):
+    row, base_chars, rt = _word(ruby_pdf, base, reading)
+    before = row[row.index(base_chars[0]) - 1]
+    after = row[row.index(base_chars[-1]) + 1]
+    assert rt[0]["x0"] >= before["x1"] - 0.01
+    assert rt[-1]["x1"] <= after["x0"] + 0.01
+
+
+def test_reading_clears_the_line_above(ruby_pdf):
+    rows = lines(ruby_pdf, 16.0)
+    rts = [c for c in chars(ruby_pdf) if abs(c["size"] - 8) < 0.1]
+    for rt in rts:
+        above = [r for r in rows if r[0]["page"] == rt["page"] and r[0]["bottom"] < rt["top"] + 0.01]
+        if above:
+            assert max(c["bottom"] for c in above[-1]) <= rt["top"]
+
+
+def test_line_pitch_is_the_same_with_and_without_furigana(project, write, tmp_path):
+    plain = build(project, write, tmp_path, "膝の裏が痛いです。" * 20, name="plain.md")
+    with_ruby = build(project, write, tmp_path, "{膝|ひざ}の裏が痛いです。" * 20, name="ruby.md")
+
+    def pitches(pdf):
+        rows = lines(pdf, 16.0)
+        return {round(b[0]["bottom"] - a[0]["bottom"], 1) for a, b in zip(rows, rows[1:])}
+
+    assert pitches(plain) == pitches(with_ruby)
+    assert len(pitches(plain)) == 1
+
+
+def test_copied_text_keeps_the_base_word_whole(ruby_pdf):
+    import pypdfium2
+
+    assert "これは嚢腫です。" in text_of(ruby_pdf).replace("\n", "")
+    document = pypdfium2.PdfDocument(ruby_pdf)
+    text = document[0].get_textpage().get_text_range()
+    assert "嚢腫" in text.replace("\r\n", "").replace("\n", "")
+
+
+# --- phrase-aware breaks and line-start/line-end rules -------------------------------
+
+NARROW_KIND = {
+    "templates/narrow.yaml": "label: 幅の狭い確認用\npages: {min: 1, max: 3}\n",
+    "templates/narrow.html": '{% extends "base.html" %}{% block body %}{{ sections.main }}{% endblock %}',
+    "styles/narrow.css": "body { width: 52mm; }\nh2 { font-size: 20pt; }\n",
+}
+
+
+def narrow_build(project, write, tmp_path, body):
+    for name, text in NARROW_KIND.items():
+        (project.root / name).write_text(text, encoding="utf-8")
+    path = write("n.md", "---\nkind: narrow\ntitle: 確認\nrevised: 2026-11-20\n---\n\n" + body)
+    result = build_one(project, path, tmp_path / "out")
+    assert result.ok, result.error
+    return result.pdf
+
+
+HEADINGS = ["膝の裏が痛いときに気をつけること", "すぐに受診した方がいいのは、どんなとき?",
+            "椅子でできる膝の裏のストレッチのやり方"]
+
+
+@pytest.mark.parametrize("heading", HEADINGS)
+def test_headings_wrap_between_phrases_only(project, write, tmp_path, heading):
+    pdf = narrow_build(project, write, tmp_path, f"## {heading}\n")
+    rows = lines(pdf, 20.0)
+    assert len(rows) >= 2, "the heading should wrap in a 52 mm column"
+    texts = ["".join(c["text"] for c in row) for row in rows]
+    assert "".join(texts) == heading
+    cuts = boundaries(heading)
+    position = 0
+    for text in texts[:-1]:
+        position += len(text)
+        assert position in cuts, f"broke inside a phrase: {texts}"
+
+
+def test_line_start_and_end_rules(project, write, tmp_path):
+    body = "\n\n".join(
+        "膝の裏が「痛い」と感じたら、無理をせず休みましょう。" * n + "正座、階段、朝の一歩。「歩きすぎ」に注意。" * n
+        for n in range(1, 6))
+    pdf = narrow_build(project, write, tmp_path, body + "\n")
+    rows = [row for row in lines(pdf, 16.0)]
+    assert len(rows) > 20
+    for row in rows:
+        text = "".join(c["text"] for c in row)
+        assert text[0] not in "、。」)?!ー", text
+        assert text[-1] not in "「(", text
+
+
+# --- readings list ---------------------------------------------------------------------
+
+def test_readings_list_gives_first_occurrence_furigana(project, write, tmp_path):
+    pdf = build(project, write, tmp_path, "半月板の話。\n\nもう一度、半月板。\n")
+    rt = "".join(c["text"] for c in chars(pdf) if abs(c["size"] - 8) < 0.1)
+    assert rt == "はんげつばん"  # once, from readings.yaml
+
+
+def test_readings_can_be_turned_off(project, write, tmp_path):
+    path = write("off.md", FRONT.replace("revised:", "readings: false\nrevised:") + "半月板の話。\n")
+    result = build_one(project, path, tmp_path / "out")
+    assert result.ok, result.error
+    assert not [c for c in chars(result.pdf) if c["size"] < 9]
+
+
+def test_bundled_handouts_use_furigana(bundled):
+    for name, reading in [("knee/back-of-knee", "のうしゅ"), ("knee/faq", "むくみ"), ("knee/chair-stretch", "ひふくきん")]:
+        rt = "".join(c["text"] for c in chars(bundled[name]) if c["size"] < 9)
+        assert reading in rt, name
+
+
+# --- extra-large edition --------------------------------------------------------------
+
+def test_xl_edition(project, write, tmp_path):
+    body = "\n\n".join(f"## 質問{n}\n\n" + "膝の裏の痛みには、いくつかの原因があります。" * 3 for n in range(3))
+    path = write("knee/q.md", FRONT + body)
+    result = build_one(project, path, tmp_path / "out", edition="xl")
+    assert result.ok, result.error
+    assert result.pdf == tmp_path / "out/xl/knee/q.pdf"
+    rows = lines(result.pdf, 20.0)
+    assert rows, "XL body is 20 pt"
+    assert max(len(row) for row in rows) <= 30
+    assert min(c["size"] for c in chars(result.pdf)) >= 8
+
+
+def test_xl_from_front_matter(project, write, tmp_path):
+    path = write("x.md", FRONT.replace("revised:", "size: xl\nrevised:") + "本文です。\n")
+    result = build_one(project, path, tmp_path / "out", edition=None)
+    assert result.ok, result.error
+    assert result.pdf == tmp_path / "out/xl/x.pdf"
+
+
+def test_bundled_normal_edition_lines_are_at_most_40_characters(bundled):
+    for name in ("knee/faq", "knee/chair-stretch", "knee/back-of-knee"):
+        assert max(len(row) for row in lines(bundled[name], 16.0)) <= 40, name
