@@ -51,3 +51,7 @@ def test_line_break_ends_a_phrase():
 def test_elements_holding_blocks_are_left_alone():
     assert_renders("- 一つ目\n\n- 二つ目", f"<ul>\n<li>\n<p>一つ目</p>\n</li>\n<li>\n<p>二つ目</p>\n</li>\n</ul>",
                    [PhrasesExtension(tags=["li"])])
+
+
+def test_titles_keep_their_spaces():
+    assert str(phrase_html("椅子でできる 膝の裏")) == p("椅子で", "できる") + " " + p("膝の", "裏")

@@ -38,13 +38,15 @@ def boundaries(text: str) -> set[int]:
     return offsets
 
 
-def phrase_html(text: str) -> Markup:
-    """Plain text (a title from front matter) → escaped HTML of phrase spans."""
-    if not text:
-        return Markup("")
-    return Markup("").join(
-        Markup('<span class="phrase">{}</span>').format(escape(p)) for p in _parser().parse(text)
-    )
+def phrase_html(text: object) -> Markup:
+    """Plain text (a title from front matter, a clinic fact) → escaped phrase spans."""
+    element = etree.Element("div")
+    element.text = str(text or "")
+    if element.text:
+        wrap_phrases(element)
+    inner = escape(element.text or "") + Markup("").join(
+        Markup(etree.tostring(child, encoding="unicode", method="html")) for child in element)
+    return Markup(inner)
 
 
 def wrap_phrases(element: etree.Element) -> None:
