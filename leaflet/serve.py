@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .build import Result
-from .catalog import INDEX, refresh_catalog
+from .catalog import INDEX, TEMPLATE_DIR, refresh_catalog
 from .errors import UsageError
 from .project import CLINIC_FILE, READINGS_FILE, Project
 
@@ -206,7 +206,7 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
         threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        pass
+        say("終了しました。")
     finally:
         stop.set()
         server.server_close()
@@ -244,22 +244,34 @@ def _watch_fallback(project: Project, out: Path, stop: threading.Event,
     import watchfiles
 
     from .build import build
-    from .catalog import refresh_catalog as refresh
-
     watched = [project.handouts, project.templates, project.styles,
                project.root / CLINIC_FILE, project.root / READINGS_FILE]
-    handouts = project.handouts.resolve()
     for changes in watchfiles.watch(*[p for p in watched if p.exists()], stop_event=stop,
                                     raise_interrupt=False):
-        changed = [Path(path).resolve() for _, path in changes]
-        if all(p.suffix == ".md" and handouts in p.parents for p in changed):
-            files = sorted({p for p in changed if p.is_file()})
-        else:
-            files = project.all_handouts()
+        files = to_rebuild(project, [Path(path) for _, path in changes])
         if files:
             build(project, files, out, report=report)
-        else:
-            refresh(project, out)  # only deletions: drop their cards
+        elif files is not None:
+            refresh_catalog(project, out)  # deletions or the catalog's template: no PDF to make
+
+
+def to_rebuild(project: Project, changed: list[Path]) -> list[Path] | None:
+    """The handouts to rebuild after ``changed``: the edited Markdown files; all of them
+    for anything else (template, style, image, setting); none for the catalog's own
+    template (``build`` is not needed, only the catalog); None when nothing relevant changed.
+
+    A path that is gone and is not Markdown was an editor's or sed's temporary file.
+    """
+    handouts = project.handouts.resolve()
+    catalog_templates = project.templates.resolve() / TEMPLATE_DIR
+    relevant = [p.resolve() for p in changed if p.suffix == ".md" or p.exists()]
+    if not relevant:
+        return None
+    if all(catalog_templates in p.parents for p in relevant):
+        return []
+    if all(p.suffix == ".md" and handouts in p.parents for p in relevant):
+        return sorted({p for p in relevant if p.is_file()})
+    return project.all_handouts()
 
 
 def _with_live_reload(html: bytes, current: str) -> bytes:
