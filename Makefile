@@ -20,6 +20,7 @@ pdf: $(STAMP)
 	$(BIN)/python make_pdf.py build
 
 test: $(STAMP)
+	bash scripts/browser-deps.sh
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)

@@ -110,5 +110,32 @@ def new(kind: str, name: str, project_dir: Path) -> None:
     click.echo(f"作成: {project.rel(path)}")
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="ポート番号")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="待ち受けるアドレス(127.0.0.1 以外はネットワークに公開されます)")
+@click.option("--no-build", is_flag=True, help="作成せず、out/ にある PDF をそのまま見せます")
+@out_option
+@project_option
+def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: Path) -> None:
+    """一覧ページをブラウザで見られるようにし、原稿を直すと作り直して画面を更新します。"""
+    from leaflet.errors import UsageError
+    from leaflet.serve import serve as run_serve
+
+    def report(result) -> None:
+        if result.ok:
+            click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
+        else:
+            click.echo(f"エラー: {result.error}", err=True)
+
+    project = _project(project_dir, out)
+    try:
+        run_serve(project, project.out, host, port, rebuild=not no_build, report=report,
+                  say=lambda message: click.echo(message, err=message.startswith("警告")))
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+
+
 if __name__ == "__main__":
     cli()

@@ -82,10 +82,14 @@ def build_one(project: Project, file: Path, out: Path | None = None,
 
 def build(project: Project, files: Iterable[Path], out: Path | None = None,
           edition: str | None = None, explicit: bool = True,
-          report: Callable[[Result], None] = lambda r: None) -> list[Result]:
+          report: Callable[[Result], None] = lambda r: None,
+          catalog: bool = True) -> list[Result]:
     results = []
     for file in files:
         result = build_one(project, file, out, edition, explicit)
         report(result)
         results.append(result)
+    if catalog:  # out/index.html lists every handout with a PDF, not only those just built
+        from .catalog import refresh_catalog
+        refresh_catalog(project, out)
     return results

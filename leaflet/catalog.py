@@ -1,0 +1,235 @@
+"""The catalog page: ``out/index.html``, one card per handout that has a PDF in out/.
+
+A static page for the reception desk: it works when opened from a file share with no
+server (everything it needs is inline; the data is the HTML itself, no JSON to fetch).
+Thumbnails of each first page are rendered with pypdfium2 into ``out/.thumbs/`` and kept
+until their PDF changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .errors import HandoutError
+from .inventory import describe
+from .kinds import load_kind
+from .project import Project
+from .render_dates import japanese_date
+
+LOG = logging.getLogger("leaflet")
+
+INDEX = "index.html"
+THUMBS = ".thumbs"
+TEMPLATE_DIR = "catalog"  # templates/catalog/: a subfolder, so never taken for a kind
+THUMB_LONG_SIDE = 640  # px: sharp on a tablet at twice the card's CSS size
+THUMB_COLOURS = 128
+NO_LINE_START = ")」』】〕、。,.!?ー)"  # Japanese line-breaking rules (kinsoku)
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str                    # knee/faq
+    title: str
+    kind: str                    # faq
+    kind_label: str              # よくある質問
+    pages: int
+    revised: str                 # 2026年11月20日, as printed
+    pdf: str                     # relative to out/, POSIX
+    thumbnail: str | None        # relative to out/, or None when it could not be drawn
+    check: tuple[str, ...] | None = None  # None: not checked; (): passed; else failing rules
+    stale: bool = False          # the Markdown changed after the PDF was made
+    problem: str | None = None   # the Markdown cannot be read now (the PDF is an older one)
+    xl_pdf: str | None = None    # the extra-large edition, when built
+
+
+def update_catalog(project: Project, out: Path | None = None,
+                   checks: Mapping[str, Sequence[str] | None] | None = None) -> Path:
+    """Refresh thumbnails and rewrite ``out/index.html`` from what is in out/ now."""
+    out = out or project.out
+    return write_catalog(project, out, collect_entries(project, out, checks))
+
+
+def refresh_catalog(project: Project, out: Path | None = None,
+                    checks: Mapping[str, Sequence[str] | None] | None = None) -> Path | None:
+    """``update_catalog`` for the end of a build: the PDFs are what matters, so a catalog
+    that cannot be written is a warning, never a failed build."""
+    try:
+        return update_catalog(project, out, checks)
+    except (OSError, jinja2.TemplateError) as error:
+        LOG.warning("一覧ページ(%s)を書けませんでした: %s", INDEX, error)
+        return None
+
+
+def collect_entries(project: Project, out: Path,
+                    checks: Mapping[str, Sequence[str] | None] | None = None) -> list[CatalogEntry]:
+    """One entry per handout with a PDF in ``out``; its thumbnail is made if missing or old.
+
+    ``checks`` maps a handout name to its failing check rules (empty: passed); a name
+    left out, or mapped to None, shows as not checked.
+    """
+    checks = checks or {}
+    labels: dict[str, str] = {}
+    entries = []
+    for row in describe(project):
+        pdf = project.pdf_for(row.file, out)
+        if not pdf.is_file():
+            continue
+        png = out / THUMBS / f"{row.name}.png"
+        pages = _thumbnail(pdf, png)
+        xl = project.pdf_for(row.file, out, "xl")
+        check = checks.get(row.name)
+        entries.append(CatalogEntry(
+            name=row.name,
+            title=row.title or row.name,
+            kind=row.kind,
+            kind_label=_kind_label(project, row.kind, labels),
+            pages=pages,
+            revised=row.revised,
+            pdf=_rel(pdf, out),
+            thumbnail=_rel(png, out) if pages else None,
+            check=None if check is None else tuple(check),
+            stale=_older(pdf, row.file),
+            problem=row.error,
+            xl_pdf=_rel(xl, out) if xl.is_file() else None,
+        ))
+    _prune_thumbnails(out, {e.thumbnail for e in entries if e.thumbnail})
+    return entries
+
+
+def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
+                  now: dt.datetime | None = None) -> Path:
+    """Write ``out/index.html`` atomically (a server never sends half a page)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.templates / TEMPLATE_DIR),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined)
+    env.filters["url"] = lambda path: quote(path)
+    env.filters["phrases"] = _phrases
+    kinds: dict[str, dict[str, object]] = {}
+    for entry in entries:
+        kinds.setdefault(entry.kind, {"kind": entry.kind, "label": entry.kind_label, "count": 0})
+        kinds[entry.kind]["count"] += 1  # type: ignore[operator]
+    now = now or dt.datetime.now()
+    html = env.get_template(INDEX).render(
+        entries=entries,
+        kinds=sorted(kinds.values(), key=lambda k: str(k["kind"])),
+        clinic=project.clinic().get("name", ""),
+        generated=f"{japanese_date(now.date())} {now:%H:%M}",
+    )
+    target = out / INDEX
+    _write_atomic(target, html.encode("utf-8"))
+    return target
+
+
+# --- thumbnails -------------------------------------------------------------------
+
+
+def _thumbnail(pdf: Path, png: Path) -> int:
+    """Draw page 1 of ``pdf`` into ``png`` unless it is already drawn; return the page count
+    (0 when the PDF cannot be read).
+
+    The PNG is given the PDF's modification time, so "same time" means "drawn from this
+    PDF" — exact even on file systems with coarse timestamps.
+    """
+    import pypdfium2 as pdfium  # loaded only when a catalog is made
+    from PIL import Image
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as error:
+        LOG.warning("%s: PDF を読めないため、一覧に縮小画像を載せません(%s)", pdf.name, error)
+        return 0
+    try:
+        pages = len(document)
+        mtime = pdf.stat().st_mtime_ns
+        if pages and not (png.is_file() and png.stat().st_mtime_ns == mtime):
+            page = document[0]
+            scale = THUMB_LONG_SIDE / max(page.get_width(), page.get_height())
+            image = page.render(scale=scale).to_pil()
+            png.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=png.parent, prefix=f".{png.stem}.", suffix=".png.tmp")
+            with os.fdopen(fd, "wb") as handle:
+                # 128 colours: a third of the bytes, no visible change at this size
+                image.quantize(THUMB_COLOURS, method=Image.Quantize.FASTOCTREE).save(handle, "PNG")
+            os.chmod(tmp, 0o644)
+            os.utime(tmp, ns=(mtime, mtime))
+            os.replace(tmp, png)
+        return pages
+    finally:
+        document.close()
+
+
+def _prune_thumbnails(out: Path, keep: set[str]) -> None:
+    """Remove thumbnails whose PDF is gone, so out/ holds no stale pictures."""
+    folder = out / THUMBS
+    if not folder.is_dir():
+        return
+    for png in folder.rglob("*.png"):
+        if _rel(png, out) not in keep:
+            png.unlink(missing_ok=True)
+
+
+# --- small helpers ------------------------------------------------------------------
+
+
+def _kind_label(project: Project, kind: str, cache: dict[str, str]) -> str:
+    if kind not in cache:
+        try:
+            cache[kind] = load_kind(project, kind).label
+        except (KeyError, HandoutError):
+            cache[kind] = kind or "種類不明"
+    return cache[kind]
+
+
+def _phrases(text: str) -> Markup:
+    """Allow line breaks only between phrases (BudouX), so a title wraps as 「膝の裏の/ストレッチ」,
+    never inside a word; the page sets ``word-break: keep-all``."""
+    phrases: list[str] = []
+    for phrase in _phrase_parser().parse(text):
+        if phrases and phrase[0] in NO_LINE_START:  # BudouX may split 「…ます」+「)」
+            phrases[-1] += phrase
+        else:
+            phrases.append(phrase)
+    return Markup("<wbr>").join(escape(phrase) for phrase in phrases)
+
+
+@functools.cache
+def _phrase_parser():
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def _older(pdf: Path, source: Path) -> bool:
+    try:
+        return pdf.stat().st_mtime_ns < source.stat().st_mtime_ns
+    except OSError:
+        return True
+
+
+def _rel(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
