@@ -58,6 +58,8 @@ class Run:
     role: str
     panel: str | None
     families: tuple[str, ...]
+    block: str  # all the text of its paragraph (or list item…), to find it in the Markdown
+    absolute: bool  # inside an absolutely positioned box (out of the flow)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class Line:
     panel: str | None
     absolute: bool  # inside an absolutely positioned box (out of the flow)
     margin: bool  # in a page-margin box (footer, page number)
+    block: str  # all the text of its paragraph (or list item…)
+
+    @property
+    def ink_bottom(self) -> float:
+        """About where the glyphs end: the line box less its lower half-leading."""
+        return self.top + (self.height + self.size_pt / T.PT_PER_PX) / 2
 
     @property
     def pitch(self) -> float:
@@ -90,6 +98,7 @@ class Panel:
     top: float
     limit: float  # lowest y in-flow text may reach: content box bottom, or above
     #               an absolutely positioned block at the panel's foot
+    bottom: float  # the panel's border-box bottom: anything below is clipped
     pitch: float  # line pitch of the panel's text, px
 
 
@@ -113,6 +122,8 @@ class Layout:
     panels: list[Panel] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     body_pitch: float = 0.0  # px between body lines (root font size × line-height)
+    drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
+    #   (text, image, border or background), page margins left out
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,7 @@ class _State:
     in_line: bool = False
     absolute: bool = False
     margin: bool = False
+    block: str = ""
 
 
 def measure(document: Document) -> Layout:
@@ -175,13 +187,19 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         layout.panels.append(_panel(box, page, panel))
     if state.in_line and _is_container(box):
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
+    if not state.margin and _visible(box):
+        _drawn(layout, page, box.border_box_y() + box.border_height())
+    children = getattr(box, "children", ())
+    if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
+        state = replace(state, block="".join(_line_text(c) for c in children
+                                             if isinstance(c, boxes.LineBox)))
     if isinstance(box, boxes.LineBox) and not state.in_line:
         text = _line_text(box)
         if text.strip():
             top, bottom = box.position_y, box.position_y + box.height
             layout.lines.append(Line(
                 page, text, style["font_size"] * T.PT_PER_PX, box.height, top, bottom,
-                state.role, state.panel, state.absolute, state.margin))
+                state.role, state.panel, state.absolute, state.margin, state.block))
         state = replace(state, in_line=True)
     for child in getattr(box, "children", ()):
         _walk(child, state, page, layout)
@@ -203,7 +221,8 @@ def _inherit(box: Any, state: _State) -> _State:
     matrix = getattr(box, "transformation_matrix", None)
     if matrix:
         changes["matrix"] = matrix @ state.matrix if state.matrix else matrix
-    if box.is_absolutely_positioned() and not state.absolute:
+    # A list bullet is placed absolutely, but it belongs to its line: not "absolute".
+    if box.is_absolutely_positioned() and not box.is_outside_marker and not state.absolute:
         changes["absolute"] = True
     return replace(state, **changes) if changes else state
 
@@ -238,7 +257,8 @@ def _panel(box: Any, page: int, name: str) -> Panel:
     for child in box.children:
         if child.is_absolutely_positioned():
             limit = min(limit, child.position_y)
-    return Panel(page, name, box.content_box_y(), limit, line_pitch(box.style))
+    bottom = box.border_box_y() + box.border_height()
+    return Panel(page, name, box.content_box_y(), limit, bottom, line_pitch(box.style))
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -247,13 +267,16 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     style = box.style
     x0, y0, x1, y1 = rectangle_aabb(state.matrix, box.position_x, box.position_y, box.width, box.height)
     colour = _color(style, "color")
+    if not state.margin:
+        _drawn(layout, page, y1)
     layout.runs.append(Run(
         page, box.text, box, x0, y0, x1, y1,
         size_pt=style["font_size"] * T.PT_PER_PX,
         bold=style["font_weight"] >= T.BOLD_WEIGHT,
         color=_over(state.background, colour, state.opacity)[:3],
         background=state.background,
-        role=state.role, panel=state.panel, families=tuple(style["font_family"])))
+        role=state.role, panel=state.panel, families=tuple(style["font_family"]),
+        block=state.block or box.text, absolute=state.absolute))
 
 
 def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -261,8 +284,11 @@ def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
     pixels = (image.width, image.height) if isinstance(image, RasterImage) else None
     element = box.element
     src = element.get("src", "") if element is not None and hasattr(element, "get") else ""
-    layout.images.append(Image(page, src, pixels, box.width, box.height, box.position_y,
-                               box.position_y + box.height, state.panel))
+    top = box.content_box_y()
+    layout.images.append(Image(page, src, pixels, box.width, box.height, top, top + box.height,
+                               state.panel))
+    if not state.margin:
+        _drawn(layout, page, top + box.height)
 
 
 def _line_text(box: Any) -> str:
@@ -270,6 +296,21 @@ def _line_text(box: Any) -> str:
         return box.text
     return "".join(_line_text(child) for child in getattr(box, "children", ())
                    if not child.is_absolutely_positioned() and not _is_container(child))
+
+
+def _visible(box: Any) -> bool:
+    """Does the box paint something of its own (a border or a background)?"""
+    if box.is_for_root_element or isinstance(box, (boxes.TextBox, boxes.LineBox)):
+        return False
+    style = box.style
+    if _color(style, "background_color")[3] > 0:
+        return True
+    return any(style[f"border_{side}_width"] and style[f"border_{side}_style"] not in ("none", "hidden")
+               for side in ("top", "right", "bottom", "left"))
+
+
+def _drawn(layout: Layout, page: int, bottom: float) -> None:
+    layout.drawn_bottom[page] = max(layout.drawn_bottom.get(page, 0.0), bottom)
 
 
 def _is_container(box: Any) -> bool:

@@ -34,13 +34,13 @@ def check(ctx: Context) -> list[Outcome]:
         files = face.files()
         if not files:
             sources = ", ".join(url for _, url in face.sources)
-            outcomes.append(failed(NAME, face.family, ctx.where(),
+            outcomes.append(failed(NAME, face.family, None,
                                    f"フォント「{face.family}」({sources}) は fonts/ のファイルではありません。"
                                    "@font-face の src は url(\"../fonts/…\") にしてください"))
         for path in files:
             problem = _problem(path, fonts_dir)
             if problem:
-                outcomes.append(failed(NAME, path.name, ctx.where(), f"フォント「{face.family}」: {problem}"))
+                outcomes.append(failed(NAME, path.name, None, f"フォント「{face.family}」: {problem}"))
     families = {face.family for face in ctx.faces}
     strangers: dict[str, Any] = {}
     names: dict[int, str] = {}
@@ -55,7 +55,7 @@ def check(ctx: Context) -> list[Outcome]:
     if outcomes:
         return outcomes
     if not ctx.faces:
-        return [failed(NAME, "なし", ctx.where(), "@font-face で読み込んだフォントがありません。"
+        return [failed(NAME, "なし", None, "@font-face で読み込んだフォントがありません。"
                        "styles/base.css の @font-face を確認してください")]
     names_list = "・".join(sorted(families))
     return [passed(NAME, f"{names_list}({len(ctx.faces)}書体)",

@@ -34,14 +34,16 @@ def check(ctx: Context) -> list[Outcome]:
         over = [line for line in lines if line.bottom > panel.limit + TOLERANCE]
         if over:
             excess = max(line.bottom for line in over) - panel.limit
-            outcomes.append(_over(ctx, excess, panel.pitch, over[0],
+            cut = next((line for line in over if line.ink_bottom > panel.limit), over[0])
+            outcomes.append(_over(ctx, excess, panel.pitch, cut,
                                   f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面"))
     for page in layout.pages[:high]:
         lines = [line for line in _flow(layout.lines) if line.page == page.number and not line.panel]
         over = [line for line in lines if line.bottom > page.content_bottom + TOLERANCE]
         if over:
             excess = max(line.bottom for line in over) - page.content_bottom
-            outcomes.append(_over(ctx, excess, layout.body_pitch, over[0], f"{page.number}ページ目の本文"))
+            cut = next((line for line in over if line.ink_bottom > page.content_bottom), over[0])
+            outcomes.append(_over(ctx, excess, layout.body_pitch, cut, f"{page.number}ページ目の本文"))
     if outcomes:
         return outcomes
     figure = f"{count}ページ(上限 {high})"
@@ -61,23 +63,22 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
     height = 0.0
     first: Line | None = None
     for page in extra:
+        bottom = layout.drawn_bottom.get(page.number, page.content_top)
+        height += max(0.0, bottom - page.content_top)
         lines = [line for line in _flow(layout.lines) if line.page == page.number]
-        images = [image.bottom for image in layout.images if image.page == page.number]
-        bottom = max([line.bottom for line in lines] + images, default=page.content_top)
-        height += bottom - page.content_top
         first = first or (lines[0] if lines else None)
     n = max(1, math.ceil(height / layout.body_pitch - 0.01)) if layout.body_pitch else 0
-    where = ctx.where(high + 1, first.panel if first else None, first.text if first else None)
+    where = ctx.where_line(first) if first else ctx.where(high + 1)
     quoted = f"「{excerpt(first.text)}」から後ろが" if first else ""
     return failed(NAME, f"+{n}行({height * T.MM_PER_PX:.0f}mm)", where,
                   f"{ctx.handout.kind.label}は {high}ページまでですが {len(layout.pages)}ページになり、"
-                  f"{quoted}{high + 1}ページ目に約{n}行({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
-                  f"本文を{n}行減らすか、文を短くしてください")
+                  f"{quoted}{high + 1}ページ目に約{n}行分({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
+                  f"本文を{n}行ほど減らすか、文を短くしてください")
 
 
 def _over(ctx: Context, excess: float, pitch: float, line: Line, what: str) -> Outcome:
     n = max(1, math.ceil(excess / pitch - 0.01)) if pitch else 1
     mm = excess * T.MM_PER_PX
-    return failed(NAME, f"+{n}行({mm:.1f}mm)", ctx.where(line.page, line.panel, line.text),
-                  f"{what}に入りきらず、「{excerpt(line.text)}」から下が約{n}行({mm:.1f}mm)はみ出して"
-                  f"切れています。本文を{n}行減らすか、段落を分けてください")
+    return failed(NAME, f"+{n}行({mm:.1f}mm)", ctx.where_line(line),
+                  f"{what}に入りきらず、「{excerpt(line.text)}」から下が約{n}行({mm:.1f}mm)はみ出しています"
+                  f"(下の余白や紙の外にかかり、切れて印刷されます)。本文を{n}行減らすか、段落を分けてください")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import thresholds as T
 from .boxes import Run
+from .overflow import TOLERANCE as OVERFLOW_TOLERANCE
 from .context import Context, excerpt, failed, passed
 from .report import Outcome
 
@@ -16,9 +17,13 @@ SIDES = ("上", "下", "左", "右")
 
 def check(ctx: Context) -> list[Outcome]:
     pages = {page.number: page for page in ctx.layout.pages}
+    panels = {(panel.page, panel.name): panel for panel in ctx.layout.panels}
     nearest = float("inf")
     worst: dict[tuple[int, str | None], tuple[float, str, Run]] = {}
     for run in ctx.layout.runs:
+        panel = panels.get((run.page, run.panel or ""))
+        if panel and not run.absolute and run.y1 > panel.limit + OVERFLOW_TOLERANCE:
+            continue  # past its panel's foot: the overflow rule reports it (and it is clipped)
         page = pages[run.page]
         gaps = (run.y0, page.height - run.y1, run.x0, page.width - run.x1)
         gap = min(gaps) * T.MM_PER_PX
