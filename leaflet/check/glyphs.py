@@ -68,6 +68,9 @@ def cmap(path: Path) -> frozenset[int]:
 
 @lru_cache(maxsize=32)
 def _cmap(path: str, mtime_ns: int, size: int) -> frozenset[int]:
-    """Code points a font file maps (cached per process: ≈0.08 s a font)."""
+    """Code points a font file maps (cached per process: ≈0.04 s a font)."""
     with TTFont(path, lazy=True, fontNumber=0) as font:
+        # Placeholder glyph names: without them fontTools derives real ones from the
+        # cmap first, which takes longer than reading the cmap (and we only need keys).
+        font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
         return frozenset(font.getBestCmap() or {})
