@@ -62,7 +62,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
             click.echo(f"警告: {warning}", err=True)
         if result.ok:
             click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
-            click.echo(f"  {summary(result.checks)}", err=not result.passed)
+            click.echo(f"  {summary(result.checks)}")
         else:
             click.echo(f"エラー: {result.error}", err=True)
 

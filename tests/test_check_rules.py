@@ -98,7 +98,7 @@ def test_no_missing_glyphs(project):
 def test_stretch_sheet_that_spills_is_measured(project):
     result = build_fixture(project, "stretch-spills.md")
     spill, = failures(result, "overflow")
-    lines, mm = map(int, re.fullmatch(r"\+(\d+)行\((\d+)mm\)", spill.figure).groups())
+    lines, mm = map(int, re.fullmatch(r"\+(\d+)行 (\d+)mm", spill.figure).groups())
     assert spill.message.startswith("ストレッチ用紙は 1ページまでですが 2ページになり、"
                                     "「ゆっくり元の姿勢に戻りま…」から後ろが2ページ目に")
     assert str(spill.where) == "2ページ handouts/stretch-spills.md:30"
@@ -121,7 +121,7 @@ def test_stretch_sheet_that_fits(project):
 def test_brochure_panel_too_long_names_panel_and_lines(project):
     result = build_fixture(project, "brochure-panel-too-long.md")
     over, = failures(result, "overflow")
-    assert over.figure == "+5行(47.3mm)"
+    assert over.figure == "+5行 47.3mm"
     assert over.where.page == 2 and over.where.panel == "inside-left"
     assert str(over.where) == "2ページ 中面・左(inside-left) handouts/brochure-panel-too-long.md:24"
     assert over.message.startswith("「中面・左」の面に入りきらず、「書いてあります。」から下が約5行(47.3mm)はみ出しています")

@@ -70,7 +70,7 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
     n = max(1, math.ceil(height / layout.body_pitch - 0.01)) if layout.body_pitch else 0
     where = ctx.where_line(first) if first else ctx.where(high + 1)
     quoted = f"「{excerpt(first.text)}」から後ろが" if first else ""
-    return failed(NAME, f"+{n}行({height * T.MM_PER_PX:.0f}mm)", where,
+    return failed(NAME, f"+{n}行 {height * T.MM_PER_PX:.0f}mm", where,
                   f"{ctx.handout.kind.label}は {high}ページまでですが {len(layout.pages)}ページになり、"
                   f"{quoted}{high + 1}ページ目に約{n}行分({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
                   f"本文を{n}行ほど減らすか、文を短くしてください")
@@ -79,6 +79,6 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
 def _over(ctx: Context, excess: float, pitch: float, line: Line, what: str) -> Outcome:
     n = max(1, math.ceil(excess / pitch - 0.01)) if pitch else 1
     mm = excess * T.MM_PER_PX
-    return failed(NAME, f"+{n}行({mm:.1f}mm)", ctx.where_line(line),
+    return failed(NAME, f"+{n}行 {mm:.1f}mm", ctx.where_line(line),
                   f"{what}に入りきらず、「{excerpt(line.text)}」から下が約{n}行({mm:.1f}mm)はみ出しています"
                   f"(下の余白や紙の外にかかり、切れて印刷されます)。本文を{n}行減らすか、段落を分けてください")
