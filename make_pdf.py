@@ -87,8 +87,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
 @project_option
 def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
-    from leaflet.check import check_handouts
-    from leaflet.check import show
+    from leaflet.check import check_handouts, show
     from leaflet.errors import UsageError
 
     project = _project(project_dir)

@@ -172,3 +172,18 @@ def test_checks_do_not_change_the_pdf(tmp_path):
     assert checked.passed
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "plain.pdf", checked.pdf)]
     assert digest[0] == digest[1]
+
+
+def test_a_rule_that_crashes_is_a_failure_not_a_traceback(project, write, monkeypatch):
+    from leaflet.check import images
+
+    def broken(ctx):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(images, "check", broken)
+    write("a.md", GOOD)
+    result = run(project, "build")
+    assert result.exit_code == 1
+    assert "  検査: 不合格 — 画像の解像度(—)" in result.output
+    assert (project.root / "out/a.pdf").is_file()
+    assert "Traceback" not in result.output
