@@ -15,7 +15,7 @@ from PIL import Image
 
 from leaflet.check import contrast, fonts
 
-from .check_tools import FIXTURES, build, build_fixture, failures, outcomes, the_pass
+from .check_tools import build, build_fixture, failures, outcomes, the_pass
 from .conftest import ROOT
 from .pdfs import MM, chars, find_text, page_sizes_mm
 
@@ -266,7 +266,3 @@ def test_text_drawn_in_a_stranger_font_fails(project, monkeypatch):
 def test_only_project_fonts(project):
     result = build_fixture(project, "large-enough-text.md")
     assert the_pass(result, "fonts").figure == "BIZ UDPGothic(2書体)"
-
-
-def test_fixtures_exist():
-    assert len(list(FIXTURES.glob("*.md"))) >= 14
