@@ -55,6 +55,8 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
         click.echo("handouts/ にリーフレットがありません。", err=True)
         return
 
+    from leaflet.check.show import summary
+
     def report(result) -> None:
         for warning in result.warnings:
             click.echo(f"警告: {warning}", err=True)
@@ -62,6 +64,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
             click.echo(f"対象外: {result.name}({result.skipped})")
         elif result.ok:
             click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
+            click.echo(f"  {summary(result.checks)}")
         else:
             click.echo(f"エラー: {result.error}", err=True)
 
@@ -70,7 +73,46 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
     if failed:
         built = sum(1 for r in results if r.ok and not r.skipped)
         click.echo(f"{len(failed)}件が失敗しました(ほかの {built}件は作成済み)。", err=True)
+    rejected = [r for r in results if r.ok and not r.passed]
+    if rejected:
+        names = "、".join(r.name for r in rejected)
+        click.echo(f"{len(rejected)}件が検査で不合格です(PDF は作成済み): {names} — "
+                   "詳しくは make_pdf.py check で確認してください。", err=True)
+    if failed or rejected:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("handouts", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="結果を JSON で出力します")
+@click.option("--size", type=click.Choice(["normal", "xl"]), default=None,
+              help="文字の大きさの版(xl = 特大版)")
+@project_option
+def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
+    """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
+    from leaflet.check import check_handouts, show
+    from leaflet.errors import UsageError
+
+    project = _project(project_dir)
+    try:
+        files = project.find(handouts)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if not files:
+        click.echo("handouts/ にリーフレットがありません。", err=True)
+        return
+    results = check_handouts(project, files, size, explicit=bool(handouts))
+    if as_json:
+        click.echo(show.as_json(results))
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console()
+        for result in results:
+            console.print(show.rich_table(result))
+    else:
+        click.echo("\n\n".join(show.plain(result) for result in results))
+    sys.exit(0 if all(r.passed for r in results) else 1)
 
 
 @cli.command("list")

@@ -9,10 +9,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import HandoutError
 from .load import load
 from .project import Project
+
+if TYPE_CHECKING:
+    from .check import Report
 
 LOG = logging.getLogger("leaflet")
 
@@ -27,10 +31,17 @@ class Result:
     error: str | None = None
     skipped: str | None = None  # why nothing was built (not an error)
     warnings: list[str] = field(default_factory=list)
+    checks: Report | None = None  # the preflight's measurements (leaflet.check)
 
     @property
     def ok(self) -> bool:
+        """Built (or, for ``check``, rendered) without an error."""
         return self.error is None
+
+    @property
+    def passed(self) -> bool:
+        """Built and every check passed (or was relaxed): exit code 0."""
+        return self.ok and (self.checks is None or self.checks.passed)
 
 
 class _Collect(logging.Handler):
@@ -45,9 +56,11 @@ class _Collect(logging.Handler):
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None, explicit: bool = True) -> Result:
+              edition: str | None = None, explicit: bool = True, write: bool = True) -> Result:
     """Build one handout. ``explicit``: the editor named it, so an edition its kind
-    does not offer is an error; in a build of everything it is skipped with a note."""
+    does not offer is an error; in a build of everything it is skipped with a note.
+    ``write=False`` renders and checks only (the ``check`` command)."""
+    from .check import run_checks
     from .render import edition_of, render, write_pdf  # WeasyPrint loads only when needed
 
     start = time.perf_counter()
@@ -67,9 +80,14 @@ def build_one(project: Project, file: Path, out: Path | None = None,
             raise HandoutError(result.source, handout.meta_lines.get("size"), why,
                                f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
         rendered = render(project, handout, chosen)
-        target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
-        write_pdf(rendered, target)
-        result.pdf, result.pages = target, len(rendered.document.pages)
+        # Measure before writing: write_pdf() subsets the fonts in place. A failed check
+        # still writes the PDF (the editor can look at it); the result is not "passed".
+        result.checks = run_checks(project, rendered)
+        result.pages = len(rendered.document.pages)
+        if write:
+            target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
+            write_pdf(rendered, target)
+            result.pdf = target
     except HandoutError as error:
         result.error = str(error)
     finally:

@@ -26,10 +26,12 @@ TYPES: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
     "date": (dt.date,),
     "list": (list,),
+    "map": (dict,),
 }
 TYPE_HINTS = {
     "str": "文字列", "int": "整数(例: 20)", "bool": "true か false",
     "date": "日付(例: 2026-11-20)", "list": "「- 」で始まる行のリスト",
+    "map": "「名前: 値」を字下げした行",
 }
 
 

@@ -24,9 +24,9 @@ from .render_dates import japanese_date
 isolate_fonts()
 
 from weasyprint import CSS, HTML, Document  # noqa: E402  (after isolate_fonts)
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from .fetcher import ProjectFetcher, RefusedURL  # noqa: E402
+from .fontfaces import FontFaces  # noqa: E402  (remembers @font-face files for the preflight)
 
 BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
@@ -86,7 +86,7 @@ def render(project: Project, handout: Handout, edition: str = "normal",
            html: str | None = None) -> Rendered:
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
-    fonts = FontConfiguration()
+    fonts = FontFaces()
     try:
         css = [CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
                for p in stylesheets(project, handout, edition)]

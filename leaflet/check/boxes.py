@@ -1,0 +1,335 @@
+"""The laid-out document, flattened into what the rules measure.
+
+WeasyPrint keeps the laid-out box tree of a page in a private attribute; ``page_box``
+is the one place that reads it. Boxes have no parent pointer, so one walk carries down
+what a box inherits from its ancestors: the background actually behind it (page, panel,
+box backgrounds composited), opacity, any CSS transform (furigana is moved into place
+with ``translate``), the brochure panel and the role of the text (body, heading, note,
+furigana). All positions stay in CSS px, as WeasyPrint gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from weasyprint import Document
+from weasyprint.anchors import rectangle_aabb
+from weasyprint.draw.color import get_color
+from weasyprint.formatting_structure import boxes
+from weasyprint.images import RasterImage
+
+from . import thresholds as T
+
+RGB = tuple[float, float, float]
+
+BODY, HEADING, NOTE, FURIGANA = "body", "heading", "note", "furigana"
+
+
+def page_box(page: Any) -> Any:
+    """The root box of a laid-out page (WeasyPrint has no public API for it)."""
+    return page._page_box
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    content_top: float
+    content_bottom: float
+
+
+@dataclass(frozen=True)
+class Run:
+    """One piece of text drawn in one style (a WeasyPrint text box)."""
+
+    page: int
+    text: str
+    box: Any  # the TextBox, for the fonts rule
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size_pt: float
+    bold: bool
+    color: RGB  # as drawn: alpha and opacity composited over the background
+    background: RGB
+    role: str
+    panel: str | None
+    families: tuple[str, ...]
+    block: str  # all the text of its paragraph (or list item…), to find it in the Markdown
+    absolute: bool  # inside an absolutely positioned box (out of the flow)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text in a block (line boxes nested in inline-blocks are part of it)."""
+
+    page: int
+    text: str  # what the line shows, absolutely positioned text (furigana) left out
+    size_pt: float  # the block's font size
+    height: float
+    top: float
+    bottom: float
+    role: str
+    panel: str | None
+    absolute: bool  # inside an absolutely positioned box (out of the flow)
+    margin: bool  # in a page-margin box (footer, page number)
+    block: str  # all the text of its paragraph (or list item…)
+
+    @property
+    def ink_bottom(self) -> float:
+        """About where the glyphs end: the line box less its lower half-leading."""
+        return self.top + (self.height + self.size_pt / T.PT_PER_PX) / 2
+
+    @property
+    def pitch(self) -> float:
+        """Line box height as a multiple of the font size (the line pitch)."""
+        return self.height / (self.size_pt / T.PT_PER_PX) if self.size_pt else 0.0
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A fixed-size brochure panel (an element with ``data-panel``)."""
+
+    page: int
+    name: str
+    top: float
+    limit: float  # lowest y in-flow text may reach: content box bottom, or above
+    #               an absolutely positioned block at the panel's foot
+    bottom: float  # the panel's border-box bottom: anything below is clipped
+    pitch: float  # line pitch of the panel's text, px
+
+
+@dataclass(frozen=True)
+class Image:
+    page: int
+    src: str
+    pixels: tuple[int, int] | None  # None: a vector image (SVG)
+    width: float  # placed size, px
+    height: float
+    top: float
+    bottom: float
+    panel: str | None
+
+
+@dataclass
+class Layout:
+    pages: list[Page] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    body_pitch: float = 0.0  # px between body lines (root font size × line-height)
+    drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
+    #   (text, image, border or background), page margins left out
+
+
+@dataclass(frozen=True)
+class _State:
+    """What a box inherits from its ancestors during the walk."""
+
+    background: RGB
+    opacity: float = 1.0
+    role: str = BODY
+    panel: str | None = None
+    matrix: Any = None
+    in_line: bool = False
+    absolute: bool = False
+    margin: bool = False
+    block: str = ""
+
+
+def measure(document: Document) -> Layout:
+    layout = Layout()
+    for number, page in enumerate(document.pages, 1):
+        root = page_box(page)
+        layout.pages.append(Page(
+            number, root.margin_width(), root.margin_height(),
+            root.margin_top, root.margin_top + root.height))
+        # The root element's background is painted on the whole canvas.
+        background = _over(T.PAPER_RGB, _color(root.style, "background_color"))
+        for child in root.children:
+            if child.is_for_root_element:
+                background = _over(background, _color(child.style, "background_color"))
+                if not layout.body_pitch:
+                    layout.body_pitch = line_pitch(child.style)
+        for child in root.children:
+            margin = isinstance(child, boxes.MarginBox)
+            state = _State(background, role=NOTE if margin else BODY, margin=margin)
+            _walk(child, state, number, layout)
+    return layout
+
+
+def line_pitch(style: Any) -> float:
+    """Computed line-height in px ('normal' taken as 1.2, as browsers roughly do)."""
+    value = style["line_height"]
+    if value == "normal":
+        return 1.2 * style["font_size"]
+    if isinstance(value, (int, float)):
+        return value * style["font_size"]
+    return float(value.value)
+
+
+def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
+    style = box.style
+    state = _inherit(box, state)
+    if isinstance(box, boxes.TextBox):
+        _add_run(box, state, page, layout)
+        return
+    if getattr(box, "replacement", None) is not None:  # an image (maybe absolutely placed)
+        _add_image(box, state, page, layout)
+        return
+    panel = _panel_name(box)
+    if panel and panel != state.panel:
+        state = replace(state, panel=panel)
+        layout.panels.append(_panel(box, page, panel))
+    if state.in_line and _is_container(box):
+        state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
+    if not state.margin and _visible(box):
+        _drawn(layout, page, box.border_box_y() + box.border_height())
+    children = getattr(box, "children", ())
+    if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
+        state = replace(state, block="".join(_line_text(c) for c in children
+                                             if isinstance(c, boxes.LineBox)))
+    if isinstance(box, boxes.LineBox) and not state.in_line:
+        text = _line_text(box)
+        if text.strip():
+            top, bottom = box.position_y, box.position_y + box.height
+            layout.lines.append(Line(
+                page, text, style["font_size"] * T.PT_PER_PX, box.height, top, bottom,
+                state.role, state.panel, state.absolute, state.margin, state.block))
+        state = replace(state, in_line=True)
+    for child in getattr(box, "children", ()):
+        _walk(child, state, page, layout)
+
+
+def _inherit(box: Any, state: _State) -> _State:
+    style = box.style
+    changes: dict[str, Any] = {}
+    role = _role(box, state.role)
+    if role != state.role:
+        changes["role"] = role
+    opacity = state.opacity * style["opacity"]
+    if opacity != state.opacity:
+        changes["opacity"] = opacity
+    if not box.is_for_root_element and not isinstance(box, (boxes.TextBox, boxes.LineBox)):
+        colour = _color(style, "background_color")
+        if colour[3] > 0:
+            changes["background"] = _over(state.background, colour, opacity)
+    matrix = getattr(box, "transformation_matrix", None)
+    if matrix:
+        changes["matrix"] = matrix @ state.matrix if state.matrix else matrix
+    # A list bullet is placed absolutely, but it belongs to its line: not "absolute".
+    if box.is_absolutely_positioned() and not box.is_outside_marker and not state.absolute:
+        changes["absolute"] = True
+    return replace(state, **changes) if changes else state
+
+
+def _role(box: Any, inherited: str) -> str:
+    tag = (box.element_tag or "").split("::")[0]
+    if inherited == FURIGANA or tag == "rt":
+        return FURIGANA
+    if inherited == NOTE or tag in T.NOTE_TAGS or _classes(box) & T.NOTE_CLASSES:
+        return NOTE
+    if inherited == HEADING or tag in T.HEADING_TAGS:
+        return HEADING
+    return BODY
+
+
+def _classes(box: Any) -> set[str]:
+    element = box.element
+    if element is None or not hasattr(element, "get"):
+        return set()
+    return set((element.get("class") or "").split())
+
+
+def _panel_name(box: Any) -> str | None:
+    element = box.element
+    if element is None or not hasattr(element, "get") or "::" in (box.element_tag or ""):
+        return None
+    return element.get("data-panel")
+
+
+def _panel(box: Any, page: int, name: str) -> Panel:
+    limit = box.content_box_y() + box.height
+    for child in box.children:
+        if child.is_absolutely_positioned():
+            limit = min(limit, child.position_y)
+    bottom = box.border_box_y() + box.border_height()
+    return Panel(page, name, box.content_box_y(), limit, bottom, line_pitch(box.style))
+
+
+def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
+    if not box.text.strip():
+        return
+    style = box.style
+    x0, y0, x1, y1 = rectangle_aabb(state.matrix, box.position_x, box.position_y, box.width, box.height)
+    colour = _color(style, "color")
+    if not state.margin:
+        _drawn(layout, page, y1)
+    layout.runs.append(Run(
+        page, box.text, box, x0, y0, x1, y1,
+        size_pt=style["font_size"] * T.PT_PER_PX,
+        bold=style["font_weight"] >= T.BOLD_WEIGHT,
+        color=_over(state.background, colour, state.opacity)[:3],
+        background=state.background,
+        role=state.role, panel=state.panel, families=tuple(style["font_family"]),
+        block=state.block or box.text, absolute=state.absolute))
+
+
+def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
+    image = box.replacement
+    pixels = (image.width, image.height) if isinstance(image, RasterImage) else None
+    element = box.element
+    src = element.get("src", "") if element is not None and hasattr(element, "get") else ""
+    top = box.content_box_y()
+    layout.images.append(Image(page, src, pixels, box.width, box.height, top, top + box.height,
+                               state.panel))
+    if not state.margin:
+        _drawn(layout, page, top + box.height)
+
+
+def _line_text(box: Any) -> str:
+    """The text a reader sees on the line: furigana readings are not part of it."""
+    if isinstance(box, boxes.TextBox):
+        return box.text
+    return "".join(_line_text(child) for child in getattr(box, "children", ())
+                   if not child.is_absolutely_positioned() and not _is_container(child)
+                   and child.element_tag not in ("rt", "rp"))
+
+
+def _visible(box: Any) -> bool:
+    """Does the box paint something of its own (a border or a background)?"""
+    if box.is_for_root_element or isinstance(box, (boxes.TextBox, boxes.LineBox)):
+        return False
+    style = box.style
+    if _color(style, "background_color")[3] > 0:
+        return True
+    return any(style[f"border_{side}_width"] and style[f"border_{side}_style"] not in ("none", "hidden")
+               for side in ("top", "right", "bottom", "left"))
+
+
+def _drawn(layout: Layout, page: int, bottom: float) -> None:
+    layout.drawn_bottom[page] = max(layout.drawn_bottom.get(page, 0.0), bottom)
+
+
+def _is_container(box: Any) -> bool:
+    """An inline-block that holds blocks (a brochure panel), not a bit of text: a ruby
+    holds its reading as a block too, but it is part of its line."""
+    return isinstance(box, boxes.InlineBlockBox) and box.element_tag != "ruby" and any(
+        isinstance(child, boxes.BlockLevelBox) for child in box.children)
+
+
+def _color(style: Any, key: str) -> tuple[float, float, float, float]:
+    colour = get_color(style, key).to("srgb")
+    red, green, blue = (min(max(c, 0.0), 1.0) for c in colour.coordinates)
+    return red, green, blue, colour.alpha
+
+
+def _over(below: RGB | tuple[float, ...], above: tuple[float, float, float, float],
+          opacity: float = 1.0) -> RGB:
+    """``above`` (with its alpha × opacity) painted over the opaque colour ``below``."""
+    alpha = above[3] * opacity
+    return tuple(a * alpha + b * (1 - alpha) for a, b in zip(above[:3], below[:3]))  # type: ignore[return-value]

@@ -1,0 +1,88 @@
+"""What every rule gets: the handout, its laid-out boxes, the fonts it loaded, and a
+way to say where a finding is (page, panel, ``file:line`` in the handout's Markdown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..errors import line_of
+from ..fontfaces import Face
+from ..load import Handout
+from ..project import Project
+from .boxes import Layout, Line, Run
+from .report import Outcome, Where
+
+EXCERPT = 12  # characters of a text quoted in a message
+
+
+@dataclass
+class Context:
+    project: Project
+    handout: Handout
+    edition: str
+    document: Any  # the WeasyPrint Document, laid out, not yet written
+    layout: Layout
+    faces: list[Face]  # the @font-face rules the document loaded
+
+    def where(self, page: int | None = None, panel: str | None = None,
+              text: str | None = None, exact: bool = False, context: str | None = None) -> Where:
+        """``text``: something drawn, to find in the Markdown (``exact``: as is, e.g. one
+        character); ``context``: the paragraph it is in, to tell repeated words apart."""
+        line = None
+        if text:
+            line = line_of(self.handout.text, text) if exact else self.locate(text, context)
+        label = None
+        if panel:
+            section = self.handout.kind.sections.get(panel)
+            label = section.label if section else None
+        return Where(page, panel, label, self.handout.shown, line)
+
+    def where_run(self, run: Run) -> Where:
+        return self.where(run.page, run.panel, run.text, context=run.block)
+
+    def where_line(self, line: Line) -> Where:
+        return self.where(line.page, line.panel, line.text, context=line.block)
+
+    def locate(self, text: str, context: str | None = None) -> int | None:
+        """The file line a drawn text comes from, if it is written in the handout.
+
+        The search starts at its paragraph (``context``), so a phrase repeated in
+        several list items is found in the right one.
+        """
+        start = self._offset(context) if context else None
+        offset = self._offset(text, start or 0)
+        if offset is None:
+            offset = start
+        return None if offset is None else 1 + self.handout.text.count("\n", 0, offset)
+
+    def _offset(self, text: str, start: int = 0) -> int | None:
+        """Where ``text`` starts in the handout. A drawn run is contiguous, but the
+        Markdown may break it with markup (``**``, ``{漢字|かんじ}``) or a line break,
+        hence the shorter pieces."""
+        cleaned = " ".join(text.split())
+        for piece in (cleaned, cleaned[:10], cleaned[:5], cleaned[-5:]):
+            if len(piece) >= 3 or (piece == cleaned and len(piece) >= 2):
+                index = self.handout.text.find(piece, start)
+                if index >= 0:
+                    return index
+        return None
+
+    @cached_property
+    def font_files(self) -> list[Any]:
+        return [path for face in self.faces for path in face.files()]
+
+
+def excerpt(text: str, size: int = EXCERPT) -> str:
+    cleaned = " ".join(text.split())
+    return cleaned if len(cleaned) <= size else cleaned[:size] + "…"
+
+
+def passed(rule: str, figure: str, message: str = "", warning: bool = False,
+           where: Where | None = None) -> Outcome:
+    return Outcome(rule, True, figure, where, message, warning=warning)
+
+
+def failed(rule: str, figure: str, where: Where | None, message: str) -> Outcome:
+    return Outcome(rule, False, figure, where, message)

@@ -1,0 +1,115 @@
+"""Rule 8, fonts: every font is embedded, and only the project's fonts are used.
+
+Three measurements: each ``@font-face`` the document loaded is a file in the project's
+fonts/ folder; its licence lets it be embedded in a PDF (OpenType ``fsType``) and it has
+outlines to embed; and every text run was actually set in one of those faces (read from
+Pango's layout, so a system font sneaking in is caught even if fontconfig isolation
+breaks). WeasyPrint embeds (a subset of) every font it draws with.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+from weasyprint.text.ffi import ffi, pango
+
+from .context import Context, excerpt, failed, passed
+from .report import Outcome
+
+NAME = "fonts"
+LABEL = "フォント"
+
+RESTRICTED = 0x0002  # fsType: "Restricted License embedding", may not be embedded
+BITMAP_ONLY = 0x0200  # fsType: only bitmaps may be embedded
+OUTLINES = ("glyf", "CFF ", "CFF2")
+
+
+def check(ctx: Context) -> list[Outcome]:
+    outcomes = []
+    fonts_dir = ctx.project.fonts.resolve()
+    for face in ctx.faces:
+        files = face.files()
+        if not files:
+            sources = ", ".join(url for _, url in face.sources)
+            outcomes.append(failed(NAME, face.family, None,
+                                   f"フォント「{face.family}」({sources}) は fonts/ のファイルではありません。"
+                                   "@font-face の src は url(\"../fonts/…\") にしてください"))
+        for path in files:
+            problem = _problem(path, fonts_dir)
+            if problem:
+                outcomes.append(failed(NAME, path.name, None, f"フォント「{face.family}」: {problem}"))
+    families = {face.family for face in ctx.faces}
+    strangers: dict[str, Any] = {}
+    names: dict[int, str] = {}
+    for run in ctx.layout.runs:
+        for family in drawn_families(run.box, names):
+            if family not in families:
+                strangers.setdefault(family, run)
+    for family, run in strangers.items():
+        outcomes.append(failed(NAME, family, ctx.where_run(run),
+                               f"「{excerpt(run.text)}」がプロジェクトにないフォント「{family}」で描かれています。"
+                               "fonts/ のフォントだけを使うよう、スタイルの font-family を確認してください"))
+    if outcomes:
+        return outcomes
+    if not ctx.faces:
+        return [failed(NAME, "なし", None, "@font-face で読み込んだフォントがありません。"
+                       "styles/base.css の @font-face を確認してください")]
+    names_list = "・".join(sorted(families))
+    return [passed(NAME, f"{names_list}({len(ctx.faces)}書体)",
+                   "fonts/ のフォントだけを使い、すべて PDF に埋め込めます")]
+
+
+def _problem(path: Path, fonts_dir: Path) -> str | None:
+    try:
+        path.resolve().relative_to(fonts_dir)
+    except ValueError:
+        return f"{path.name} はプロジェクトの fonts/ の外にあります。fonts/ に置いてください"
+    if not path.is_file():
+        return f"{path.name} が見つかりません"
+    stat = path.stat()
+    return _licence_problem(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _licence_problem(path: str, mtime_ns: int, size: int) -> str | None:
+    name = Path(path).name
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            fs_type = font["OS/2"].fsType if "OS/2" in font else 0
+            has_outlines = any(tag in font for tag in OUTLINES)
+    except Exception:  # noqa: BLE001  (any unreadable file is the same finding)
+        return f"{name} はフォントとして読めません"
+    if fs_type & 0x000F == RESTRICTED or fs_type & BITMAP_ONLY:
+        return f"{name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。別のフォントにしてください"
+    if not has_outlines:
+        return f"{name} には埋め込める輪郭データがありません"
+    return None
+
+
+def drawn_families(textbox: Any, cache: dict[int, str]) -> set[str]:
+    """Family names of the fonts Pango chose for a text box's runs.
+
+    WeasyPrint drops a text box's Pango layout after line breaking and rebuilds it to
+    draw; we do the same, briefly (≈10 µs a box), and leave it as we found it.
+    """
+    layout = textbox.pango_layout
+    layout.reactivate(textbox.style)
+    try:
+        line, _ = layout.get_first_line()
+        found = set()
+        run = line.runs
+        while run != ffi.NULL:
+            font = run.data.item.analysis.font
+            key = int(ffi.cast("uintptr_t", font))
+            if key not in cache:
+                description = pango.pango_font_describe_with_absolute_size(font)
+                cache[key] = ffi.string(pango.pango_font_description_get_family(description)).decode()
+                pango.pango_font_description_free(description)
+            found.add(cache[key])
+            run = run.next
+        return found
+    finally:
+        layout.deactivate()

@@ -1,0 +1,50 @@
+"""A WeasyPrint font configuration that remembers the ``@font-face`` rules it loaded.
+
+WeasyPrint copies each face into a temporary file and forgets where it came from; the
+preflight needs the source files to read their character maps (missing glyphs) and to
+prove that every face is one of the project's own fonts. Import this module only after
+``leaflet.fonts.isolate_fonts()`` has run (``leaflet.render`` does that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.text.fonts import FontConfiguration
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    weight: object  # as WeasyPrint parsed it: 400, 700, "bold"…
+    style: str
+    sources: tuple[tuple[str, str], ...]  # (type, url) pairs from ``src``
+
+    def files(self) -> list[Path]:
+        """Local files named by ``src: url(...)`` (``local()`` and remote URLs are not)."""
+        found = []
+        for kind, url in self.sources:
+            parts = urlsplit(url or "")
+            if kind == "external" and parts.scheme == "file":
+                found.append(Path(url2pathname(unquote(parts.path))))
+        return found
+
+
+class FontFaces(FontConfiguration):
+    """``FontConfiguration`` that records every ``@font-face`` rule it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.faces: list[Face] = []
+
+    def add_font_face(self, rule_descriptors, url_fetcher):  # type: ignore[no-untyped-def]
+        self.faces.append(Face(
+            family=str(rule_descriptors.get("font_family", "")),
+            weight=rule_descriptors.get("font_weight", "normal"),
+            style=str(rule_descriptors.get("font_style", "normal")),
+            sources=tuple((str(kind), str(url)) for kind, url in rule_descriptors.get("src", ())),
+        ))
+        return super().add_font_face(rule_descriptors, url_fetcher)

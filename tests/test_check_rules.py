@@ -1,0 +1,268 @@
+"""Each preflight rule, failing on a bad fixture (tests/fixtures/check/) and passing on a
+good one. The figures are cross-checked against the written PDF where it shows them."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+
+import pdfplumber
+import pytest
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from PIL import Image
+
+from leaflet.check import contrast, fonts
+
+from .check_tools import build, build_fixture, failures, outcomes, the_pass
+from .conftest import ROOT
+from .pdfs import MM, chars, find_text, page_sizes_mm
+
+# --- 1. text size --------------------------------------------------------------------
+
+
+def test_text_size_fails_on_small_body_note_and_furigana(project):
+    result = build_fixture(project, "tiny-text.md")
+    found = {o.figure: o for o in failures(result, "text_size")}
+    assert set(found) == {"6.0pt", "8.0pt", "10.0pt"}
+    assert found["8.0pt"].message.startswith(
+        "本文「本文なのに小さすぎる一文…」が 8.0pt で小さすぎます(基準 14pt 以上)。")
+    assert str(found["8.0pt"].where) == "1ページ handouts/tiny-text.md:9"
+    assert found["10.0pt"].message.startswith("注記「注記でも10ptは小さい…」が 10.0pt で小さすぎます(基準 10.5pt 以上)")
+    assert found["6.0pt"].message.startswith("ふりがな「ひざ」が 6.0pt で小さすぎます(基準 8pt 以上)")
+    assert found["6.0pt"].where.line == 13
+    assert not result.passed
+    # The PDF agrees: that sentence is set in 8 pt.
+    hit, = find_text(result.pdf, "本文なのに")
+    assert round(hit["size"], 1) == 8.0
+
+
+def test_text_size_passes_exactly_at_the_limits(project):
+    result = build_fixture(project, "large-enough-text.md")
+    assert the_pass(result, "text_size").figure == "本文 14.0pt・注記 10.5pt・ふりがな 8.0pt"
+
+
+# --- 2. contrast ---------------------------------------------------------------------
+
+
+def test_contrast_fails_on_pale_grey_and_on_a_grey_box(project):
+    result = build_fixture(project, "pale-grey.md")
+    pale, boxed = failures(result, "contrast")
+    assert pale.figure == "2.3:1"
+    assert "文字色 #aaaaaa と背景 #ffffff のコントラストが 2.3:1 しかありません(基準 7:1 以上)" in pale.message
+    assert pale.where.line == 9
+    # White text is judged against the grey box it sits on, not the white page.
+    assert boxed.figure == "4.4:1"
+    assert "文字色 #ffffff と背景 #777777" in boxed.message
+    assert boxed.where.line == 11
+
+
+def test_contrast_passes_white_on_navy_and_large_grey(project):
+    result = build_fixture(project, "dark-enough.md")
+    # #767676 on white is 4.54:1: enough for 18 pt text (4.5:1), not for body text.
+    assert the_pass(result, "contrast").figure == "最低 4.5:1"
+
+
+def test_contrast_ratio_is_wcag():
+    assert contrast.contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
+    grey = 0x77 / 255
+    assert contrast.contrast_ratio((1, 1, 1), (grey, grey, grey)) == pytest.approx(4.48, abs=0.01)
+
+
+# --- 3. missing glyphs ---------------------------------------------------------------
+
+
+def test_missing_glyphs_named_with_code_point_and_line(project):
+    result = build_fixture(project, "missing-glyph.md")
+    staff, yoshi = failures(result, "glyphs")
+    assert staff.figure == "U+2695"
+    assert staff.message.startswith("「⚕」(U+2695 STAFF OF AESCULAPIUS) はフォント(BIZ UDPGothic)にない文字で")
+    assert str(staff.where) == "1ページ handouts/missing-glyph.md:7"
+    assert yoshi.figure == "U+20BB7"
+    assert yoshi.where.line == 9
+    # WeasyPrint agrees while writing the PDF: exactly these two were drawn as .notdef.
+    notdef = set(re.findall(r"\(U\+([0-9A-F]+)\)", " ".join(result.warnings)))
+    assert notdef == {"2695", "20BB7"}
+
+
+def test_no_missing_glyphs(project):
+    result = build_fixture(project, "large-enough-text.md")
+    assert the_pass(result, "glyphs").figure.endswith("種の文字すべて収録")
+    assert not [w for w in result.warnings if ".notdef" in w]
+
+
+# --- 4. overflow ---------------------------------------------------------------------
+
+
+def test_stretch_sheet_that_spills_is_measured(project):
+    result = build_fixture(project, "stretch-spills.md")
+    spill, = failures(result, "overflow")
+    lines, mm = map(int, re.fullmatch(r"\+(\d+)行 (\d+)mm", spill.figure).groups())
+    assert spill.message.startswith("ストレッチ用紙は 1ページまでですが 2ページになり、"
+                                    "「ゆっくり元の姿勢に戻りま…」から後ろが2ページ目に")
+    assert str(spill.where) == "2ページ handouts/stretch-spills.md:30"
+    # Against the PDF: what page 2 holds, from its top margin (13 mm) down.
+    assert len(page_sizes_mm(result.pdf)) == 2
+    with pdfplumber.open(result.pdf) as pdf:
+        page = pdf.pages[1]
+        footer_top = 270 * MM  # the running footer sits in the bottom margin
+        drawn = [o["bottom"] for o in page.chars + page.rects + page.lines if o["bottom"] < footer_top]
+    held = (max(drawn) - 13 * MM) / MM
+    assert abs(mm - held) <= 2, (mm, held)
+    assert lines == math.ceil(mm / (16 * 1.8 / MM) - 0.01) or lines == math.ceil(held / (16 * 1.8 / MM) - 0.01)
+
+
+def test_stretch_sheet_that_fits(project):
+    result = build_fixture(project, "stretch-fits.md")
+    assert the_pass(result, "overflow").figure == "1ページ(上限 1)"
+
+
+def test_brochure_panel_too_long_names_panel_and_lines(project):
+    result = build_fixture(project, "brochure-panel-too-long.md")
+    over, = failures(result, "overflow")
+    assert over.figure == "+5行 47.3mm"
+    assert over.where.page == 2 and over.where.panel == "inside-left"
+    assert str(over.where) == "2ページ 中面・左(inside-left) handouts/brochure-panel-too-long.md:24"
+    assert over.message.startswith("「中面・左」の面に入りきらず、「書いてあります。」から下が約5行(47.3mm)はみ出しています")
+    assert over.message.endswith("本文を5行減らすか、段落を分けてください")
+    # Against the PDF: the last item is drawn (then clipped) below the panel's 13 mm
+    # bottom padding, by the measured amount give or take the half-leading.
+    last, = find_text(result.pdf, "下からはみ出します")
+    assert last["page"] == 2 and last["x0"] < 100 * MM
+    assert abs((last["bottom"] - 197 * MM) / MM - 47.3) < 6
+    # Text past the panel's foot is the overflow rule's: not reported twice.
+    assert the_pass(result, "safe_area")
+
+
+def test_brochure_that_fits_every_panel(project, write):
+    path = write("b.md", (ROOT / "templates/brochure.yaml").read_text(encoding="utf-8")
+                 .split("starter: |\n", 1)[1].replace("\n  ", "\n").replace("{revised}", "2026-11-20").lstrip())
+    result = build(project, path)
+    ok = the_pass(result, "overflow")
+    assert ok.figure == "2ページ(上限 2)"
+    assert ok.message == "ページ数は範囲内です、6面すべて収まっています"
+
+
+# --- 5. safe area --------------------------------------------------------------------
+
+
+def test_text_near_the_paper_edge(project):
+    result = build_fixture(project, "near-edge.md")
+    near, = failures(result, "safe_area")
+    assert near.figure == "2.0mm"
+    assert near.message.startswith("「左の余白に食い込んだ一文…」が紙の左端から 2.0mm のところにあります(基準 5mm 以上)")
+    assert near.where.line == 7
+    hit, = find_text(result.pdf, "左の余白")
+    assert hit["x0"] / MM == pytest.approx(2.0, abs=0.1)
+
+
+def test_text_clear_of_the_paper_edge(project):
+    result = build_fixture(project, "near-edge-ok.md")
+    assert the_pass(result, "safe_area").figure == "最小 6.0mm"
+
+
+# --- 6. line length and pitch ----------------------------------------------------------
+
+
+def test_long_lines_and_tight_pitch(project):
+    result = build_fixture(project, "long-lines.md")
+    long, tight = failures(result, "lines")
+    assert long.figure == "44字"
+    assert long.message.startswith("1行が 44字あります「この段落は字間を詰めてい…」(基準 40字以下)")
+    assert long.where.line == 7
+    assert tight.figure == "行送り 1.20倍"
+    assert "行送りが文字の大きさ(16.0pt)の 1.20倍しかありません(基準 1.5倍以上)" in tight.message
+    assert tight.where.line == 9
+    # The PDF's first line of that paragraph really holds 44 characters.
+    first = [c for c in chars(result.pdf) if c["size"] < 15 and c["text"].strip()]
+    top = min(c["top"] for c in first)
+    assert len([c for c in first if abs(c["top"] - top) < 1]) == 44
+
+
+def test_xl_edition_allows_30_characters(project):
+    (project.styles / "xl.css").write_text("/* the test's own XL sheet: same sizes as normal */\n")
+    shutil.copy(ROOT / "handouts/knee/faq.md", project.handouts / "faq.md")
+    normal = build(project, project.handouts / "faq.md")
+    assert the_pass(normal, "lines").figure == "最長 31字・行送り 1.50倍以上"
+    xl = build(project, project.handouts / "faq.md", "xl")
+    long, = failures(xl, "lines")
+    assert long.figure == "31字" and "(基準 30字以下)" in long.message
+
+
+def test_lines_pass(project):
+    result = build_fixture(project, "large-enough-text.md")
+    assert the_pass(result, "lines").figure == "最長 13字・行送り 1.80倍以上"
+
+
+# --- 7. images -----------------------------------------------------------------------
+
+
+def _photo(project, size: tuple[int, int]):
+    images = project.handouts / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (200, 120, 60)).save(images / "photo.png")
+    return build_fixture(project, "photo.md")
+
+
+def test_low_resolution_photo_fails(project):
+    result = _photo(project, (100, 80))
+    low, = failures(result, "images")
+    assert low.figure == "67ppi"  # 100 px across 38 mm
+    assert low.message.startswith("画像「photo.png」は100×80画素を 38×30mmに広げていて 67ppi しかなく")
+    assert str(low.where) == "1ページ handouts/photo.md:20"
+    with pdfplumber.open(result.pdf) as pdf:
+        image, = pdf.pages[0].images
+    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(66.8, abs=0.5)
+
+
+def test_photo_under_300_ppi_is_a_warning(project):
+    result = _photo(project, (400, 320))
+    warning, = outcomes(result, "images")
+    assert warning.status == "warn" and warning.figure == "267ppi"
+    assert result.passed
+
+
+def test_sharp_photo_passes(project):
+    result = _photo(project, (600, 480))
+    assert the_pass(result, "images").figure == "最低 401ppi"
+
+
+# --- 8. fonts ------------------------------------------------------------------------
+
+
+def _small_font(source, target, fs_type: int) -> None:
+    options = subset.Options()
+    font = TTFont(source)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="膝の裏")
+    subsetter.subset(font)
+    font["OS/2"].fsType = fs_type
+    font.save(target)
+
+
+def test_fonts_outside_fonts_dir_or_not_embeddable_fail(project):
+    regular = project.fonts / "BIZUDPGothic-Regular.ttf"
+    _small_font(regular, project.styles / "outside.ttf", 0)
+    _small_font(regular, project.fonts / "restricted.ttf", 0x0002)
+    result = build_fixture(project, "other-fonts.md")
+    messages = [o.message for o in failures(result, "fonts")]
+    assert messages == [
+        "フォント「Outside」: outside.ttf はプロジェクトの fonts/ の外にあります。fonts/ に置いてください",
+        "フォント「Restricted」: restricted.ttf はライセンスで PDF への埋め込みが禁止されています(fsType 0x0002)。"
+        "別のフォントにしてください",
+    ]
+
+
+def test_text_drawn_in_a_stranger_font_fails(project, monkeypatch):
+    # fontconfig isolation keeps system fonts out, so fake what Pango would report.
+    monkeypatch.setattr(fonts, "drawn_families", lambda box, cache: {"DejaVu Sans"})
+    result = build_fixture(project, "large-enough-text.md")
+    stranger, = failures(result, "fonts")
+    assert stranger.figure == "DejaVu Sans"
+    assert "プロジェクトにないフォント「DejaVu Sans」で描かれています" in stranger.message
+
+
+def test_only_project_fonts(project):
+    result = build_fixture(project, "large-enough-text.md")
+    assert the_pass(result, "fonts").figure == "BIZ UDPGothic(2書体)"
