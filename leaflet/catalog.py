@@ -9,7 +9,6 @@ until their PDF changes.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 import tempfile
@@ -24,6 +23,7 @@ from markupsafe import Markup, escape
 from .errors import HandoutError
 from .inventory import describe
 from .kinds import load_kind
+from .mdext.phrases import split_phrases
 from .project import Project
 from .render_dates import japanese_date
 
@@ -34,7 +34,6 @@ THUMBS = ".thumbs"
 TEMPLATE_DIR = "catalog"  # templates/catalog/: a subfolder, so never taken for a kind
 THUMB_LONG_SIDE = 640  # px: sharp on a tablet at twice the card's CSS size
 THUMB_COLOURS = 128
-NO_LINE_START = ")」』】〕、。,.!?ー)"  # Japanese line-breaking rules (kinsoku)
 
 
 @dataclass(frozen=True)
@@ -195,20 +194,7 @@ def _kind_label(project: Project, kind: str, cache: dict[str, str]) -> str:
 def _phrases(text: str) -> Markup:
     """Allow line breaks only between phrases (BudouX), so a title wraps as 「膝の裏の/ストレッチ」,
     never inside a word; the page sets ``word-break: keep-all``."""
-    phrases: list[str] = []
-    for phrase in _phrase_parser().parse(text):
-        if phrases and phrase[0] in NO_LINE_START:  # BudouX may split 「…ます」+「)」
-            phrases[-1] += phrase
-        else:
-            phrases.append(phrase)
-    return Markup("<wbr>").join(escape(phrase) for phrase in phrases)
-
-
-@functools.cache
-def _phrase_parser():
-    import budoux
-
-    return budoux.load_default_japanese_parser()
+    return Markup("<wbr>").join(escape(phrase) for phrase in split_phrases(text))
 
 
 def _older(pdf: Path, source: Path) -> bool:

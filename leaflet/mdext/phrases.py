@@ -29,10 +29,25 @@ def _parser() -> budoux.Parser:
     return budoux.load_default_japanese_parser()
 
 
+# Characters a line may not start with (kinsoku): budoux may put one at a phrase start.
+NO_LINE_START = ")」』】〕、。,.!?ー)"
+
+
+def split_phrases(text: str) -> list[str]:
+    """budoux phrases, never starting with a character a line may not start with."""
+    phrases: list[str] = []
+    for phrase in _parser().parse(text):
+        if phrases and phrase[0] in NO_LINE_START:
+            phrases[-1] += phrase
+        else:
+            phrases.append(phrase)
+    return phrases
+
+
 def boundaries(text: str) -> set[int]:
     """Character offsets where a new phrase starts (never 0)."""
     offsets, position = set(), 0
-    for phrase in _parser().parse(text)[:-1]:
+    for phrase in split_phrases(text)[:-1]:
         position += len(phrase)
         offsets.add(position)
     return offsets
