@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import HandoutError
-from .load import load
 from .project import Project
 
 LOG = logging.getLogger("leaflet")
@@ -26,6 +26,7 @@ class Result:
     seconds: float = 0.0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    up_to_date: bool = False  # nothing it depends on changed: not built again
 
     @property
     def ok(self) -> bool:
@@ -45,7 +46,8 @@ class _Collect(logging.Handler):
 
 def build_one(project: Project, file: Path, out: Path | None = None,
               edition: str | None = None) -> Result:
-    from .render import edition_of, render, write_pdf  # WeasyPrint loads only when needed
+    from .load import load  # Markdown and WeasyPrint load only when something is built
+    from .render import edition_of, render, write_pdf
 
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
@@ -76,10 +78,15 @@ def build_one(project: Project, file: Path, out: Path | None = None,
 
 def build(project: Project, files: Iterable[Path], out: Path | None = None,
           edition: str | None = None,
-          report: Callable[[Result], None] = lambda r: None) -> list[Result]:
-    results = []
-    for file in files:
-        result = build_one(project, file, out, edition)
-        report(result)
-        results.append(result)
-    return results
+          report: Callable[[Result], None] = lambda r: None, *,
+          force: bool = False, jobs: int = 1, html: bool = False, clean: bool = False,
+          progress: bool | None = None, on_stale: Callable[..., None] | None = None,
+          **options: Any) -> list[Result]:
+    """Build what changed (everything with ``force``) in ``jobs`` processes; report each
+    handout in order, up-to-date ones too. ``html``: also write the HTML beside each PDF.
+    PDFs whose handout was deleted go to ``on_stale``, and are removed with ``clean``.
+    Other ``options`` are passed to ``build_one``."""
+    from .incremental import Session  # deps, state, workers
+
+    with Session(project, out, edition, jobs=jobs, html=html, progress=progress, options=options) as session:
+        return session.build(files, report, force=force, clean=clean, on_stale=on_stale)

@@ -18,7 +18,7 @@ from .errors import HandoutError, line_of
 from .fonts import isolate_fonts
 from .load import Handout
 from .project import Project
-from .render_dates import japanese_date
+from .render_dates import japanese_date, source_date
 
 isolate_fonts()
 
@@ -53,6 +53,7 @@ def _environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["jdate"] = japanese_date
+    env.globals["source_date"] = source_date
     return env
 
 

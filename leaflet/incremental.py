@@ -1,0 +1,126 @@
+"""Build only what changed: deps → compare with the state → build the rest in workers
+→ record. ``Session`` is one output folder's builder; ``build`` uses one for a single
+run, ``watch`` keeps one (its file hashes and warm workers) for as long as it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import Result
+from .deps import Deps, FileHashes, deps_of
+from .parallel import Task, Workers, run
+from .project import Project
+from .state import Record, State, summary_of
+
+# Result fields kept as record fields; the others go to the record's summary.
+_RECORD_FIELDS = {"source", "name", "pdf", "pages", "seconds", "error", "up_to_date"}
+
+
+@dataclass
+class Stale:
+    """A PDF this tool made whose handout has been deleted."""
+
+    pdf: Path
+    removed: bool
+
+
+class Session:
+    def __init__(self, project: Project, out: Path | None = None, edition: str | None = None, *,
+                 jobs: int = 1, html: bool = False, progress: bool | None = None,
+                 options: dict[str, Any] | None = None) -> None:
+        self.project = project
+        self.out = Path(out or project.out).resolve()
+        self.edition = edition
+        self.html = html
+        self.progress = progress
+        self.options = options or {}  # extra keyword arguments for build_one
+        self.workers = Workers(jobs)
+        self.hashes = FileHashes()
+        self.deps: dict[Path, Deps] = {}  # last known, for watch to map a change to handouts
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.workers.close()
+
+    def build(self, files: Iterable[Path], report: Callable[[Result], None] = lambda r: None, *,
+              force: bool = False, clean: bool = False,
+              on_stale: Callable[[Stale], None] | None = None) -> list[Result]:
+        """Build the handouts among ``files`` that changed (all with ``force``); report
+        every one, in order, up-to-date ones too. Then deal with stale PDFs."""
+        state = State.load(self.out)
+        items: list[Result | Task] = []
+        planned: dict[int, Deps] = {}
+        for file in files:
+            deps = deps_of(self.project, file, self.out, self.edition, self.hashes, self.options)
+            self.deps[deps.file] = deps
+            record = None if force else self._fresh(state, deps)
+            if record:
+                items.append(Result(source=self.project.rel(deps.file), name=deps.name,
+                                    pdf=deps.target, pages=record.pages, up_to_date=True))
+            else:
+                planned[len(items)] = deps
+                items.append(Task(deps.file, self.out, self.edition, self.html, self.options))
+        results: list[Result] = []
+        try:
+            for index, result in enumerate(run(self.project, items, self.workers, self.progress)):
+                if index in planned and planned[index].digest and result.ok and result.pdf:
+                    state.put(_record(state, planned[index], result))
+                report(result)
+                results.append(result)
+        finally:
+            stale = self._stale(state, clean)
+            state.save()  # also after Ctrl-C: what was built stays known
+        for item in stale:
+            if on_stale:
+                on_stale(item)
+        return results
+
+    def _fresh(self, state: State, deps: Deps) -> Record | None:
+        if deps.digest is None or deps.target is None:
+            return None
+        record = state.get(deps.target)
+        if record is None or record.digest != deps.digest or not deps.target.is_file():
+            return None
+        if self.html and not deps.target.with_suffix(".html").is_file():
+            return None
+        return record
+
+    def _stale(self, state: State, clean: bool) -> list[Stale]:
+        found = []
+        for record in list(state.records.values()):
+            if (self.project.root / record.source).is_file():
+                continue
+            pdf = self.out / record.pdf
+            if clean:
+                pdf.unlink(missing_ok=True)
+                pdf.with_suffix(".html").unlink(missing_ok=True)
+                state.drop(record)
+            elif not pdf.is_file():
+                state.drop(record)  # already gone: nothing to report
+                continue
+            found.append(Stale(pdf, removed=clean))
+        return found
+
+    def affected(self, paths: Iterable[Path]) -> list[Path]:
+        """The known handouts whose PDF depends on any of ``paths``."""
+        changed = {Path(p).resolve() for p in paths}
+        return sorted(f for f, deps in self.deps.items() if deps.touched_by(changed) and f.is_file())
+
+
+def _record(state: State, deps: Deps, result: Result) -> Record:
+    revised = deps.meta.get("revised")
+    return Record(
+        name=result.name, source=result.source, pdf=state.key(result.pdf), edition=deps.edition or "",
+        digest=deps.digest or "", pages=result.pages, title=str(deps.meta.get("title", "")),
+        kind=str(deps.meta.get("kind", "")), revised=str(revised or ""),
+        summary=summary_of(result, _RECORD_FIELDS),
+    )
