@@ -30,8 +30,6 @@ from urllib.parse import unquote, urlsplit
 
 from . import __version__
 from .errors import HandoutError
-from .frontmatter import read_text, split
-from .kinds import COMMON_SCHEMA, resolve_kind, validate_meta
 from .project import CLINIC_FILE, READINGS_FILE, Project
 
 BASE_TEMPLATE = "base.html"
@@ -53,14 +51,18 @@ _TEMPLATE_REFS = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\
 
 
 class FileHashes:
-    """Content digests, memoised by stat so a long-lived watcher rehashes only what
-    changed. A file modified in the last seconds is always rehashed: its mtime may
-    not have ticked between two quick saves (git's "racily clean" rule)."""
+    """Content digests, memoised by stat (and kept in the state file between runs), so
+    only what changed is read again. A file modified in the last seconds is always
+    rehashed: its mtime may not have ticked between two quick saves (git's "racily
+    clean" rule)."""
 
     RACY_SECONDS = 2.0
 
-    def __init__(self) -> None:
-        self._memo: dict[Path, tuple[tuple[int, ...], str]] = {}
+    def __init__(self, known: dict[str, list[Any]] | None = None) -> None:
+        self._memo: dict[str, tuple[tuple[int, ...], str]] = {}
+        for path, entry in (known or {}).items():
+            if isinstance(entry, list) and len(entry) == 5:
+                self._memo[path] = (tuple(entry[:4]), str(entry[4]))
 
     def __call__(self, path: Path) -> str:
         try:
@@ -70,14 +72,17 @@ class FileHashes:
         if not stat.S_ISREG(st.st_mode):
             return MISSING
         key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-        known = self._memo.get(path)
+        known = self._memo.get(str(path))
         if known and known[0] == key:
             return known[1]
         with open(path, "rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         if time.time() - st.st_mtime_ns / 1e9 > self.RACY_SECONDS:
-            self._memo[path] = (key, digest)
+            self._memo[str(path)] = (key, digest)
         return digest
+
+    def export(self) -> dict[str, list[Any]]:
+        return {path: [*key, digest] for path, (key, digest) in sorted(self._memo.items())}
 
 
 @dataclass
@@ -91,7 +96,8 @@ class Deps:
     edition: str | None = None
     target: Path | None = None
     files: set[Path] = field(default_factory=set)
-    folders: set[Path] = field(default_factory=set)  # anything added inside counts
+    folders: set[Path] = field(default_factory=set)  # adding a file inside counts
+    inputs: dict[str, str] = field(default_factory=dict)  # project path → digest ("fonts/": listing)
     settings: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     digest: str | None = None
@@ -99,9 +105,45 @@ class Deps:
     def touched_by(self, paths: set[Path]) -> bool:
         return bool(self.files & paths) or any(f in p.parents for p in paths for f in self.folders)
 
+    @classmethod
+    def recorded(cls, project: Project, file: Path, inputs: dict[str, str]) -> "Deps":
+        """What a previous build read (from the state file), for mapping changes."""
+        deps = cls(Path(file).resolve(), project.name_of(file), inputs=dict(inputs))
+        deps.files = {project.root / rel for rel in inputs if not rel.endswith("/")}
+        deps.folders = {project.root / rel for rel in inputs if rel.endswith("/")}
+        return deps
+
+
+def unchanged(project: Project, inputs: dict[str, str], settings: dict[str, Any],
+              options: dict[str, Any] | None, hashes: FileHashes) -> bool:
+    """Would a PDF made from ``inputs`` under ``settings`` be made the same now? The
+    fast path of an up-to-date run: a stat per input, no parsing, no scanning. (The
+    set of inputs can only change when one of them does.)"""
+    now = {**settings, "tool": tool_fingerprint(), "options": options or {}}
+    if "SOURCE_DATE_EPOCH" in settings:
+        now["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH")
+    if _plain(now) != _plain(settings):
+        return False
+    return all(_input(project, rel, hashes) == digest for rel, digest in inputs.items())
+
+
+def _input(project: Project, rel: str, hashes: FileHashes) -> str:
+    if rel.endswith("/"):  # a folder: the names in it
+        folder = project.root / rel
+        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) if folder.is_dir() else []
+        return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    return hashes(project.root / rel)
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
 
 def deps_of(project: Project, file: Path, out: Path | None = None, edition: str | None = None,
             hashes: FileHashes | None = None, options: dict[str, Any] | None = None) -> Deps:
+    from .frontmatter import read_text, split  # YAML: only when something changed
+    from .kinds import COMMON_SCHEMA
+
     hashes = hashes or FileHashes()
     file = Path(file).resolve()
     deps = Deps(file, project.name_of(file))
@@ -109,20 +151,23 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     try:
         shown = project.rel(file)
         source = split(read_text(file, shown), shown)
-        kind = resolve_kind(project, source)
-        meta = validate_meta(kind, source)
     except (HandoutError, OSError):
         return deps  # load reports what is wrong
-    # Same rule as render.edition_of: the command line wins over front matter.
-    deps.edition = edition or str(meta.get("size") or "normal")
+    meta = source.meta
+    kind = meta.get("kind")
+    schemas = [project.templates / COMMON_SCHEMA, project.templates / f"{kind}.yaml"]
+    if not isinstance(kind, str) or not (project.templates / f"{kind}.html").is_file():
+        return deps
+    # Same rule as render.edition_of: the command line wins over front matter, then
+    # the schema's default (validation is load's job; here we only need the value).
+    deps.edition = str(edition or meta.get("size") or _default(schemas, "size") or "normal")
     deps.target = project.pdf_for(file, out, "" if deps.edition == "normal" else deps.edition)
-    deps.meta = {k: meta.get(k) for k in ("title", "kind", "revised") if meta.get(k) is not None}
-    deps.meta["kind"] = kind.name
+    deps.meta = {k: meta[k] for k in ("title", "kind", "revised") if meta.get(k) is not None}
 
-    deps.files |= {project.templates / COMMON_SCHEMA, project.templates / f"{kind.name}.yaml"}
-    templates = _templates(project, [BASE_TEMPLATE, kind.template])
+    deps.files |= set(schemas)
+    templates = _templates(project, [BASE_TEMPLATE, f"{kind}.html"])
     deps.files |= templates
-    deps.files |= _stylesheets(project, kind.name, deps.edition)
+    deps.files |= _stylesheets(project, kind, deps.edition)
     deps.files |= _fonts(project)
     deps.folders = {project.fonts}
     deps.files |= _references(project, source.body, file.parent)
@@ -132,15 +177,30 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     deps.settings = {"tool": tool_fingerprint(), "edition": deps.edition, "options": options or {}}
     if not meta.get("revised"):  # then the PDF's date comes from the environment
         deps.settings["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH")
-    deps.digest = _digest(project, deps.files, deps.settings, hashes)
+    rels = [project.rel(p) for p in deps.files] + [project.rel(f) + "/" for f in deps.folders]
+    deps.inputs = {rel: _input(project, rel, hashes) for rel in sorted(rels)}
+    deps.digest = hashlib.sha256(json.dumps([deps.settings, deps.inputs], sort_keys=True,
+                                            default=str).encode()).hexdigest()
     return deps
 
 
-def _digest(project: Project, files: set[Path], settings: dict[str, Any], hashes: FileHashes) -> str:
-    h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
-    for path in sorted(files):
-        h.update(f"\n{project.rel(path)}\0{hashes(path)}".encode())
-    return h.hexdigest()
+def _default(schemas: list[Path], field: str) -> Any:
+    """A field's default in the kind's schema, else in _common.yaml."""
+    for schema in reversed(schemas):
+        spec = (_schema(schema).get("fields") or {}).get(field)
+        if isinstance(spec, dict) and "default" in spec:
+            return spec["default"]
+    return None
+
+
+def _schema(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:  # libyaml's loader when installed: faster
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _templates(project: Project, names: list[str]) -> set[Path]:
@@ -162,8 +222,13 @@ def _stylesheets(project: Project, kind: str, edition: str) -> set[Path]:
     names = [BASE_STYLESHEET, f"{kind}.css"]
     if edition != "normal":
         names += [f"{edition}.css", f"{kind}.{edition}.css"]
+    return stylesheet_closure(project, [project.styles / n for n in names])
+
+
+def stylesheet_closure(project: Project, sheets: list[Path]) -> set[Path]:
+    """The stylesheets and every project file they @import or url() (fonts, images)."""
     found: set[Path] = set()
-    todo = [project.styles / n for n in names]
+    todo = list(sheets)
     while todo:
         path = todo.pop().resolve()
         if path in found or not project.contains(path):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Result
-from .deps import Deps, FileHashes, deps_of
+from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
 from .project import Project
 from .state import Record, State, summary_of
@@ -39,7 +39,7 @@ class Session:
         self.progress = progress
         self.options = options or {}  # extra keyword arguments for build_one
         self.workers = Workers(jobs)
-        self.hashes = FileHashes()
+        self.hashes: FileHashes | None = None  # made from the state file's on first use
         self.deps: dict[Path, Deps] = {}  # last known, for watch to map a change to handouts
 
     def __enter__(self) -> "Session":
@@ -57,42 +57,52 @@ class Session:
         """Build the handouts among ``files`` that changed (all with ``force``); report
         every one, in order, up-to-date ones too. Then deal with stale PDFs."""
         state = State.load(self.out)
+        if self.hashes is None:
+            self.hashes = FileHashes(state.hashes)
+        files = list(files)
         items: list[Result | Task] = []
         planned: dict[int, Deps] = {}
         for file in files:
-            deps = deps_of(self.project, file, self.out, self.edition, self.hashes, self.options)
-            self.deps[deps.file] = deps
-            record = None if force else self._fresh(state, deps)
+            file = Path(file).resolve()
+            record = None if force else self._current(state, file)
             if record:
-                items.append(Result(source=self.project.rel(deps.file), name=deps.name,
-                                    pdf=deps.target, pages=record.pages, up_to_date=True))
+                self.deps[file] = Deps.recorded(self.project, file, record.inputs)
+                items.append(Result(source=record.source, name=record.name, pdf=self.out / record.pdf,
+                                    pages=record.pages, up_to_date=True))
             else:
-                planned[len(items)] = deps
-                items.append(Task(deps.file, self.out, self.edition, self.html, self.options))
+                if not planned and len(files) > 1:
+                    self.workers.start()  # warms up while the rest is planned
+                deps = deps_of(self.project, file, self.out, self.edition, self.hashes, self.options)
+                self.deps[file] = planned[len(items)] = deps
+                items.append(Task(file, self.out, self.edition, self.html, self.options))
         results: list[Result] = []
         try:
             for index, result in enumerate(run(self.project, items, self.workers, self.progress)):
                 if index in planned and planned[index].digest and result.ok and result.pdf:
-                    state.put(_record(state, planned[index], result))
+                    state.put(_record(state, planned[index], result, self.edition or ""))
                 report(result)
                 results.append(result)
         finally:
             stale = self._stale(state, clean)
-            state.save()  # also after Ctrl-C: what was built stays known
+            if planned or stale:
+                state.hashes = self.hashes.export()
+                state.save()  # also after Ctrl-C: what was built stays known
         for item in stale:
             if on_stale:
                 on_stale(item)
         return results
 
-    def _fresh(self, state: State, deps: Deps) -> Record | None:
-        if deps.digest is None or deps.target is None:
-            return None
-        record = state.get(deps.target)
-        if record is None or record.digest != deps.digest or not deps.target.is_file():
-            return None
-        if self.html and not deps.target.with_suffix(".html").is_file():
-            return None
-        return record
+    def _current(self, state: State, file: Path) -> Record | None:
+        """The record of a previous build whose inputs and settings are all unchanged
+        and whose PDF (and HTML, if asked for) is still there."""
+        for record in state.candidates(self.project.rel(file), self.edition or ""):
+            pdf = self.out / record.pdf
+            if not pdf.is_file() or (self.html and not pdf.with_suffix(".html").is_file()):
+                continue
+            if record.inputs and unchanged(self.project, record.inputs, record.settings,
+                                           self.options, self.hashes):
+                return record
+        return None
 
     def _stale(self, state: State, clean: bool) -> list[Stale]:
         found = []
@@ -116,11 +126,12 @@ class Session:
         return sorted(f for f, deps in self.deps.items() if deps.touched_by(changed) and f.is_file())
 
 
-def _record(state: State, deps: Deps, result: Result) -> Record:
+def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
     revised = deps.meta.get("revised")
     return Record(
         name=result.name, source=result.source, pdf=state.key(result.pdf), edition=deps.edition or "",
         digest=deps.digest or "", pages=result.pages, title=str(deps.meta.get("title", "")),
         kind=str(deps.meta.get("kind", "")), revised=str(revised or ""),
+        requested=requested, inputs=deps.inputs, settings=deps.settings,
         summary=summary_of(result, _RECORD_FIELDS),
     )

@@ -22,6 +22,7 @@ from .project import Project
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 WARM_MODULES = ["leaflet.render"]  # WeasyPrint, Jinja2, our fonts configuration
 
@@ -51,14 +52,28 @@ class Workers:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
 
+    def start(self) -> None:
+        """Start the fork server importing WeasyPrint now, while the caller goes on
+        deciding what to build (it does not wait)."""
+        if self.jobs > 1:
+            from multiprocessing import forkserver
+
+            self._context()
+            forkserver.ensure_running()
+
+    @staticmethod
+    def _context() -> BaseContext:
+        import multiprocessing  # only when there is work for several processes
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(WARM_MODULES)
+        return context
+
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            import multiprocessing  # only when there is work for several processes
             from concurrent.futures import ProcessPoolExecutor
 
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(WARM_MODULES)
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_quiet_worker)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=self._context(), initializer=_quiet_worker)
         return self._pool
 
     def close(self, wait: bool = True) -> None:

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import HandoutError, UsageError
 
 CLINIC_FILE = "clinic.yaml"
@@ -101,6 +99,8 @@ class Project:
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
+    import yaml  # here, not at the top: an up-to-date build never parses YAML
+
     if not path.is_file():
         return {}
     try:

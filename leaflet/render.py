@@ -22,10 +22,10 @@ from .render_dates import japanese_date, source_date
 
 isolate_fonts()
 
-from weasyprint import CSS, HTML, Document  # noqa: E402  (after isolate_fonts)
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint import HTML, Document  # noqa: E402  (after isolate_fonts)
 
 from .fetcher import ProjectFetcher, RefusedURL  # noqa: E402
+from .sheets import parsed  # noqa: E402
 
 BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
@@ -83,10 +83,8 @@ def render(project: Project, handout: Handout, edition: str = "normal",
            html: str | None = None) -> Rendered:
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
-    fonts = FontConfiguration()
     try:
-        css = [CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
-               for p in stylesheets(project, handout, edition)]
+        fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     except RefusedURL as refused:

@@ -1,11 +1,12 @@
 """What the last builds made, kept beside the PDFs in ``<out>/.make_pdf-state.json``.
 
 One record per PDF (keyed by its path inside the output folder, so a handout's
-normal and XL editions are two records): the handout, the digest of everything the
-PDF was made from (see ``deps``), its page count, title, kind and revision date,
-and a ``summary`` of whatever else the build result carries (warnings, check
-findings…). ``build`` compares digests to skip handouts that did not change; the
-catalog page reads the records to list what exists.
+normal and XL editions are two records): the handout, every file the PDF was made
+from with its digest, and the settings (see ``deps``), its page count, title, kind
+and revision date, and a ``summary`` of whatever else the build result carries
+(warnings, check findings…). ``build`` checks those inputs to skip handouts that did
+not change; the catalog page reads the records to list what exists. The file also
+keeps the content digests of the inputs by stat, so an unchanged run reads nothing.
 
 Only successful builds are recorded, so a failing handout is tried again next time.
 Written atomically: a crash never leaves half a file, and an unreadable file just
@@ -18,7 +19,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ class Record:
     title: str = ""
     kind: str = ""
     revised: str = ""  # ISO date
+    requested: str = ""  # the edition asked for on the command line ("" = none)
+    inputs: dict[str, str] = field(default_factory=dict)  # project path → content digest
+    settings: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
 
 
@@ -45,6 +48,7 @@ class State:
     def __init__(self, out: Path, records: dict[str, Record] | None = None) -> None:
         self.out = Path(out)
         self.records: dict[str, Record] = records or {}
+        self.hashes: dict[str, list[Any]] = {}  # see deps.FileHashes
 
     @property
     def path(self) -> Path:
@@ -57,6 +61,7 @@ class State:
             data = json.loads(state.path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
                 state.records = {key: Record(**value) for key, value in data["pdfs"].items()}
+                state.hashes = dict(data.get("hashes") or {})
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass  # no state yet, or from another version: build everything
         return state
@@ -67,6 +72,10 @@ class State:
     def get(self, pdf: Path) -> Record | None:
         return self.records.get(self.key(pdf))
 
+    def candidates(self, source: str, requested: str) -> list[Record]:
+        """The records a build of ``source`` with this command-line edition made."""
+        return [r for r in self.records.values() if r.source == source and r.requested == requested]
+
     def put(self, record: Record) -> None:
         self.records[record.pdf] = record
 
@@ -75,7 +84,10 @@ class State:
 
     def save(self) -> None:
         data = {"format": FORMAT,
-                "pdfs": {key: dataclasses.asdict(r) for key, r in sorted(self.records.items())}}
+                "pdfs": {key: dataclasses.asdict(r) for key, r in sorted(self.records.items())},
+                "hashes": self.hashes}
+        import tempfile  # only when something was built
+
         text = json.dumps(data, ensure_ascii=False, indent=1, default=jsonable)
         self.out.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.out, prefix=".make_pdf-state.", suffix=".tmp")
