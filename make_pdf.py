@@ -39,6 +39,8 @@ def cli() -> None:
 size_option = click.option(
     "--size", type=click.Choice(["normal", "xl"]), default=None,
     help="文字の大きさの版(xl = 特大版、out/xl/ に出力)")
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="同時に作る数(既定: CPU の数)")
 
 
 def _cores() -> int:
@@ -58,8 +60,7 @@ def _echo(line: tuple[str, bool] | None) -> None:
 @size_option
 @click.option("--force", is_flag=True, help="変更がなくても作り直す")
 @click.option("--clean", is_flag=True, help="元の .md がなくなった PDF を削除する")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="同時に作る数(既定: CPU の数)")
+@jobs_option
 @click.option("--html", is_flag=True, help="PDF の横に、組版した HTML も書き出す(確認用)")
 @project_option
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
@@ -93,8 +94,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 @cli.command()
 @out_option
 @size_option
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="同時に作る数(既定: CPU の数)")
+@jobs_option
 @project_option
 def watch(out: Path | None, size: str | None, jobs: int | None, project_dir: Path) -> None:
     """保存するたびに、変わったリーフレットだけを PDF にし直します(Ctrl-C で終了)。"""

@@ -1,5 +1,7 @@
 """Stage 3, build: load → render → write, one handout at a time, each failure kept
 to its own handout so the others still build and its previous PDF survives.
+``build`` skips the handouts whose inputs did not change and spreads the others over
+worker processes (see ``incremental`` and ``parallel``).
 """
 
 from __future__ import annotations

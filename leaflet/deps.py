@@ -47,6 +47,7 @@ _MD_REFS = re.compile(
     re.MULTILINE,
 )
 _CSS_REFS = re.compile(r"url\(\s*[\"']?([^\"')]+)|@import\s+[\"']([^\"']+)[\"']")
+_NAME = re.compile(r"[\w-]+")  # a kind's name: no path in it
 _TEMPLATE_REFS = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
 
 
@@ -156,8 +157,8 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     meta = source.meta
     kind = meta.get("kind")
     schemas = [project.templates / COMMON_SCHEMA, project.templates / f"{kind}.yaml"]
-    if not isinstance(kind, str) or not (project.templates / f"{kind}.html").is_file():
-        return deps
+    if not (isinstance(kind, str) and _NAME.fullmatch(kind) and (project.templates / f"{kind}.html").is_file()):
+        return deps  # load says which kinds exist
     # Same rule as render.edition_of: the command line wins over front matter, then
     # the schema's default (validation is load's job; here we only need the value).
     deps.edition = str(edition or meta.get("size") or _default(schemas, "size") or "normal")

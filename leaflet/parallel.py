@@ -9,8 +9,11 @@ advances as they finish when there is a terminal and more than one to build.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,7 +76,8 @@ class Workers:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=self._context(), initializer=_quiet_worker)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=self._context(),
+                                             initializer=_worker_setup, initargs=(os.getpid(),))
         return self._pool
 
     def close(self, wait: bool = True) -> None:
@@ -82,9 +86,23 @@ class Workers:
             self._pool = None
 
 
-def _quiet_worker() -> None:
+def _worker_setup(main: int) -> None:
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker blocks on its task queue for ever if the main process is killed outright
+    # (it holds both ends of the pipe): leave when the main process is gone.
+    threading.Thread(target=_exit_without, args=(main,), daemon=True).start()
+
+
+def _exit_without(main: int) -> None:
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(main, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # another user's process has taken the number
+            os._exit(0)
 
 
 def run(project: Project, items: Sequence[Result | Task], workers: Workers,

@@ -13,6 +13,8 @@ only if its digest really changed. Errors are reported and the watch goes on.
 from __future__ import annotations
 
 import gc
+import logging
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -54,6 +56,9 @@ def watch(project: Project, out: Path | None = None,
     set or Ctrl-C. ``on_built`` gets the results of each rebuild (``serve`` reloads
     the page with it); ``say`` gets each line to show."""
     out = Path(out or project.out).resolve()
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # it says "stopping watch" in English
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
     with Session(project, out, edition, jobs=jobs, progress=False) as session:
         try:
             _warm_up(project)
@@ -69,6 +74,10 @@ def watch(project: Project, out: Path | None = None,
         except KeyboardInterrupt:
             pass
     say(("監視を終了しました。", False))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _warm_up(project: Project) -> None:

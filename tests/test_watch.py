@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -20,6 +19,27 @@ from leaflet.watch import watch
 from .pdfs import text_of
 
 FAQ = "---\nkind: faq\ntitle: {title}\nrevised: 2026-11-20\n---\n\n## 質問\n\n{answer}\n"
+STRETCH = """\
+---
+kind: stretch
+title: 伸ばす
+revised: 2026-11-20
+hold_seconds: 20
+log_days: 14
+---
+
+::: helps
+
+楽になります。
+
+::: safety
+
+- 痛いときはやめます。
+
+::: steps
+
+1. 伸ばします。
+"""
 DEADLINE = 60.0
 
 
@@ -105,6 +125,28 @@ def test_watch_ignores_its_own_output(project, watcher):
     (project.root / "README.txt").write_text("not a dependency", encoding="utf-8")
     time.sleep(1.0)  # nothing should happen; give it the chance
     assert watcher.lines[count:] == []
+
+
+def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, write):
+    """Started on a built project, watch knows each handout's inputs from the state
+    file (nothing is rebuilt) and still rebuilds the right ones on a change."""
+    from leaflet.build import build
+
+    write("a.md", FAQ.format(title="A", answer="答え。"))
+    write("s.md", STRETCH)
+    assert all(r.ok for r in build(project, project.all_handouts(), project.out))
+    w = Watcher(project)
+    w.thread.start()
+    try:
+        wait_for(lambda: w.said("監視中"), "the start")
+        assert w.said("最新: a(変更なし)") and w.said("最新: s(変更なし)")
+        css = project.styles / "stretch.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+        wait_for(lambda: any(w.batches[1:]), "the stretch sheet rebuilt")
+        assert w.batches[1:] == [["s"]]
+    finally:
+        w.stop.set()
+        w.thread.join(timeout=DEADLINE)
 
 
 def test_cli_watch_calls_the_package_function(project):
