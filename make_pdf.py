@@ -8,6 +8,7 @@ package and turns its errors into messages and exit codes:
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,16 +36,39 @@ def cli() -> None:
     """Markdown から大きな文字の配布用 PDF を作ります。"""
 
 
+size_option = click.option(
+    "--size", type=click.Choice(["normal", "xl"]), default=None,
+    help="文字の大きさの版(xl = 特大版、out/xl/ に出力)")
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="同時に作る数(既定: CPU の数)")
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _echo(line: tuple[str, bool] | None) -> None:
+    # The stream is looked up now: while a progress bar is live, sys.stdout/stderr are
+    # rich's proxies, which print above the bar.
+    if line:
+        click.echo(line[0], file=sys.stderr if line[1] else sys.stdout)
+
+
 @cli.command()
 @click.argument("handouts", nargs=-1)
 @out_option
-@click.option("--size", type=click.Choice(["normal", "xl"]), default=None,
-              help="文字の大きさの版(xl = 特大版、out/xl/ に出力)")
+@size_option
+@click.option("--force", is_flag=True, help="変更がなくても作り直す")
+@click.option("--clean", is_flag=True, help="元の .md がなくなった PDF を削除する")
+@jobs_option
+@click.option("--html", is_flag=True, help="PDF の横に、組版した HTML も書き出す(確認用)")
 @project_option
-def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project_dir: Path) -> None:
-    """リーフレットを PDF にします(名前を省くと全部)。"""
+def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
+          jobs: int | None, html: bool, project_dir: Path) -> None:
+    """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
     from leaflet.build import build as run_build
     from leaflet.errors import UsageError
+    from leaflet.messages import closing_lines, result_lines, stale_line
 
     project = _project(project_dir, out)
     try:
@@ -53,32 +77,18 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, project
         raise click.UsageError(str(error)) from None
     if not files:
         click.echo("handouts/ にリーフレットがありません。", err=True)
-        return
-
-    from leaflet.check.show import summary
 
     def report(result) -> None:
-        for warning in result.warnings:
-            click.echo(f"警告: {warning}", err=True)
-        if result.skipped:
-            click.echo(f"対象外: {result.name}({result.skipped})")
-        elif result.ok:
-            click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
-            click.echo(f"  {summary(result.checks)}")
-        else:
-            click.echo(f"エラー: {result.error}", err=True)
+        for line in result_lines(project, result):
+            _echo(line)
 
-    results = run_build(project, files, project.out, size, explicit=bool(handouts), report=report)
-    failed = [r for r in results if not r.ok]
-    if failed:
-        built = sum(1 for r in results if r.ok and not r.skipped)
-        click.echo(f"{len(failed)}件が失敗しました(ほかの {built}件は作成済み)。", err=True)
-    rejected = [r for r in results if r.ok and not r.passed]
-    if rejected:
-        names = "、".join(r.name for r in rejected)
-        click.echo(f"{len(rejected)}件が検査で不合格です(PDF は作成済み): {names} — "
-                   "詳しくは make_pdf.py check で確認してください。", err=True)
-    if failed or rejected:
+    results = run_build(project, files, project.out, size, report=report, explicit=bool(handouts),
+                        force=force, clean=clean, jobs=jobs or _cores(), html=html,
+                        on_stale=lambda stale: _echo(stale_line(project, stale)))
+    closing = closing_lines(results)
+    for line in closing:
+        _echo(line)
+    if closing:
         sys.exit(1)
 
 
@@ -113,6 +123,19 @@ def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_di
     else:
         click.echo("\n\n".join(show.plain(result) for result in results))
     sys.exit(0 if all(r.passed for r in results) else 1)
+
+
+@cli.command()
+@out_option
+@size_option
+@jobs_option
+@project_option
+def watch(out: Path | None, size: str | None, jobs: int | None, project_dir: Path) -> None:
+    """保存するたびに、変わったリーフレットだけを PDF にし直します(Ctrl-C で終了)。"""
+    from leaflet.watch import watch as run_watch
+
+    project = _project(project_dir, out)
+    run_watch(project, project.out, edition=size, jobs=jobs or _cores())
 
 
 @cli.command("list")
@@ -165,16 +188,10 @@ def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: P
     from leaflet.errors import UsageError
     from leaflet.serve import serve as run_serve
 
-    def report(result) -> None:
-        if result.ok:
-            click.echo(f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)")
-        else:
-            click.echo(f"エラー: {result.error}", err=True)
-
     project = _project(project_dir, out)
     try:
-        run_serve(project, project.out, host, port, rebuild=not no_build, report=report,
-                  say=lambda message: click.echo(message, err=message.startswith("警告")))
+        run_serve(project, project.out, host, port, rebuild=not no_build,
+                  say=lambda message: click.echo(message, err=message.startswith(("警告", "エラー"))))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
 

@@ -1,5 +1,7 @@
 """Stage 3, build: load → render → write, one handout at a time, each failure kept
 to its own handout so the others still build and its previous PDF survives.
+``build`` skips the handouts whose inputs did not change and spreads the others over
+worker processes (see ``incremental`` and ``parallel``).
 """
 
 from __future__ import annotations
@@ -9,11 +11,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import HandoutError
-from .load import load
-from .project import Project
+from .project import CATALOG_FILE, Project
 
 if TYPE_CHECKING:
     from .check import Report
@@ -32,6 +33,10 @@ class Result:
     skipped: str | None = None  # why nothing was built (not an error)
     warnings: list[str] = field(default_factory=list)
     checks: Report | None = None  # the preflight's measurements (leaflet.check)
+    # Labels of the failed check rules ([] = all passed; None = not checked). Kept in the
+    # build state, so the catalog and a no-change build know it without re-checking.
+    check_failures: list[str] | None = None
+    up_to_date: bool = False  # nothing it depends on changed: not built again
 
     @property
     def ok(self) -> bool:
@@ -41,7 +46,7 @@ class Result:
     @property
     def passed(self) -> bool:
         """Built and every check passed (or was relaxed): exit code 0."""
-        return self.ok and (self.checks is None or self.checks.passed)
+        return self.ok and not self.check_failures and (self.checks is None or self.checks.passed)
 
 
 class _Collect(logging.Handler):
@@ -60,8 +65,10 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     """Build one handout. ``explicit``: the editor named it, so an edition its kind
     does not offer is an error; in a build of everything it is skipped with a note.
     ``write=False`` renders and checks only (the ``check`` command)."""
+    # Markdown and WeasyPrint load only when something is built.
     from .check import run_checks
-    from .render import edition_of, render, write_pdf  # WeasyPrint loads only when needed
+    from .load import load
+    from .render import edition_of, render, write_pdf
 
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
@@ -83,6 +90,8 @@ def build_one(project: Project, file: Path, out: Path | None = None,
         # Measure before writing: write_pdf() subsets the fonts in place. A failed check
         # still writes the PDF (the editor can look at it); the result is not "passed".
         result.checks = run_checks(project, rendered)
+        result.check_failures = list(dict.fromkeys(
+            result.checks.label(o.rule) for o in result.checks.failures))
         result.pages = len(rendered.document.pages)
         if write:
             target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
@@ -99,15 +108,34 @@ def build_one(project: Project, file: Path, out: Path | None = None,
 
 
 def build(project: Project, files: Iterable[Path], out: Path | None = None,
-          edition: str | None = None, explicit: bool = True,
-          report: Callable[[Result], None] = lambda r: None,
-          catalog: bool = True) -> list[Result]:
-    results = []
-    for file in files:
-        result = build_one(project, file, out, edition, explicit)
-        report(result)
-        results.append(result)
-    if catalog:  # out/index.html lists every handout with a PDF, not only those just built
+          edition: str | None = None,
+          report: Callable[[Result], None] = lambda r: None, *,
+          explicit: bool = True, catalog: bool = True,
+          force: bool = False, jobs: int = 1, html: bool = False, clean: bool = False,
+          progress: bool | None = None, on_stale: Callable[..., None] | None = None,
+          **options: Any) -> list[Result]:
+    """Build what changed (everything with ``force``) in ``jobs`` processes; report each
+    handout in order, up-to-date ones too. ``html``: also write the HTML beside each PDF.
+    PDFs whose handout was deleted go to ``on_stale``, and are removed with ``clean``.
+    ``explicit``: the handouts were named (see ``build_one``). Other ``options`` are
+    passed to ``build_one`` and are part of what decides a rebuild. ``catalog``: rewrite
+    out/index.html afterwards."""
+    from .incremental import Session  # deps, state, workers
+
+    stale: list[Any] = []
+
+    def note_stale(item: Any) -> None:
+        stale.append(item)
+        if on_stale:
+            on_stale(item)
+
+    with Session(project, out, edition, jobs=jobs, html=html, progress=progress,
+                 explicit=explicit, options=options) as session:
+        results = session.build(files, report, force=force, clean=clean, on_stale=note_stale)
+    # out/index.html lists every handout with a PDF, not only those just built. When
+    # nothing changed it is left alone: a no-change build stays near-instant.
+    changed = stale or any(not r.up_to_date for r in results)
+    if catalog and (changed or not (Path(out or project.out) / CATALOG_FILE).is_file()):
         from .catalog import refresh_catalog
         refresh_catalog(project, out)
     return results

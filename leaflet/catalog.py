@@ -24,12 +24,12 @@ from .errors import HandoutError
 from .inventory import describe
 from .kinds import load_kind
 from .mdext.phrases import split_phrases
-from .project import Project
+from .project import CATALOG_FILE, Project
 from .render_dates import japanese_date
 
 LOG = logging.getLogger("leaflet")
 
-INDEX = "index.html"
+INDEX = CATALOG_FILE
 THUMBS = ".thumbs"
 TEMPLATE_DIR = "catalog"  # templates/catalog/: a subfolder, so never taken for a kind
 THUMB_LONG_SIDE = 640  # px: sharp on a tablet at twice the card's CSS size
@@ -54,9 +54,20 @@ class CatalogEntry:
 
 def update_catalog(project: Project, out: Path | None = None,
                    checks: Mapping[str, Sequence[str] | None] | None = None) -> Path:
-    """Refresh thumbnails and rewrite ``out/index.html`` from what is in out/ now."""
+    """Refresh thumbnails and rewrite ``out/index.html`` from what is in out/ now.
+    Check results come from ``checks`` or else from the build state (``state``)."""
     out = out or project.out
+    if checks is None:
+        checks = checks_from_state(out)
     return write_catalog(project, out, collect_entries(project, out, checks))
+
+
+def checks_from_state(out: Path) -> dict[str, list[str] | None]:
+    """Each PDF's failed check rules as the last build recorded them (normal edition)."""
+    from .state import State
+
+    return {record.name: record.summary.get("check_failures")
+            for record in State.load(out).records.values() if record.edition in ("", "normal")}
 
 
 def refresh_catalog(project: Project, out: Path | None = None,

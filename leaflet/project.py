@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import HandoutError, UsageError
 
 CLINIC_FILE = "clinic.yaml"
 READINGS_FILE = "readings.yaml"
+CATALOG_FILE = "index.html"  # the catalog page, in the output folder
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,8 @@ class Project:
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
+    import yaml  # here, not at the top: an up-to-date build never parses YAML
+
     if not path.is_file():
         return {}
     try:

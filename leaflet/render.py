@@ -19,14 +19,14 @@ from .fonts import isolate_fonts
 from .load import Handout
 from .mdext.phrases import phrase_html
 from .project import Project
-from .render_dates import japanese_date
+from .render_dates import japanese_date, source_date
 
 isolate_fonts()
 
-from weasyprint import CSS, HTML, Document  # noqa: E402  (after isolate_fonts)
+from weasyprint import HTML, Document  # noqa: E402  (after isolate_fonts)
 
 from .fetcher import ProjectFetcher, RefusedURL  # noqa: E402
-from .fontfaces import FontFaces  # noqa: E402  (remembers @font-face files for the preflight)
+from .sheets import parsed  # noqa: E402
 
 BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
@@ -55,6 +55,7 @@ def _environment(templates: Path) -> Environment:
     )
     env.filters["jdate"] = japanese_date
     env.filters["phrases"] = phrase_html
+    env.globals["source_date"] = source_date
     return env
 
 
@@ -86,10 +87,8 @@ def render(project: Project, handout: Handout, edition: str = "normal",
            html: str | None = None) -> Rendered:
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
-    fonts = FontFaces()
     try:
-        css = [CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
-               for p in stylesheets(project, handout, edition)]
+        fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     except RefusedURL as refused:

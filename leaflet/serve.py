@@ -12,6 +12,7 @@ polls ``/__reload`` and reloads the page when the PDFs or the catalog change.
 from __future__ import annotations
 
 import hashlib
+import os
 import ipaddress
 import socket
 import threading
@@ -21,10 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from .build import Result
-from .catalog import INDEX, TEMPLATE_DIR, refresh_catalog
+from .catalog import INDEX, refresh_catalog
 from .errors import UsageError
-from .project import CLINIC_FILE, READINGS_FILE, Project
+from .project import Project
 
 LOOPBACK = "127.0.0.1"
 RELOAD_PATH = "/__reload"
@@ -177,7 +177,6 @@ def is_loopback(host: str) -> bool:
 
 def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port: int = 8000,
           rebuild: bool = True, *,
-          report: Callable[[Result], None] = lambda r: None,
           say: Callable[[str], None] = print,
           ready: Callable[[str], None] | None = None,
           stop_event: threading.Event | None = None) -> None:
@@ -197,7 +196,7 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
     watcher = None
     try:
         if rebuild:
-            watcher = _start_watcher(project, out, stop, report, say)
+            watcher = _start_watcher(project, out, stop, say)
         else:
             refresh_catalog(project, out)  # the PDFs may be newer than the catalog
         say(f"一覧: {server.url} (終了は Ctrl+C)")
@@ -215,63 +214,25 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
 
 
 def _start_watcher(project: Project, out: Path, stop: threading.Event,
-                   report: Callable[[Result], None], say: Callable[[str], None]) -> threading.Thread:
-    try:
-        from .watch import watch  # the real watcher (its own branch); FALLBACK below until merged
+                   say: Callable[[str], None]) -> threading.Thread:
+    """Build what is out of date (so the first page shown is complete), then run the
+    ``watch`` loop in a thread: it rebuilds what each save affects; every rebuild
+    rewrites the catalog, which the open page notices."""
+    from .build import build
+    from .messages import result_lines
+    from .watch import watch
 
-        def run() -> None:
-            watch(project, out, on_built=lambda *_: refresh_catalog(project, out), stop_event=stop)
-    except ImportError:
-        from .build import build
+    say("すべて作成しています…")
+    build(project, project.all_handouts(), out, explicit=False, jobs=os.cpu_count() or 1,
+          report=lambda result: [say(text) for text, _ in result_lines(project, result)])
 
-        say("すべて作成しています…")
-        build(project, project.all_handouts(), out, report=report)
-
-        def run() -> None:
-            _watch_fallback(project, out, stop, report)
+    def run() -> None:
+        watch(project, out, on_built=lambda _results: refresh_catalog(project, out),
+              stop_event=stop, say=lambda line: say(line[0]))
 
     thread = threading.Thread(target=run, name="make_pdf-watch", daemon=True)
     thread.start()
     return thread
-
-
-# --- FALLBACK watcher: replace with leaflet.watch.watch once that branch is merged ---------
-
-def _watch_fallback(project: Project, out: Path, stop: threading.Event,
-                    report: Callable[[Result], None]) -> None:
-    """Rebuild changed handouts (everything when a template, style or setting changes);
-    ``build`` then rewrites the catalog, which the open page notices."""
-    import watchfiles
-
-    from .build import build
-    watched = [project.handouts, project.templates, project.styles,
-               project.root / CLINIC_FILE, project.root / READINGS_FILE]
-    for changes in watchfiles.watch(*[p for p in watched if p.exists()], stop_event=stop,
-                                    raise_interrupt=False):
-        files = to_rebuild(project, [Path(path) for _, path in changes])
-        if files:
-            build(project, files, out, report=report)
-        elif files is not None:
-            refresh_catalog(project, out)  # deletions or the catalog's template: no PDF to make
-
-
-def to_rebuild(project: Project, changed: list[Path]) -> list[Path] | None:
-    """The handouts to rebuild after ``changed``: the edited Markdown files; all of them
-    for anything else (template, style, image, setting); none for the catalog's own
-    template (``build`` is not needed, only the catalog); None when nothing relevant changed.
-
-    A path that is gone and is not Markdown was an editor's or sed's temporary file.
-    """
-    handouts = project.handouts.resolve()
-    catalog_templates = project.templates.resolve() / TEMPLATE_DIR
-    relevant = [p.resolve() for p in changed if p.suffix == ".md" or p.exists()]
-    if not relevant:
-        return None
-    if all(catalog_templates in p.parents for p in relevant):
-        return []
-    if all(p.suffix == ".md" and handouts in p.parents for p in relevant):
-        return sorted({p for p in relevant if p.is_file()})
-    return project.all_handouts()
 
 
 def _with_live_reload(html: bytes, current: str) -> bytes:

@@ -27,7 +27,6 @@ def running(project: Project, out: Path, rebuild: bool = False, messages: list[s
     def run() -> None:
         try:
             serve(project, out, host, 0, rebuild, say=said.append,
-                  report=lambda r: said.append(f"built {r.name}: {r.error or 'ok'}"),
                   ready=lambda u: (url.append(u), ready.set()), stop_event=stop)
         except BaseException as error:  # surfaced in the test, not lost in the thread
             failure.append(error)

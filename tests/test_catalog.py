@@ -182,8 +182,7 @@ def test_thumbnails_are_cached_until_the_pdf_changes(project, write):
     first = thumb.stat()
     update_catalog(project)
     assert thumb.stat().st_ino == first.st_ino  # not redrawn
-    os.utime(project.handouts / "a.md", ns=(first.st_mtime_ns + 10**9,) * 2)
-    build(project, project.all_handouts())
+    build(project, project.all_handouts(), force=True)  # a new PDF
     again = thumb.stat()
     assert again.st_ino != first.st_ino
     assert again.st_mtime_ns == (project.out / "a.pdf").stat().st_mtime_ns
@@ -275,3 +274,20 @@ def test_no_line_starts_with_a_closing_bracket(project):
     badge = next(b for b in cards(tree)[0].iter(f"{NS}span") if "作り直し" in text(b))
     pieces = [badge.text or ""] + [w.tail or "" for w in badge.iter(f"{NS}wbr")]
     assert pieces[-1].endswith(")") and len(pieces[-1]) > 1
+
+
+def test_check_status_comes_from_the_build(project, write):
+    write("good.md", FAQ.format(title="良い"))
+    write("bad.md", FAQ.format(title="悪い") + "\n記号 ⚕ です。\n")  # a glyph our fonts lack
+    build(project, project.all_handouts())
+
+    def card(title: str) -> str:
+        html = (project.out / "index.html").read_text(encoding="utf-8").replace("<wbr>", "")
+        return next(c for c in html.split('<li class="card"')[1:] if f'data-title="{title}"' in c)
+
+    assert "点検: 問題なし" in card("良い")
+    assert "点検: 要確認(フォントにない文字)" in card("悪い")
+    # Rewritten later without a build (serve --no-build), it still knows, from the state.
+    update_catalog(project)
+    assert "点検: 要確認(フォントにない文字)" in card("悪い")
+    assert "点検: 問題なし" in card("良い")

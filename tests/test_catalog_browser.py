@@ -239,7 +239,7 @@ def test_edit_rebuilds_and_the_open_page_reloads(browser, tmp_path):
     project = copy_project(tmp_path / "proj", with_handouts=True)
     messages: list[str] = []
     with running(project, project.out, rebuild=True, messages=messages) as url:
-        assert "built knee/faq: ok" in messages
+        assert "作成: out/knee/faq.pdf" in "\n".join(messages)
         page = browser.new_page()
         page.set_default_timeout(LONG)
         page.goto(url)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import make_pdf
 from leaflet.errors import UsageError
 from leaflet.project import Project
-from leaflet.serve import is_loopback, resolve_request, serve, to_rebuild, version
+from leaflet.serve import is_loopback, resolve_request, serve, version
 
 from .conftest import ROOT
 from .serving import raw_get, running
@@ -235,19 +235,3 @@ def test_cli_busy_port_exits_2(project):
     assert "Traceback" not in result.output
 
 
-# --- the fallback watcher's choice (until leaflet.watch is merged) --------------------------
-
-
-def test_what_the_fallback_watcher_rebuilds(project, write):
-    a = write("knee/a.md", "---\nkind: faq\ntitle: a\n---\n")
-    b = write("b.md", "---\nkind: faq\ntitle: b\n---\n")
-    image = write("knee/images/x.png", b"png")
-    templates = project.templates
-    assert to_rebuild(project, [a]) == [a.resolve()]
-    assert to_rebuild(project, [a, project.handouts / "knee/sedAbc123"]) == [a.resolve()]  # sed's temp file
-    assert to_rebuild(project, [project.handouts / "gone.md"]) == []  # a deletion: catalog only
-    assert to_rebuild(project, [templates / "catalog/catalog.css"]) == []
-    assert to_rebuild(project, [image]) == project.all_handouts() == sorted([a, b])
-    assert to_rebuild(project, [a, templates / "faq.html"]) == project.all_handouts()
-    assert to_rebuild(project, [project.root / "clinic.yaml"]) == project.all_handouts()
-    assert to_rebuild(project, [project.handouts / ".#a.md~gone"]) is None

@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Benchmarks for the editors' loop, as ratios against baselines measured in the same run.
+
+    .venv/bin/python bench/run.py [--repeat N]      (or: make bench)
+
+(a) build of the bundled handouts vs raw WeasyPrint on the same HTML     target <= 1.15x
+(b) unchanged build vs --force build                                     target <= 0.10x
+(c) --jobs 2 vs --jobs 1 on 24 handouts (speed-up)                       target >= 1.7x
+(d) watch: save -> new PDF for a one-page leaflet                        target <= 0.25 s
+(e) PDF bytes vs Chromium --print-to-pdf of the same HTML                target <= 50%
+(f) time added by the preflight check                                    (no target)
+
+Every figure is a median of several repeats; whole-process timings include Python's
+start-up and imports, as an editor waits for them. Nothing is written to the repository:
+each figure builds into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import inspect
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+MAKE_PDF = [PYTHON, str(ROOT / "make_pdf.py")]
+PARTS = ("templates", "styles", "fonts", "clinic.yaml", "readings.yaml")
+ONE_PAGE = "knee/chair-stretch"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+RAW_WEASYPRINT = """\
+import sys
+from pathlib import Path
+from weasyprint import HTML
+out = Path(sys.argv[1])
+for html in sys.argv[2:]:
+    HTML(filename=html).write_pdf(out / (Path(html).stem + ".pdf"))
+"""
+
+
+def seconds(command: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def medians(repeat: int, first: Callable[[], float], second: Callable[[], float]) -> tuple[float, float]:
+    """Both timings, taken in turns so that a slow spell of a shared machine hits both."""
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(first())
+        b.append(second())
+    return statistics.median(a), statistics.median(b)
+
+
+def copy_project(dest: Path, copies: int = 1) -> Path:
+    """The project with the bundled handouts; ``copies`` > 1 copies handouts/knee/ that
+    many times (handouts/k1/, handouts/k2/…)."""
+    for part in PARTS:
+        src = ROOT / part
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / part)
+    for n in range(copies):
+        shutil.copytree(ROOT / "handouts/knee", dest / "handouts" / ("knee" if copies == 1 else f"k{n + 1}"))
+    return dest
+
+
+def build(project: Path, out: Path, *args: str) -> list[str]:
+    return [*MAKE_PDF, "build", "--project", str(project), "--out", str(out), *args]
+
+
+# --- the figures ------------------------------------------------------------------
+
+
+def figure_a(tmp: Path, repeat: int) -> tuple[float, str]:
+    html = tmp / "a-html"
+    subprocess.run(build(ROOT, html, "--force", "--html", "--jobs", "1"), check=True, capture_output=True)
+    pages = sorted(str(p) for p in html.rglob("*.html"))
+    raw_out = tmp / "a-raw"
+    raw_out.mkdir()
+    env = {**os.environ, "FONTCONFIG_FILE": str(_no_system_fonts())}
+    ours, raw = medians(repeat, lambda: seconds(build(ROOT, tmp / "a-ours", "--force", "--jobs", "1")),
+                        lambda: seconds([PYTHON, "-c", RAW_WEASYPRINT, str(raw_out), *pages], env))
+    warm_ours, warm_raw = _warm(tmp, pages, repeat)
+    return ours / raw, (f"{ours:.2f} s vs {raw:.2f} s for {len(pages)} handouts, one process each, --jobs 1; "
+                        f"warm in one process (as in watch): {warm_ours:.2f} s vs {warm_raw:.2f} s")
+
+
+def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
+    """The same comparison once imports are paid: what each rebuild costs."""
+    from weasyprint import HTML
+
+    from leaflet.build import build_one
+    from leaflet.project import Project
+
+    project = Project.at(ROOT)
+    files = project.all_handouts()
+    out = tmp / "a-warm"
+    (out / "raw").mkdir(parents=True)
+
+    def ours() -> float:
+        start = time.perf_counter()
+        for file in files:
+            assert build_one(project, file, out).ok
+        return time.perf_counter() - start
+
+    def raw() -> float:
+        start = time.perf_counter()
+        for page in pages:
+            HTML(filename=page).write_pdf(out / "raw" / (Path(page).stem + ".pdf"))
+        return time.perf_counter() - start
+
+    ours(), raw()  # first use
+    return medians(repeat, ours, raw)
+
+
+def _no_system_fonts() -> Path:
+    """Raw WeasyPrint gets the fontconfig setup ours runs with (only @font-face fonts)."""
+    from leaflet.fonts import isolate_fonts
+
+    saved = os.environ.get("FONTCONFIG_FILE")
+    isolate_fonts()
+    config = Path(os.environ["FONTCONFIG_FILE"])
+    if saved is None:
+        del os.environ["FONTCONFIG_FILE"]
+    else:
+        os.environ["FONTCONFIG_FILE"] = saved
+    return config
+
+
+def figure_b(tmp: Path, repeat: int) -> tuple[float, str]:
+    out = tmp / "b"
+    force, unchanged = medians(repeat, lambda: seconds(build(ROOT, out, "--force")),
+                               lambda: seconds(build(ROOT, out)))
+    return unchanged / force, f"{unchanged:.3f} s vs {force:.2f} s (--jobs = {os.cpu_count()} cores)"
+
+
+def figure_c(tmp: Path, repeat: int) -> tuple[float, str]:
+    project = copy_project(tmp / "c-project", copies=8)
+    count = len(list((project / "handouts").rglob("*.md")))
+    one, two = medians(repeat, lambda: seconds(build(project, tmp / "c1", "--force", "--jobs", "1")),
+                       lambda: seconds(build(project, tmp / "c2", "--force", "--jobs", "2")))
+    return one / two, f"{one:.2f} s vs {two:.2f} s for {count} handouts"
+
+
+def figure_d(tmp: Path, repeat: int) -> tuple[float, str]:
+    from leaflet.project import Project
+    from leaflet.watch import watch
+
+    project = Project.at(copy_project(tmp / "d-project"))
+    source = project.handouts / f"{ONE_PAGE}.md"
+    pdf = project.out / f"{ONE_PAGE}.pdf"
+    built = threading.Event()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(project, None, lambda results: built.set(), stop),
+                              kwargs={"jobs": 1, "say": lambda line: None})
+    thread.start()
+    if not built.wait(120):
+        raise SystemExit("watch did not build the project")
+    time.sleep(0.5)
+    original = source.read_text(encoding="utf-8")
+    latencies = []
+    for n in range(repeat):
+        built.clear()
+        before = pdf.stat().st_ino
+        time.sleep(0.3)  # let the watcher settle
+        start = time.perf_counter()
+        source.write_text(original + ("\n追記。\n" if n % 2 == 0 else ""), encoding="utf-8")
+        if not built.wait(30):
+            raise SystemExit("watch did not rebuild after a save")
+        latencies.append(time.perf_counter() - start)
+        assert pdf.stat().st_ino != before, "the PDF was not replaced"
+    stop.set()
+    thread.join()
+    pages = __import__("pypdfium2").PdfDocument(str(pdf))
+    return statistics.median(latencies), (f"median of {repeat} saves of a {len(pages)}-page sheet "
+                                          f"(min {min(latencies):.3f}, max {max(latencies):.3f})")
+
+
+def figure_e(tmp: Path) -> tuple[float | None, str]:
+    if not Path(CHROMIUM).is_file():
+        return None, "n/a (chromium not installed: apt-get install -y chromium)"
+    html = tmp / "a-html"  # written by figure (a): the same HTML our PDFs were made from
+    ours = chromium = 0
+    # Chromium with its usual fonts (our render's fontconfig isolation is for WeasyPrint).
+    chromium_env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    for page in sorted(html.rglob("*.html")):
+        target = tmp / "e" / (page.stem + ".pdf")
+        target.parent.mkdir(exist_ok=True)
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp / 'chromium-profile'}", "--no-pdf-header-footer",
+                        f"--print-to-pdf={target}", page.as_uri()],
+                       check=True, capture_output=True, timeout=120, env=chromium_env)
+        ours += page.with_suffix(".pdf").stat().st_size
+        chromium += target.stat().st_size
+    return ours / chromium, f"{ours / 1024:.0f} KiB vs {chromium / 1024:.0f} KiB (Chromium, same HTML)"
+
+
+def figure_f(repeat: int) -> tuple[float | None, str]:
+    """Time build_one spends on the preflight, if the check feature is installed."""
+    try:
+        import leaflet.check  # noqa: F401
+    except ImportError:
+        return None, "n/a (check not installed)"
+    from leaflet.build import build_one
+    from leaflet.project import Project
+
+    switch = next((p for p in ("check", "checks", "preflight")
+                   if p in inspect.signature(build_one).parameters), None)
+    if switch is None:
+        return None, "n/a (build_one has no switch to leave the check out)"
+    project = Project.at(ROOT)
+    out = Path(tempfile.mkdtemp(prefix="bench-f-"))
+    files = project.all_handouts()
+    build_one(project, files[0], out)  # warm up
+
+    def total(on: bool) -> float:
+        start = time.perf_counter()
+        for file in files:
+            build_one(project, file, out, **{switch: on})
+        return time.perf_counter() - start
+
+    without, with_check = medians(repeat, lambda: total(False), lambda: total(True))
+    shutil.rmtree(out)
+    return with_check / without - 1, f"{with_check:.2f} s vs {without:.2f} s (build_one, warm)"
+
+
+# --- report -------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    from importlib.metadata import version
+
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"WeasyPrint {version('weasyprint')}, {platform.system()} {platform.release()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="repeats per timing (median)")
+    repeat = parser.parse_args().repeat
+    print(f"make_pdf bench, {dt.date.today().isoformat()}: {machine()}\n", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="make_pdf-bench-") as folder:
+        tmp = Path(folder)
+        steps = [
+            ("(a) build vs raw WeasyPrint, same HTML", lambda: figure_a(tmp, repeat), "<= 1.15x",
+             lambda v: v <= 1.15, "{:.2f}x"),
+            ("(b) unchanged build vs --force build", lambda: figure_b(tmp, repeat), "<= 0.10x",
+             lambda v: v <= 0.10, "{:.3f}x"),
+            ("(c) --jobs 2 vs --jobs 1, 24 handouts", lambda: figure_c(tmp, max(3, repeat // 2)), ">= 1.7x",
+             lambda v: v >= 1.7, "{:.2f}x"),
+            ("(d) watch: save -> new PDF, one page", lambda: figure_d(tmp, max(9, repeat)), "<= 0.25 s",
+             lambda v: v <= 0.25, "{:.3f} s"),
+            ("(e) PDF bytes vs Chromium", lambda: figure_e(tmp), "<= 50%",
+             lambda v: v <= 0.5, "{:.0%}"),
+            ("(f) time added by check", lambda: figure_f(repeat), "-", None, "{:+.0%}"),
+        ]
+        for name, measure, target, passes, shape in steps:
+            value, detail = measure()
+            shown = "n/a" if value is None else shape.format(value)
+            verdict = "-" if value is None or passes is None else ("PASS" if passes(value) else "MISS")
+            print(f"{name}: {shown}  [{detail}]", flush=True)
+            rows.append((name, shown, target, verdict))
+    print("\n| figure | measured | target | |\n|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""Incremental builds: what makes a handout's PDF be rebuilt, and what does not.
+
+Each test builds a throwaway project through the CLI, changes one thing, builds again
+and reads which handouts were made (作成) and which were left alone (最新)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import make_pdf
+from leaflet import deps as deps_module
+from leaflet.deps import deps_of
+from leaflet.project import Project
+from leaflet.state import STATE_FILE
+
+from .conftest import ROOT
+from .pdfs import text_of
+
+FAQ = """\
+---
+kind: faq
+title: {title}
+revised: 2026-11-20
+---
+
+## 質問
+
+答え。{extra}
+"""
+STRETCH = """\
+---
+kind: stretch
+title: 伸ばす
+revised: 2026-11-20
+hold_seconds: 20
+log_days: 14
+---
+
+::: helps
+
+楽になります。
+
+::: safety
+
+- 痛いときはやめます。
+
+::: steps
+
+1. 伸ばします。
+"""
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="{}"/></svg>'
+
+
+def run(project: Project, *args: str):
+    return CliRunner().invoke(make_pdf.cli, [*args, "--project", str(project.root)])
+
+
+def made(output: str) -> set[str]:
+    return set(re.findall(r"^作成: out/(.+?)\.pdf", output, re.MULTILINE))
+
+
+def fresh(output: str) -> set[str]:
+    return set(re.findall(r"^最新: (.+?)\(変更なし\)", output, re.MULTILINE))
+
+
+@pytest.fixture
+def three(project: Project, write):
+    """Two FAQ handouts and a stretch sheet, built once."""
+    write("faq1.md", FAQ.format(title="一", extra=""))
+    write("faq2.md", FAQ.format(title="二", extra=""))
+    write("stretch.md", STRETCH)
+    first = run(project, "build")
+    assert first.exit_code == 0, first.output
+    assert made(first.output) == {"faq1", "faq2", "stretch"}
+    return project
+
+
+def test_unchanged_build_says_up_to_date_and_leaves_pdfs_alone(three):
+    before = {p.name: p.stat().st_mtime_ns for p in (three.root / "out").glob("*.pdf")}
+    result = run(three, "build")
+    assert result.exit_code == 0, result.output
+    assert result.output == "最新: faq1(変更なし)\n最新: faq2(変更なし)\n最新: stretch(変更なし)\n"
+    assert {p.name: p.stat().st_mtime_ns for p in (three.root / "out").glob("*.pdf")} == before
+
+
+def test_editing_the_markdown_rebuilds_only_that_handout(three, write):
+    write("faq2.md", FAQ.format(title="二", extra="追記しました。"))
+    result = run(three, "build")
+    assert made(result.output) == {"faq2"}
+    assert fresh(result.output) == {"faq1", "stretch"}
+    assert "追記しました" in text_of(three.root / "out/faq2.pdf")
+
+
+def test_saving_without_changing_rebuilds_nothing(three):
+    path = three.handouts / "faq1.md"
+    path.write_bytes(path.read_bytes())  # new mtime, same bytes
+    assert made(run(three, "build").output) == set()
+
+
+def test_an_edit_that_keeps_size_and_mtime_still_rebuilds(three):
+    """Some tools restore the modification time; the content decides."""
+    path = three.handouts / "faq1.md"
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("答え。", "回答。"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert made(run(three, "build").output) == {"faq1"}
+
+
+@pytest.mark.parametrize("changed, rebuilt", [
+    ("styles/faq.css", {"faq1", "faq2"}),
+    ("templates/faq.html", {"faq1", "faq2"}),
+    ("templates/faq.yaml", {"faq1", "faq2"}),
+    ("styles/stretch.css", {"stretch"}),
+    ("styles/base.css", {"faq1", "faq2", "stretch"}),
+    ("templates/base.html", {"faq1", "faq2", "stretch"}),
+    ("templates/_common.yaml", {"faq1", "faq2", "stretch"}),
+    ("clinic.yaml", {"faq1", "faq2", "stretch"}),
+    ("readings.yaml", {"faq1", "faq2", "stretch"}),
+    ("fonts/BIZUDPGothic-Bold.ttf", {"faq1", "faq2", "stretch"}),
+    ("styles/xl.css", set()),  # only the XL edition uses it
+    ("styles/brochure.css", set()),  # no brochure here
+])
+def test_what_a_project_file_change_rebuilds(three, changed, rebuilt):
+    path = three.root / changed
+    path.write_bytes((path.read_bytes() if path.exists() else b"") + b"\n")
+    result = run(three, "build")
+    assert result.exit_code == 0, result.output
+    assert made(result.output) == rebuilt
+    assert fresh(result.output) == {"faq1", "faq2", "stretch"} - rebuilt
+
+
+def test_editing_an_image_rebuilds_the_handouts_that_use_it(project, write):
+    images = project.handouts / "images"
+    images.mkdir()
+    (images / "a.svg").write_text(SVG.format("red"))
+    (images / "b.svg").write_text(SVG.format("red"))
+    write("uses-a.md", FAQ.format(title="A", extra="\n\n![図](images/a.svg)"))
+    write("uses-b.md", FAQ.format(title="B", extra='\n\n<img src="images/b.svg" alt="図">'))
+    write("none.md", FAQ.format(title="N", extra=""))
+    assert run(project, "build").exit_code == 0
+
+    (images / "a.svg").write_text(SVG.format("blue"))
+    assert made(run(project, "build").output) == {"uses-a"}
+    (images / "b.svg").write_text(SVG.format("blue"))
+    assert made(run(project, "build").output) == {"uses-b"}
+
+
+def test_creating_a_missing_image_rebuilds(project, write):
+    write("a.md", FAQ.format(title="A", extra="\n\n![図](later.svg)"))
+    assert run(project, "build").exit_code == 1  # missing image: an error, nothing recorded
+    (project.handouts / "later.svg").write_text(SVG.format("red"))
+    result = run(project, "build")
+    assert result.exit_code == 0, result.output
+    assert made(result.output) == {"a"}
+
+
+def test_the_size_option_builds_its_own_pdf_and_each_stays_up_to_date(three):
+    xl = run(three, "build", "faq1", "--size", "xl")
+    assert xl.exit_code == 0, xl.output
+    assert "作成: out/xl/faq1.pdf" in xl.output
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1", "--size", "xl").output
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1").output
+    (three.styles / "xl.css").write_text("/* changed */\n", encoding="utf-8")
+    assert "作成: out/xl/faq1.pdf" in run(three, "build", "faq1", "--size", "xl").output
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1").output
+
+
+def test_build_options_are_part_of_the_digest(project, write):
+    file = write("a.md", FAQ.format(title="A", extra=""))
+    plain = deps_of(project, file, options={})
+    assert deps_of(project, file, options={}).digest == plain.digest
+    assert deps_of(project, file, options={"strict": True}).digest != plain.digest
+
+
+def test_a_new_tool_version_rebuilds_everything(three, monkeypatch):
+    monkeypatch.setattr(deps_module, "tool_fingerprint", lambda: "another version")
+    assert made(run(three, "build").output) == {"faq1", "faq2", "stretch"}
+
+
+def test_force_rebuilds_everything(three):
+    assert made(run(three, "build", "--force").output) == {"faq1", "faq2", "stretch"}
+
+
+def test_a_deleted_pdf_is_rebuilt(three):
+    (three.root / "out/faq1.pdf").unlink()
+    assert made(run(three, "build").output) == {"faq1"}
+
+
+def test_a_failing_handout_is_tried_again_and_keeps_its_pdf(three, write):
+    good = (three.root / "out/faq1.pdf").read_bytes()
+    write("faq1.md", "---\nkind: faq\ntitle: 一\n---\n")  # revised missing
+    for _ in range(2):
+        result = run(three, "build")
+        assert result.exit_code == 1
+        assert "エラー: handouts/faq1.md:2: revised(改訂日)がありません" in result.output
+        assert "1件が失敗しました" in result.output
+    assert (three.root / "out/faq1.pdf").read_bytes() == good
+
+
+def test_deleted_handouts_pdfs_are_reported_then_removed_with_clean(three):
+    (three.handouts / "faq2.md").unlink()
+    result = run(three, "build")
+    assert result.exit_code == 0
+    assert "元の .md がない PDF: out/faq2.pdf(--clean で削除)" in result.output
+    assert (three.root / "out/faq2.pdf").is_file()
+
+    cleaned = run(three, "build", "--clean")
+    assert "削除: out/faq2.pdf(元の .md がありません)" in cleaned.output
+    assert not (three.root / "out/faq2.pdf").exists()
+    assert "faq2" not in run(three, "build").output
+
+
+def test_clean_removes_only_pdfs_this_tool_made(three):
+    other = three.root / "out/from-elsewhere.pdf"
+    other.write_bytes(b"%PDF-1.4 not ours")
+    (three.handouts / "stretch.md").unlink()
+    run(three, "build", "--clean")
+    assert other.is_file()
+    assert not (three.root / "out/stretch.pdf").exists()
+
+
+def test_the_state_file_describes_each_pdf(three):
+    state = json.loads((three.root / "out" / STATE_FILE).read_text(encoding="utf-8"))
+    record = state["pdfs"]["faq1.pdf"]
+    assert record["name"] == "faq1"
+    assert record["source"] == "handouts/faq1.md"
+    assert record["title"] == "一"
+    assert record["kind"] == "faq"
+    assert record["revised"] == "2026-11-20"
+    assert record["pages"] == 1
+    assert record["summary"] == {"check_failures": []}  # every check passed
+
+
+def test_a_corrupt_state_file_means_a_full_build(three):
+    (three.root / "out" / STATE_FILE).write_text("{not json", encoding="utf-8")
+    assert made(run(three, "build").output) == {"faq1", "faq2", "stretch"}
+
+
+def test_source_date_epoch_counts_only_without_revised(project, write, monkeypatch):
+    with_date = write("a.md", FAQ.format(title="A", extra=""))
+    before = deps_of(project, with_date).digest
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert deps_of(project, with_date).digest == before
+    assert deps_of(project, with_date).settings.get("SOURCE_DATE_EPOCH") is None
+
+
+@pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
+@pytest.mark.parametrize("edition", ["normal", "xl"])
+def test_deps_cover_what_render_reads(name, edition):
+    """deps mirrors render's choices without importing it: keep them in step."""
+    from leaflet.load import load
+    from leaflet.render import stylesheets
+
+    project = Project.at(ROOT)
+    file = project.handouts / f"{name}.md"
+    handout = load(project, file)
+    found = deps_of(project, file, edition=edition)
+    assert set(stylesheets(project, handout, edition)) <= found.files
+    assert {project.templates / "base.html", project.templates / handout.kind.template} <= found.files
+    images = set(re.findall(r'src="([^"]+)"', "".join(handout.sections.values())))
+    assert {(file.parent / i).resolve() for i in images} <= found.files
+    assert found.target == project.pdf_for(file, None, "" if edition == "normal" else edition)
+
+
+def test_an_unchanged_build_imports_no_weasyprint_markdown_jinja2_or_yaml(three):
+    run(three, "build")
+    script = (
+        "import sys; sys.argv = ['make_pdf', 'build', '--project', sys.argv[1]]\n"
+        "import make_pdf\n"
+        "try:\n    make_pdf.cli()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'markdown', 'jinja2', 'yaml') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(three.root)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert "最新: faq1(変更なし)" in done.stdout
+    assert done.stdout.strip().endswith("[]"), done.stdout
+
+
+def test_html_option_writes_the_rendered_html(three):
+    result = run(three, "build", "faq1", "--html")
+    assert result.exit_code == 0, result.output
+    assert made(result.output) == {"faq1"}  # asked for HTML it does not have yet
+    html = (three.root / "out/faq1.html").read_text(encoding="utf-8")
+    assert '<h1 class="title"><span class="phrase">一</span></h1>' in html
+    assert f'<link rel="stylesheet" href="{(three.styles / "faq.css").as_uri()}">' in html
+    assert f'<base href="{three.handouts.as_uri()}/">' in html
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1", "--html").output
+
+
+def test_the_html_renders_alone_like_the_pdf(three):
+    """Raw WeasyPrint, given only the written HTML, lays out the same text."""
+    from weasyprint import HTML
+
+    (three.root / "out/stretch.pdf").unlink()
+    run(three, "build", "stretch", "--html")
+    raw = three.root / "raw.pdf"
+    HTML(filename=str(three.root / "out/stretch.html")).write_pdf(raw)
+    ours = text_of(three.root / "out/stretch.pdf")
+    assert text_of(raw).replace("1 / 1", "").split() == ours.split()  # we drop "1 / 1"
+
+
+def test_cli_build_options_reach_the_package(project, write):
+    from unittest import mock
+
+    write("a.md", FAQ.format(title="A", extra=""))
+    with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
+        result = run(project, "build", "--force", "--clean", "--jobs", "3", "--html", "--size", "xl")
+    assert result.exit_code == 0, result.output
+    kwargs = called.call_args.kwargs
+    assert (kwargs["force"], kwargs["clean"], kwargs["jobs"], kwargs["html"]) == (True, True, 3, True)
+    assert called.call_args.args[3] == "xl"
+    with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
+        run(project, "build")
+    assert called.call_args.kwargs["jobs"] == len(os.sched_getaffinity(0))  # default: the cores

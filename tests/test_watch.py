@@ -1,0 +1,159 @@
+"""``watch``: a watcher thread on a throwaway project rebuilds what a save affects.
+
+No timing assertions: each step polls with a generous deadline."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+
+import make_pdf
+from leaflet.project import Project
+from leaflet.watch import watch
+
+from .pdfs import text_of
+
+FAQ = "---\nkind: faq\ntitle: {title}\nrevised: 2026-11-20\n---\n\n## 質問\n\n{answer}\n"
+STRETCH = """\
+---
+kind: stretch
+title: 伸ばす
+revised: 2026-11-20
+hold_seconds: 20
+log_days: 14
+---
+
+::: helps
+
+楽になります。
+
+::: safety
+
+- 痛いときはやめます。
+
+::: steps
+
+1. 伸ばします。
+"""
+DEADLINE = 60.0
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    end = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class Watcher:
+    """watch() in a thread; collects what it says and what it built."""
+
+    def __init__(self, project: Project) -> None:
+        self.lines: list[str] = []
+        self.batches: list[list[str]] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=watch, args=(project, None, self._built, self.stop),
+                                       kwargs={"say": lambda line: self.lines.append(line[0])})
+
+    def _built(self, results) -> None:
+        self.batches.append([r.name for r in results if not r.up_to_date])
+
+    def said(self, words: str) -> bool:
+        return any(words in line for line in self.lines)
+
+
+@pytest.fixture
+def watcher(project: Project, write):
+    write("a.md", FAQ.format(title="A", answer="最初の答え。"))
+    write("b.md", FAQ.format(title="B", answer="Bの答え。"))
+    w = Watcher(project)
+    w.thread.start()
+    wait_for(lambda: w.said("監視中"), "the first build")
+    yield w
+    w.stop.set()
+    w.thread.join(timeout=DEADLINE)
+    assert not w.thread.is_alive()
+
+
+def pdf_text(project: Project, name: str) -> str:
+    path = project.out / f"{name}.pdf"
+    return text_of(path) if path.is_file() else ""
+
+
+def test_watch_builds_first_then_rebuilds_the_edited_handout(project, write, watcher):
+    assert watcher.batches[0] == ["a", "b"]
+    write("a.md", FAQ.format(title="A", answer="書き直した答え。"))
+    wait_for(lambda: "書き直した答え" in pdf_text(project, "a"), "a.pdf rebuilt")
+    wait_for(lambda: len(watcher.batches) == 2, "the rebuild reported")
+    assert watcher.batches[1] == ["a"]
+    assert watcher.said("変更: handouts/a.md")
+    assert watcher.said("作成: out/a.pdf(1ページ")
+
+
+def test_watch_rebuilds_every_handout_of_an_edited_stylesheet(project, write, watcher):
+    write("s.md", (project.root / "handouts/a.md").read_text(encoding="utf-8").replace("A", "S"))
+    wait_for(lambda: (project.out / "s.pdf").is_file(), "a new handout built")
+    count = len(watcher.batches)
+    css = project.styles / "faq.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.q { color: #000; }\n", encoding="utf-8")
+    wait_for(lambda: len(watcher.batches) > count, "the stylesheet's handouts rebuilt")
+    assert sorted(watcher.batches[count]) == ["a", "b", "s"]
+
+
+def test_watch_survives_a_broken_save(project, write, watcher):
+    write("a.md", "---\nkind: faq\ntitle: 壊れた\n")
+    wait_for(lambda: watcher.said("エラー: handouts/a.md:1: フロントマターが閉じていません"), "the error")
+    write("a.md", FAQ.format(title="A", answer="直した答え。"))
+    wait_for(lambda: "直した答え" in pdf_text(project, "a"), "a.pdf rebuilt after the fix")
+
+
+def test_watch_reports_a_deleted_handouts_pdf(project, watcher):
+    (project.handouts / "b.md").unlink()
+    wait_for(lambda: watcher.said("元の .md がない PDF: out/b.pdf"), "the stale PDF reported")
+    assert (project.out / "b.pdf").is_file()  # removed only by build --clean
+
+
+def test_watch_ignores_its_own_output(project, watcher):
+    count = len(watcher.lines)
+    (project.out / "note.txt").write_text("x", encoding="utf-8")
+    (project.root / "README.txt").write_text("not a dependency", encoding="utf-8")
+    time.sleep(1.0)  # nothing should happen; give it the chance
+    assert watcher.lines[count:] == []
+
+
+def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, write):
+    """Started on a built project, watch knows each handout's inputs from the state
+    file (nothing is rebuilt) and still rebuilds the right ones on a change."""
+    from leaflet.build import build
+
+    write("a.md", FAQ.format(title="A", answer="答え。"))
+    write("s.md", STRETCH)
+    assert all(r.ok for r in build(project, project.all_handouts(), project.out))
+    w = Watcher(project)
+    w.thread.start()
+    try:
+        wait_for(lambda: w.said("監視中"), "the start")
+        assert w.said("最新: a(変更なし)") and w.said("最新: s(変更なし)")
+        css = project.styles / "stretch.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+        wait_for(lambda: any(w.batches[1:]), "the stretch sheet rebuilt")
+        assert w.batches[1:] == [["s"]]
+    finally:
+        w.stop.set()
+        w.thread.join(timeout=DEADLINE)
+
+
+def test_cli_watch_calls_the_package_function(project):
+    with mock.patch("leaflet.watch.watch", autospec=True) as called:
+        result = CliRunner().invoke(make_pdf.cli, ["watch", "--jobs", "3", "--size", "xl",
+                                                   "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    args, kwargs = called.call_args
+    assert args[0].root == project.root and args[1] == project.out
+    assert kwargs == {"edition": "xl", "jobs": 3}
