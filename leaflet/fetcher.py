@@ -6,6 +6,7 @@ than being logged and silently left out of the PDF.
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -40,4 +41,6 @@ class ProjectFetcher(URLFetcher):
             raise RefusedURL(url, "プロジェクトの外のファイルは読み込めません") from None
         if not path.is_file():
             raise RefusedURL(url, "ファイルが見つかりません")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), status=200)
+        # WeasyPrint ignores a linked stylesheet that is not served as text/css.
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind}, status=200)

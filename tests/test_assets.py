@@ -57,3 +57,14 @@ def test_image_inside_project_is_drawn(project, write, tmp_path):
     import pdfplumber
     with pdfplumber.open(result.pdf) as pdf:
         assert pdf.pages[0].rects or pdf.pages[0].curves or pdf.pages[0].images
+
+
+def test_raw_html_stylesheet_inside_the_project_is_applied(project, write, tmp_path):
+    (project.handouts / "red.css").write_text("p.mark { font-size: 30pt; }")
+    path = write("x.md", FRONT + '<link rel="stylesheet" href="red.css">\n\n<p class="mark">大きな字</p>\n')
+    result = build_one(project, path, tmp_path / "out")
+    assert result.pdf is not None, result.error
+    import pdfplumber
+    with pdfplumber.open(result.pdf) as pdf:
+        sizes = {round(c["size"]) for c in pdf.pages[0].chars if c["text"] == "大"}
+    assert sizes == {30}
