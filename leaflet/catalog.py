@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from .atomic import atomic_open, write_atomic
 from .errors import HandoutError
 from .inventory import describe
 from .kinds import load_kind
@@ -138,7 +137,7 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
         generated=f"{japanese_date(now.date())} {now:%H:%M}",
     )
     target = out / INDEX
-    _write_atomic(target, html.encode("utf-8"))
+    write_atomic(target, html)
     return target
 
 
@@ -167,14 +166,9 @@ def _thumbnail(pdf: Path, png: Path) -> int:
             page = document[0]
             scale = THUMB_LONG_SIDE / max(page.get_width(), page.get_height())
             image = page.render(scale=scale).to_pil()
-            png.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=png.parent, prefix=f".{png.stem}.", suffix=".png.tmp")
-            with os.fdopen(fd, "wb") as handle:
+            with atomic_open(png, mtime_ns=mtime) as handle:  # same mtime: drawn from this PDF
                 # 128 colours: a third of the bytes, no visible change at this size
                 image.quantize(THUMB_COLOURS, method=Image.Quantize.FASTOCTREE).save(handle, "PNG")
-            os.chmod(tmp, 0o644)
-            os.utime(tmp, ns=(mtime, mtime))
-            os.replace(tmp, png)
         return pages
     finally:
         document.close()
@@ -219,14 +213,3 @@ def _rel(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

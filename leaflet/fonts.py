@@ -14,6 +14,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .atomic import write_atomic
+
 EMPTY_CONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <!-- make_pdf: no system fonts; faces come only from @font-face in styles/. -->
@@ -29,11 +31,7 @@ def isolate_fonts() -> None:
     config = cache / "fonts.conf"
     text = EMPTY_CONFIG.format(cache=cache)
     if not config.is_file() or config.read_text() != text:
-        # Several worker processes may get here at once: write, then rename.
-        fd, tmp = tempfile.mkstemp(dir=cache, suffix=".conf")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, config)
+        write_atomic(config, text)  # several worker processes may get here at once
     os.environ["FONTCONFIG_FILE"] = str(config)
     # WeasyPrint warns that fontconfig has no fonts: that is exactly what we asked for.
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")

@@ -6,14 +6,13 @@ and ``write_pdf`` writes it, so a handout is laid out exactly once.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from .atomic import atomic_open
 from .errors import HandoutError, line_of
 from .fonts import isolate_fonts
 from .load import Handout
@@ -109,13 +108,5 @@ def _drop_margin_box(document: Document, at_keyword: str) -> None:
 
 def write_pdf(rendered: Rendered, target: Path) -> None:
     """Write atomically: a failed write never leaves a half-written or missing PDF."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".pdf.tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            rendered.document.write_pdf(handle)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(target) as handle:
+        rendered.document.write_pdf(handle)

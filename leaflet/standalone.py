@@ -11,12 +11,11 @@ nowhere. The file is a debugging aid for this machine, not something to ship.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from html import escape
 from pathlib import Path
 
+from .atomic import write_atomic
 from .load import load
 from .project import Project
 from .render import edition_of, render_html, stylesheets
@@ -40,14 +39,5 @@ def standalone_html(project: Project, file: Path, edition: str | None = None) ->
 
 def write_html(project: Project, file: Path, edition: str | None, target: Path) -> Path:
     text = standalone_html(project, file, edition)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".html.tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text)
     return target

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,18 +85,9 @@ class State:
         data = {"format": FORMAT,
                 "pdfs": {key: dataclasses.asdict(r) for key, r in sorted(self.records.items())},
                 "hashes": self.hashes}
-        import tempfile  # only when something was built
+        from .atomic import write_atomic  # only when something was built
 
-        text = json.dumps(data, ensure_ascii=False, indent=1, default=jsonable)
-        self.out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.out, prefix=".make_pdf-state.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, default=jsonable) + "\n")
 
 
 def summary_of(result: Any, skip: set[str]) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def test_line_break_ends_a_phrase():
 
 
 def test_elements_holding_blocks_are_left_alone():
-    assert_renders("- 一つ目\n\n- 二つ目", f"<ul>\n<li>\n<p>一つ目</p>\n</li>\n<li>\n<p>二つ目</p>\n</li>\n</ul>",
+    assert_renders("- 一つ目\n\n- 二つ目", "<ul>\n<li>\n<p>一つ目</p>\n</li>\n<li>\n<p>二つ目</p>\n</li>\n</ul>",
                    [PhrasesExtension(tags=["li"])])
 
 

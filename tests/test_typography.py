@@ -11,7 +11,7 @@ import pytest
 from leaflet.build import build_one
 from leaflet.mdext.phrases import boundaries
 
-from .pdfs import MM, chars, text_of
+from .pdfs import chars, text_of
 
 FRONT = "---\nkind: faq\ntitle: 文字組みの確認\nrevised: 2026-11-20\n---\n\n"
 
