@@ -85,7 +85,7 @@ def build(project: Path, out: Path, *args: str) -> list[str]:
 def figure_a(tmp: Path, repeat: int) -> tuple[float, str]:
     html = tmp / "a-html"
     subprocess.run(build(ROOT, html, "--force", "--html", "--jobs", "1"), check=True, capture_output=True)
-    pages = sorted(str(p) for p in html.rglob("*.html"))
+    pages = [str(p) for p in handout_pages(html)]
     raw_out = tmp / "a-raw"
     raw_out.mkdir()
     env = {**os.environ, "FONTCONFIG_FILE": str(_no_system_fonts())}
@@ -194,7 +194,7 @@ def figure_e(tmp: Path) -> tuple[float | None, str]:
     ours = chromium = 0
     # Chromium with its usual fonts (our render's fontconfig isolation is for WeasyPrint).
     chromium_env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
-    for page in sorted(html.rglob("*.html")):
+    for page in handout_pages(html):
         target = tmp / "e" / (page.stem + ".pdf")
         target.parent.mkdir(exist_ok=True)
         subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -205,6 +205,11 @@ def figure_e(tmp: Path) -> tuple[float | None, str]:
         ours += page.with_suffix(".pdf").stat().st_size
         chromium += target.stat().st_size
     return ours / chromium, f"{ours / 1024:.0f} KiB vs {chromium / 1024:.0f} KiB (Chromium, same HTML)"
+
+
+def handout_pages(html: Path) -> list[Path]:
+    """The HTML written by build --html, without the catalog page (not a handout)."""
+    return sorted(p for p in html.rglob("*.html") if p != html / "index.html")
 
 
 def figure_f(repeat: int) -> tuple[float | None, str]:

@@ -94,7 +94,7 @@ def collect_entries(project: Project, out: Path,
         pdf = project.pdf_for(row.file, out)
         if not pdf.is_file():
             continue
-        png = out / THUMBS / f"{row.name}.png"
+        png = thumbnail_path(out, row.name)
         pages = _thumbnail(pdf, png)
         xl = project.pdf_for(row.file, out, "xl")
         check = checks.get(row.name)
@@ -142,6 +142,16 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
 
 
 # --- thumbnails -------------------------------------------------------------------
+
+
+def thumbnail_path(out: Path, name: str) -> Path:
+    return out / THUMBS / f"{name}.png"
+
+
+def make_thumbnail(out: Path, name: str, pdf: Path) -> None:
+    """Draw a freshly built PDF's thumbnail now (in the worker that built it, so a
+    parallel build draws them in parallel); the catalog then finds it up to date."""
+    _thumbnail(pdf, thumbnail_path(out, name))
 
 
 def _thumbnail(pdf: Path, png: Path) -> int:

@@ -195,11 +195,11 @@ def _default(schemas: list[Path], field: str) -> Any:
 
 
 def _schema(path: Path) -> dict[str, Any]:
-    import yaml
+    from . import yamlfile
 
-    try:  # libyaml's loader when installed: faster
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
+    try:
+        data = yamlfile.read_file(path)
+    except (OSError, yamlfile.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
 

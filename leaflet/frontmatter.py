@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlfile
 from .errors import HandoutError
 
 FENCE = "---"
@@ -63,9 +64,9 @@ def split(text: str, shown: str) -> Source:
         )
     yaml_text = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(yaml_text)
-    except yaml.YAMLError as error:
+        node = yamlfile.compose(yaml_text)
+        meta = yamlfile.parse(yaml_text)
+    except yamlfile.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         raise HandoutError(

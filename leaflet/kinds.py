@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import yamlfile
 from .errors import HandoutError
 from .frontmatter import Source
 from .project import Project
@@ -108,8 +107,8 @@ def _read(project: Project, path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
+        return yamlfile.read_file(path) or {}
+    except yamlfile.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise HandoutError(project.rel(path), mark.line + 1 if mark else None,
                            "種類の定義ファイルの YAML に誤りがあります") from None

@@ -46,6 +46,10 @@ def run_task(project: Project, task: Task) -> Result:
         from .standalone import write_html
 
         write_html(project, task.file, task.edition, result.pdf.with_suffix(".html"))
+    if result.ok and result.pdf and result.pdf == project.pdf_for(task.file, task.out):
+        from .catalog import make_thumbnail  # the normal edition's PDF is the card's picture
+
+        make_thumbnail(task.out, result.name, result.pdf)
     return result
 
 

@@ -100,13 +100,13 @@ class Project:
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
-    import yaml  # here, not at the top: an up-to-date build never parses YAML
+    from . import yamlfile  # here, not at the top: an up-to-date build never parses YAML
 
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as error:
+        data = yamlfile.read_file(path)
+    except yamlfile.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise HandoutError(
             project.rel(path), mark.line + 1 if mark else None,
