@@ -16,8 +16,10 @@ $(STAMP): requirements.txt scripts/system-deps.sh
 
 setup: $(STAMP)
 
+# Every handout, and the extra-large edition of the kinds that have one (out/xl/).
 pdf: $(STAMP)
 	$(BIN)/python make_pdf.py build
+	$(BIN)/python make_pdf.py build --size xl
 
 test: $(STAMP)
 	bash scripts/browser-deps.sh
