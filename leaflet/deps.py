@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import __version__
 from .errors import HandoutError
-from .project import CLINIC_FILE, READINGS_FILE, Project
+from .project import CLINIC_FILE, READINGS_FILE, Project, absolute
 
 BASE_TEMPLATE = "base.html"
 BASE_STYLESHEET = "base.css"  # as in render.py
@@ -109,7 +109,7 @@ class Deps:
     @classmethod
     def recorded(cls, project: Project, file: Path, inputs: dict[str, str]) -> "Deps":
         """What a previous build read (from the state file), for mapping changes."""
-        deps = cls(Path(file).resolve(), project.name_of(file), inputs=dict(inputs))
+        deps = cls(absolute(file), project.name_of(file), inputs=dict(inputs))
         deps.files = {project.root / rel for rel in inputs if not rel.endswith("/")}
         deps.folders = {project.root / rel for rel in inputs if rel.endswith("/")}
         return deps
@@ -146,7 +146,7 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     from .kinds import COMMON_SCHEMA
 
     hashes = hashes or FileHashes()
-    file = Path(file).resolve()
+    file = absolute(file)
     deps = Deps(file, project.name_of(file))
     deps.files = {file, project.root / CLINIC_FILE, project.root / READINGS_FILE}
     try:

@@ -18,9 +18,12 @@ class RefusedURL(FatalURLFetchingError):
     """Rendering stopped because a resource was outside the project, remote or missing."""
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{reason}: {url}")
+        super().__init__(url, reason)  # args rebuild it when a worker process sends it back
         self.url = url
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.url}"
 
 
 class ProjectFetcher(URLFetcher):

@@ -7,6 +7,7 @@ Every error names the line an editor has to look at.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,9 @@ def split(text: str, shown: str) -> Source:
             shown, line, f"フロントマターの YAML に誤りがあります({_problem(error)})",
             "「名前: 値」の形か、「:」の後の空白、引用符の閉じ忘れを確認してください",
         ) from None
+    except ValueError as error:  # a date that does not exist: 2026-02-30
+        raise HandoutError(shown, _bad_value_line(yaml_text), f"フロントマターの日付が正しくありません({error})",
+                           "2026-11-20 のように、実在する年-月-日で書いてください") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -83,6 +87,18 @@ def split(text: str, shown: str) -> Source:
         meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     meta = {str(k): _plain(v) for k, v in meta.items()}
     return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+def _bad_value_line(yaml_text: str) -> int:
+    """The file line of the first date-like value that is not a real date."""
+    for number, line in enumerate(yaml_text.split("\n"), 2):
+        match = re.search(r":\s*(\d{4}-\d{1,2}-\d{1,2})\s*$", line)
+        if match:
+            try:
+                dt.date(*map(int, match[1].split("-")))
+            except ValueError:
+                return number
+    return 2
 
 
 def _problem(error: yaml.YAMLError) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from .build import Result
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
-from .project import Project
+from .project import Project, absolute
 from .state import Record, State, summary_of
 
 # Result fields kept as record fields; the others go to the record's summary.
@@ -66,7 +66,7 @@ class Session:
         items: list[Result | Task] = []
         planned: dict[int, Deps] = {}
         for file in files:
-            file = Path(file).resolve()
+            file = absolute(file)  # a symlink stays itself: load() refuses one leading out
             record = None if force else self._current(state, file)
             if record:
                 self.deps[file] = Deps.recorded(self.project, file, record.inputs)

@@ -27,6 +27,8 @@ def describe(project: Project) -> list[Entry]:
     for file in project.all_handouts():
         entry = Entry(project.name_of(file), file)
         try:
+            if not project.contains(file):  # a symlink leading out: never read it
+                raise HandoutError(project.rel(file), None, "プロジェクトの外のファイルは読めません")
             source = split(read_text(file, project.rel(file)), project.rel(file))
             entry.kind = str(source.meta.get("kind", ""))
             entry.title = str(source.meta.get("title", ""))

@@ -31,10 +31,14 @@ class Handout:
 
 
 def load(project: Project, file: Path) -> Handout:
-    file = Path(file).resolve()
     shown = project.rel(file)
-    if not project.contains(file):
-        raise HandoutError(shown, None, "プロジェクトの外のファイルは読めません")
+    if not project.contains(file):  # a symlink to somewhere else
+        raise HandoutError(shown, None, "プロジェクトの外のファイルは読めません",
+                           "リンクではなく、ファイルそのものを handouts/ に置いてください")
+    if project.name_of(file).split("/")[0] == "xl":
+        raise HandoutError(shown, None, "handouts/xl/ は使えません(特大版の出力先 out/xl/ と重なります)",
+                           "別のフォルダ名にしてください")
+    file = Path(file).resolve()
     text = read_text(file, shown)
     source = split(text, shown)
     kind = resolve_kind(project, source)

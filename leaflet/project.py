@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,12 @@ class Project:
 
     def rel(self, path: Path) -> str:
         """A path as the editor knows it: relative to the project root when inside it."""
-        try:
-            return str(Path(path).resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+        for candidate in (absolute(path), Path(path).resolve()):
+            try:
+                return str(candidate.relative_to(self.root))
+            except ValueError:
+                pass
+        return str(path)
 
     def contains(self, path: Path) -> bool:
         """True when ``path`` (symlinks resolved) is inside the project folder."""
@@ -62,22 +65,25 @@ class Project:
         return sorted(self.handouts.rglob("*.md"))
 
     def name_of(self, path: Path) -> str:
-        """``handouts/knee/faq.md`` → ``knee/faq``."""
-        return path.resolve().relative_to(self.handouts.resolve()).with_suffix("").as_posix()
+        """``handouts/knee/faq.md`` → ``knee/faq``. Symlinks are not followed here (a
+        link's target may be outside; ``load`` refuses that with a clear error)."""
+        return absolute(path).relative_to(absolute(self.handouts)).with_suffix("").as_posix()
 
     def find(self, names: tuple[str, ...] | list[str]) -> list[Path]:
         """Resolve CLI arguments (a path to a .md or a name under handouts/) to files."""
         if not names:
             return self.all_handouts()
         found: list[Path] = []
+        handouts = absolute(self.handouts)
         for name in names:
             candidates = [Path(name), self.handouts / name, self.handouts / f"{name}.md"]
-            match = next((c for c in candidates if c.suffix == ".md" and c.is_file()), None)
-            if match is None or not self.contains(match):
+            match = next((absolute(c) for c in candidates if c.suffix == ".md" and c.is_file()
+                          and handouts in absolute(c).parents), None)
+            if match is None:
                 known = ", ".join(self.name_of(p) for p in self.all_handouts()) or "(なし)"
-                raise UsageError(f"リーフレット「{name}」が見つかりません。使える名前: {known}")
-            if match.resolve() not in [f.resolve() for f in found]:
-                found.append(match.resolve())
+                raise UsageError(f"リーフレット「{name}」が handouts/ の中に見つかりません。使える名前: {known}")
+            if match not in found:
+                found.append(match)
         return found
 
     def pdf_for(self, source: Path, out: Path | None = None, edition: str = "") -> Path:
@@ -96,6 +102,11 @@ class Project:
     def readings(self) -> dict[str, str]:
         data = load_yaml_mapping(self.root / READINGS_FILE, self)
         return {str(k): str(v) for k, v in data.items() if v}
+
+
+def absolute(path: Path) -> Path:
+    """Absolute, with ``..`` folded, symlinks not followed."""
+    return Path(os.path.abspath(path))
 
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:

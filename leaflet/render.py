@@ -6,9 +6,15 @@ and ``write_pdf`` writes it, so a handout is laid out exactly once.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -86,14 +92,11 @@ def render(project: Project, handout: Handout, edition: str = "normal",
            html: str | None = None) -> Rendered:
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
-    try:
+    with _resource_errors(handout):
         fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
-    except RefusedURL as refused:
-        name = refused.url.rsplit("/", 1)[-1]
-        raise HandoutError(handout.shown, line_of(handout.text, name), f"{refused.reason}「{refused.url}」",
-                           "handouts/ の中のファイルを相対パスで指定してください") from None
+    _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
         _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
     return Rendered(handout, html, document, edition)
@@ -107,6 +110,60 @@ def _drop_margin_box(document: Document, at_keyword: str) -> None:
 
 
 def write_pdf(rendered: Rendered, target: Path) -> None:
-    """Write atomically: a failed write never leaves a half-written or missing PDF."""
-    with atomic_open(target) as handle:
+    """Write atomically: a failed write never leaves a half-written or missing PDF.
+    Attachments and SVG images are fetched only now, so errors are watched here too."""
+    with atomic_open(target) as handle, _resource_errors(rendered.handout):
         rendered.document.write_pdf(handle)
+
+
+# WeasyPrint logs these and leaves the image out of the PDF; for a handout that is an
+# error (a step without its picture), not a warning.
+IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image", "Failed to load inline SVG")
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(IMAGE_FAILURES):
+            self.records.append(record)
+
+
+@contextmanager
+def _resource_errors(handout: Handout) -> Iterator[None]:
+    """Turn a refused URL, or an image WeasyPrint could not load, into a HandoutError
+    that names the file and line."""
+    errors = _Errors()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(errors)
+    try:
+        yield
+    except RefusedURL as refused:
+        name = refused.url.rsplit("/", 1)[-1]
+        raise HandoutError(handout.shown, line_of(handout.text, name), f"{refused.reason}「{refused.url}」",
+                           "handouts/ の中のファイルを相対パスで指定してください") from None
+    finally:
+        logger.removeHandler(errors)
+    if errors.records:
+        record = errors.records[0]
+        url = str(record.args[0]) if record.args else ""
+        name = url.rsplit("/", 1)[-1]
+        raise HandoutError(handout.shown, line_of(handout.text, name) if name else None,
+                           f"画像「{name or url}」を描けません({record.getMessage()[:120]})",
+                           "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
+
+
+def _refuse_outside_links(project: Project, handout: Handout, document: Document) -> None:
+    """A link in raw HTML to a local file outside the project (Markdown links are
+    checked when loading): printed links are harmless, but not ones that leak paths."""
+    for page in document.pages:
+        for _kind, target, _rect, _box in page.links:
+            if not isinstance(target, str) or not target.startswith("file:"):
+                continue
+            path = Path(url2pathname(urlsplit(target).path))
+            if not project.contains(path):
+                raise HandoutError(handout.shown, line_of(handout.text, target),
+                                   f"リンク「{target}」はプロジェクトの外を指しています",
+                                   "handouts/ の中のファイルを相対パスで書いてください")

@@ -92,7 +92,7 @@ def test_unknown_handout_is_a_usage_error(project, write):
     write("a.md", GOOD)
     result = run(project, "build", "nothere")
     assert result.exit_code == 2
-    assert "リーフレット「nothere」が見つかりません。使える名前: a" in result.output
+    assert "リーフレット「nothere」が handouts/ の中に見つかりません。使える名前: a" in result.output
 
 
 def test_build_by_name_and_by_path(project, write):
