@@ -17,9 +17,12 @@ $(STAMP): requirements.txt scripts/system-deps.sh
 setup: $(STAMP)
 
 # Every handout, and the extra-large edition of the kinds that have one (out/xl/).
+# Both builds run even when the first reports a failure; the exit code is the worse one.
 pdf: $(STAMP)
-	$(BIN)/python make_pdf.py build
-	$(BIN)/python make_pdf.py build --size xl
+	@status=0; \
+	$(BIN)/python make_pdf.py build || status=$$?; \
+	$(BIN)/python make_pdf.py build --size xl || status=$$?; \
+	exit $$status
 
 test: $(STAMP)
 	bash scripts/browser-deps.sh

@@ -92,11 +92,13 @@ def collect_entries(project: Project, out: Path,
     entries = []
     for row in describe(project):
         pdf = project.pdf_for(row.file, out)
+        xl = project.pdf_for(row.file, out, "xl")
         if not pdf.is_file():
-            continue
+            if not xl.is_file():
+                continue
+            pdf = xl  # a handout that is XL only (size: xl in its front matter)
         png = thumbnail_path(out, row.name)
         pages = _thumbnail(pdf, png)
-        xl = project.pdf_for(row.file, out, "xl")
         check = checks.get(row.name)
         entries.append(CatalogEntry(
             name=row.name,
@@ -110,7 +112,7 @@ def collect_entries(project: Project, out: Path,
             check=None if check is None else tuple(check),
             stale=_older(pdf, row.file),
             problem=row.error,
-            xl_pdf=_rel(xl, out) if xl.is_file() else None,
+            xl_pdf=_rel(xl, out) if xl.is_file() and xl != pdf else None,
         ))
     _prune_thumbnails(out, {e.thumbnail for e in entries if e.thumbnail})
     return entries

@@ -37,11 +37,11 @@ BASE_STYLESHEET = "base.css"  # as in render.py
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
 MISSING = "missing"
 
-# Markdown images ![alt](path "title"), raw HTML src="…", reference definitions
-# [id]: path, and url(…) in inline styles.
+# Markdown images ![alt](path "title"), raw HTML src="…" and href="…" (linked
+# stylesheets, attachments), reference definitions [id]: path, and url(…) in styles.
 _MD_REFS = re.compile(
     r"!\[[^\]]*\]\(\s*<?([^)\s>]+)"
-    r"|\bsrc\s*=\s*[\"']([^\"']+)[\"']"
+    r"|\b(?:src|href)\s*=\s*[\"']([^\"']+)[\"']"
     r"|^[ ]{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"
     r"|url\(\s*[\"']?([^\"')]+)",
     re.MULTILINE,
@@ -254,7 +254,8 @@ def _references(project: Project, text: str, base: Path) -> set[Path]:
             path = _local(project, ref, base) if ref else None
             if path:
                 found.add(path)
-    return found
+    # A linked stylesheet brings what it @imports and url()s (fonts, images).
+    return found | stylesheet_closure(project, [p for p in found if p.suffix == ".css"])
 
 
 def _local(project: Project, ref: str, base: Path) -> Path | None:

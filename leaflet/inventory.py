@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import HandoutError
 from .frontmatter import read_text, split
+from .mdext.furigana import strip_furigana
 from .project import Project
 from .render_dates import japanese_date
 
@@ -31,7 +32,7 @@ def describe(project: Project) -> list[Entry]:
                 raise HandoutError(project.rel(file), None, "プロジェクトの外のファイルは読めません")
             source = split(read_text(file, project.rel(file)), project.rel(file))
             entry.kind = str(source.meta.get("kind", ""))
-            entry.title = str(source.meta.get("title", ""))
+            entry.title = strip_furigana(str(source.meta.get("title", "")))
             entry.revised = japanese_date(source.meta.get("revised"))
         except HandoutError as error:
             entry.error = str(error)

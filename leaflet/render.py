@@ -22,6 +22,7 @@ from .atomic import atomic_open
 from .errors import HandoutError, line_of
 from .fonts import isolate_fonts
 from .load import Handout
+from .mdext.furigana import strip_furigana
 from .mdext.phrases import phrase_html
 from .project import Project
 from .render_dates import japanese_date, source_date
@@ -60,6 +61,7 @@ def _environment(templates: Path) -> Environment:
     )
     env.filters["jdate"] = japanese_date
     env.filters["phrases"] = phrase_html
+    env.filters["plain"] = strip_furigana
     env.globals["source_date"] = source_date
     return env
 

@@ -14,7 +14,10 @@ def create(project: Project, kind_name: str, name: str, today: dt.date | None = 
     kinds = available(project)
     if kind_name not in kinds:
         raise UsageError(f"「{kind_name}」という種類はありません。使える種類: {', '.join(kinds)}")
-    target = (project.handouts / f"{name.removesuffix('.md')}.md").resolve()
+    stem = name.removesuffix(".md")
+    if not stem.strip() or stem.endswith("/") or Path(stem).name.startswith("."):
+        raise UsageError(f"名前「{name}」は使えません。例: knee/new-faq")
+    target = (project.handouts / f"{stem}.md").resolve()
     if not project.contains(target) or project.handouts.resolve() not in target.parents:
         raise UsageError(f"名前「{name}」は handouts/ の中を指していません")
     if target.exists():

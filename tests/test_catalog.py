@@ -291,3 +291,12 @@ def test_check_status_comes_from_the_build(project, write):
     update_catalog(project)
     assert "点検: 要確認(フォントにない文字)" in card("悪い")
     assert "点検: 問題なし" in card("良い")
+
+
+def test_an_xl_only_handout_has_its_card(project, write):
+    write("big.md", FAQ.format(title="特大だけ").replace("revised:", "size: xl\nrevised:"))
+    build(project, project.all_handouts())
+    html = (project.out / "index.html").read_text(encoding="utf-8").replace("<wbr>", "")
+    card = next(c for c in html.split('<li class="card"')[1:] if 'data-title="特大だけ"' in c)
+    assert 'href="xl/big.pdf"' in card and "特大版を開く" not in card
+    assert (project.out / ".thumbs/big.png").is_file()

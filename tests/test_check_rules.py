@@ -266,3 +266,30 @@ def test_text_drawn_in_a_stranger_font_fails(project, monkeypatch):
 def test_only_project_fonts(project):
     result = build_fixture(project, "large-enough-text.md")
     assert the_pass(result, "fonts").figure == "BIZ UDPGothic(2書体)"
+
+
+def test_xl_body_at_20pt_is_measured_as_body(project):
+    """The XL body (20 pt) is above the 18 pt 'large text' mark, but it is body text."""
+    with (project.styles / "xl.css").open("a") as sheet:
+        sheet.write("\n.qa .a { letter-spacing: -0.35em; }\n")  # squeeze ~40 字 into a line
+    shutil.copy(ROOT / "handouts/knee/faq.md", project.handouts / "faq.md")
+    xl = build(project, project.handouts / "faq.md", "xl")
+    long = failures(xl, "lines")[0]
+    assert int(long.figure.removesuffix("字")) > 30 and "(基準 30字以下)" in long.message
+
+
+def test_text_running_sideways_across_a_fold_fails(project):
+    result = build_fixture(project, "brochure-too-wide.md")
+    wide, = [o for o in failures(result, "overflow") if o.figure.startswith("横に")]
+    assert wide.where.panel == "flap" and wide.where.line == 19
+    assert "折り目の向こうへ" in wide.message
+    from .pdfs import MM, chars
+    drawn = max(c["x1"] for c in chars(result.pdf) if c["page"] == 1 and c["text"] == "k")
+    assert drawn > 97 * MM  # the PDF really has it past the fold
+
+
+def test_bundled_brochure_stays_within_its_panels(project):
+    shutil.copy(ROOT / "handouts/knee/back-of-knee.md", project.handouts / "b.md")
+    shutil.copytree(ROOT / "handouts/knee/images", project.handouts / "images")
+    result = build(project, project.handouts / "b.md")
+    assert not failures(result, "overflow")

@@ -139,6 +139,8 @@ def test_new_from_starter_builds(project, kind):
 @pytest.mark.parametrize("args, words", [
     (("new", "poster", "x"), "「poster」という種類はありません"),
     (("new", "faq", "../../x"), "handouts/ の中を指していません"),
+    (("new", "faq", ""), "名前「」は使えません"),
+    (("new", "faq", "knee/"), "名前「knee/」は使えません"),
 ])
 def test_new_errors(project, args, words):
     result = run(project, *args)

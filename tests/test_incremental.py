@@ -320,3 +320,16 @@ def test_cli_build_options_reach_the_package(project, write):
     with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
         run(project, "build")
     assert called.call_args.kwargs["jobs"] == len(os.sched_getaffinity(0))  # default: the cores
+
+
+def test_editing_a_stylesheet_a_handout_links_rebuilds_it(project, write):
+    (project.handouts / "extra.css").write_text("@import 'more.css';\np { color: #111; }\n")
+    (project.handouts / "more.css").write_text("h2 { color: #111; }\n")
+    write("linked.md", FAQ.format(title="L", extra='\n\n<link rel="stylesheet" href="extra.css">'))
+    write("plain.md", FAQ.format(title="P", extra=""))
+    assert run(project, "build").exit_code == 0
+
+    (project.handouts / "extra.css").write_text("@import 'more.css';\np { color: #222; }\n")
+    assert made(run(project, "build").output) == {"linked"}
+    (project.handouts / "more.css").write_text("h2 { color: #222; }\n")  # what it @imports
+    assert made(run(project, "build").output) == {"linked"}

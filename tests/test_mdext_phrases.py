@@ -55,3 +55,8 @@ def test_elements_holding_blocks_are_left_alone():
 
 def test_titles_keep_their_spaces():
     assert str(phrase_html("椅子でできる 膝の裏")) == p("椅子で", "できる") + " " + p("膝の", "裏")
+
+
+def test_titles_take_furigana():
+    ruby = "<ruby>膝窩筋<rp>(</rp><rt>しつかきん</rt><rp>)</rp></ruby>"
+    assert str(phrase_html("{膝窩筋|しつかきん}の<痛み>")) == p(ruby + "の", "&lt;痛み&gt;")

@@ -201,3 +201,15 @@ def test_xl_from_front_matter(project, write, tmp_path):
 def test_bundled_normal_edition_lines_are_at_most_40_characters(bundled):
     for name in ("knee/faq", "knee/chair-stretch", "knee/back-of-knee"):
         assert max(len(row) for row in lines(bundled[name], 16.0)) <= 40, name
+
+
+def test_title_furigana_in_the_pdf_and_plain_in_its_metadata(project, write, tmp_path):
+    from .pdfs import metadata
+
+    path = write("t.md", FRONT.replace("title: 文字組みの確認", "title: \"{膝窩筋|しつかきん}の痛み\"") + "本文。\n")
+    result = build_one(project, path, tmp_path / "out")
+    assert result.ok, result.error
+    assert metadata(result.pdf)["Title"] == "膝窩筋の痛み"
+    rt = "".join(c["text"] for c in chars(result.pdf) if c["size"] < 15 and c["top"] < 100)
+    assert rt == "しつかきん"
+    assert "{" not in text_of(result.pdf)

@@ -100,6 +100,8 @@ class Panel:
     #               an absolutely positioned block at the panel's foot
     bottom: float  # the panel's border-box bottom: anything below is clipped
     pitch: float  # line pitch of the panel's text, px
+    left: float = 0.0  # content box, px: text beyond it runs across a fold
+    right: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Layout:
     panels: list[Panel] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     body_pitch: float = 0.0  # px between body lines (root font size × line-height)
+    body_size_pt: float = 0.0  # the root font size: 16 pt, 20 pt in the XL edition
     drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
     #   (text, image, border or background), page margins left out
 
@@ -155,6 +158,7 @@ def measure(document: Document) -> Layout:
                 background = _over(background, _color(child.style, "background_color"))
                 if not layout.body_pitch:
                     layout.body_pitch = line_pitch(child.style)
+                    layout.body_size_pt = child.style["font_size"] * T.PT_PER_PX
         for child in root.children:
             margin = isinstance(child, boxes.MarginBox)
             state = _State(background, role=NOTE if margin else BODY, margin=margin)
@@ -258,7 +262,9 @@ def _panel(box: Any, page: int, name: str) -> Panel:
         if child.is_absolutely_positioned():
             limit = min(limit, child.position_y)
     bottom = box.border_box_y() + box.border_height()
-    return Panel(page, name, box.content_box_y(), limit, bottom, line_pitch(box.style))
+    left = box.content_box_x()
+    return Panel(page, name, box.content_box_y(), limit, bottom, line_pitch(box.style),
+                 left, left + box.width)
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:

@@ -18,8 +18,12 @@ LABEL = "行の長さと行間"
 
 def check(ctx: Context) -> list[Outcome]:
     limit = T.LINE_CHARS_MAX.get(ctx.edition, T.LINE_CHARS_MAX["normal"])
+    # Body lines: not headings, notes or furigana, and not display text (the hold
+    # time's big digits). "Large" starts above the document's own body size, so the XL
+    # edition's 20 pt body counts as body.
+    large = max(T.LARGE_TEXT_PT, ctx.layout.body_size_pt + 1)
     body = [line for line in ctx.layout.lines
-            if line.role == BODY and not line.margin and line.size_pt < T.LARGE_TEXT_PT - T.ROUNDING]
+            if line.role == BODY and not line.margin and line.size_pt < large - T.ROUNDING]
     if not body:
         return [passed(NAME, "本文の行なし")]
     outcomes = []

@@ -38,6 +38,17 @@ def check(ctx: Context) -> list[Outcome]:
             cut = next((line for line in over if line.ink_bottom > panel.limit), over[0])
             outcomes.append(_over(ctx, excess, panel.pitch, cut,
                                   f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面"))
+    for panel in layout.panels:
+        wide = [run for run in layout.runs if run.page == panel.page and run.panel == panel.name
+                and (run.x1 > panel.right + TOLERANCE or run.x0 < panel.left - TOLERANCE)]
+        if wide:
+            run = max(wide, key=lambda r: max(r.x1 - panel.right, panel.left - r.x0))
+            mm = max(run.x1 - panel.right, panel.left - run.x0) * T.MM_PER_PX
+            label = ctx.where(panel=panel.name).panel_label or panel.name
+            outcomes.append(failed(
+                NAME, f"横に {mm:.1f}mm", ctx.where_run(run),
+                f"「{label}」の面の横幅に入りきらず、「{excerpt(run.text)}」が折り目の向こうへ{mm:.1f}mmはみ出しています"
+                "(切れて印刷されます)。長い英数字やURLは途中で改行できないので、短くするか分けて書いてください"))
     for page in layout.pages[:high]:
         lines = [line for line in _flow(layout.lines) if line.page == page.number and not line.panel]
         over = [line for line in lines if line.bottom > page.content_bottom + TOLERANCE]

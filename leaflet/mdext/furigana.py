@@ -23,6 +23,11 @@ FURIGANA_RE = r"\{([^{}|\n]+)\|([^{}|\n]+)\}"
 MALFORMED_RE = re.compile(r"(?<!\\)\{[^{}\n]*\|[^{}\n]*(\}|$)")
 
 
+def strip_furigana(text: str) -> str:
+    """``{膝窩筋|しつかきん}の痛み`` → ``膝窩筋の痛み`` (PDF metadata, the catalog)."""
+    return re.sub(FURIGANA_RE, lambda m: m.group(1).strip(), text)
+
+
 def ruby(base: str, reading: str) -> etree.Element:
     element = etree.Element("ruby")
     element.text = base

@@ -9,6 +9,7 @@ inside no-wrap text). Body paragraphs keep normal line breaking.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
+
+from .furigana import FURIGANA_RE, ruby
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 # Elements that hold other blocks are left alone (their own paragraphs are handled).
@@ -54,14 +57,29 @@ def boundaries(text: str) -> set[int]:
 
 
 def phrase_html(text: object) -> Markup:
-    """Plain text (a title from front matter, a clinic fact) → escaped phrase spans."""
+    """Plain text (a title from front matter, a clinic fact) → escaped phrase spans.
+    Furigana written as ``{漢字|かんじ}`` becomes ruby here too."""
     element = etree.Element("div")
-    element.text = str(text or "")
-    if element.text:
+    last: etree.Element | None = None
+    position, source = 0, str(text or "")
+    for match in re.finditer(FURIGANA_RE, source):
+        _append_plain(element, last, source[position:match.start()])
+        last = ruby(match.group(1).strip(), match.group(2).strip())
+        element.append(last)
+        position = match.end()
+    _append_plain(element, last, source[position:])
+    if element.text or len(element):
         wrap_phrases(element)
     inner = escape(element.text or "") + Markup("").join(
         Markup(etree.tostring(child, encoding="unicode", method="html")) for child in element)
     return Markup(inner)
+
+
+def _append_plain(element: etree.Element, last: etree.Element | None, text: str) -> None:
+    if last is None:
+        element.text = (element.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 def wrap_phrases(element: etree.Element) -> None:
