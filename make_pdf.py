@@ -24,6 +24,15 @@ out_option = click.option(
     help="出力先フォルダ(既定: out/)")
 
 
+class UsageProblem(click.UsageError):
+    """Our own usage errors (unknown handout or kind, port in use), said in Japanese;
+    exit code 2 like click's."""
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(f"エラー: {self.format_message()}", err=True)
+        click.echo("使い方: make_pdf.py --help", err=True)
+
+
 def _project(project_dir: Path, out: Path | None = None):
     from leaflet.project import Project
 
@@ -74,7 +83,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
     try:
         files = project.find(handouts)
     except UsageError as error:
-        raise click.UsageError(str(error)) from None
+        raise UsageProblem(str(error)) from None
     if not files:
         click.echo("handouts/ にリーフレットがありません。", err=True)
 
@@ -107,7 +116,7 @@ def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_di
     try:
         files = project.find(handouts)
     except UsageError as error:
-        raise click.UsageError(str(error)) from None
+        raise UsageProblem(str(error)) from None
     if not files:
         click.echo("handouts/ にリーフレットがありません。", err=True)
         return
@@ -171,7 +180,7 @@ def new(kind: str, name: str, project_dir: Path) -> None:
     try:
         path = create(project, kind, name)
     except UsageError as error:
-        raise click.UsageError(str(error)) from None
+        raise UsageProblem(str(error)) from None
     click.echo(f"作成: {project.rel(path)}")
 
 
@@ -193,7 +202,7 @@ def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: P
         run_serve(project, project.out, host, port, rebuild=not no_build,
                   say=lambda message: click.echo(message, err=message.startswith(("警告", "エラー"))))
     except UsageError as error:
-        raise click.UsageError(str(error)) from None
+        raise UsageProblem(str(error)) from None
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from .errors import HandoutError
 from .inventory import describe
 from .kinds import load_kind
 from .mdext.phrases import split_phrases
-from .project import CATALOG_FILE, Project
+from .project import CATALOG_FILE, Project, remove_empty_folders
 from .render_dates import japanese_date
 
 LOG = logging.getLogger("leaflet")
@@ -194,6 +194,7 @@ def _prune_thumbnails(out: Path, keep: set[str]) -> None:
     for png in folder.rglob("*.png"):
         if _rel(png, out) not in keep:
             png.unlink(missing_ok=True)
+            remove_empty_folders(png.parent, folder)
 
 
 # --- small helpers ------------------------------------------------------------------

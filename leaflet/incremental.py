@@ -13,7 +13,7 @@ from typing import Any
 from .build import Result
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
-from .project import Project, absolute
+from .project import Project, absolute, remove_empty_folders
 from .state import Record, State, summary_of
 
 # Result fields kept as record fields; the others go to the record's summary.
@@ -120,6 +120,7 @@ class Session:
             if clean:
                 pdf.unlink(missing_ok=True)
                 pdf.with_suffix(".html").unlink(missing_ok=True)
+                remove_empty_folders(pdf.parent, self.out)
                 state.drop(record)
             elif not pdf.is_file():
                 state.drop(record)  # already gone: nothing to report

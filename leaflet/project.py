@@ -109,6 +109,18 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+def remove_empty_folders(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents while they are empty, stopping at ``top``
+    (after --clean: the PDFs and thumbnails of deleted handouts leave no husks)."""
+    folder, top = absolute(folder), absolute(top)
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not there)
+            return
+        folder = folder.parent
+
+
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
     from . import yamlfile  # here, not at the top: an up-to-date build never parses YAML

@@ -333,3 +333,15 @@ def test_editing_a_stylesheet_a_handout_links_rebuilds_it(project, write):
     assert made(run(project, "build").output) == {"linked"}
     (project.handouts / "more.css").write_text("h2 { color: #222; }\n")  # what it @imports
     assert made(run(project, "build").output) == {"linked"}
+
+
+def test_clean_leaves_no_empty_folders(three):
+    (three.handouts / "sub").mkdir()
+    (three.handouts / "faq1.md").rename(three.handouts / "sub/deep.md")
+    assert run(three, "build").exit_code == 0
+    (three.handouts / "sub/deep.md").unlink()
+    cleaned = run(three, "build", "--clean")
+    assert "削除: out/sub/deep.pdf" in cleaned.output
+    assert not (three.root / "out/sub").exists()
+    assert not (three.root / "out/.thumbs/sub").exists()
+    assert (three.root / "out").is_dir()
