@@ -33,6 +33,19 @@ class UsageProblem(click.UsageError):
         click.echo("使い方: make_pdf.py --help", err=True)
 
 
+def _find(project, handouts: tuple[str, ...]) -> list[Path]:
+    """The handout files the arguments name (none: all); an unknown name is exit 2."""
+    from leaflet.errors import UsageError
+
+    try:
+        files = project.find(handouts)
+    except UsageError as error:
+        raise UsageProblem(str(error)) from None
+    if not files:
+        click.echo("handouts/ にリーフレットがありません。", err=True)
+    return files
+
+
 def _project(project_dir: Path, out: Path | None = None):
     from leaflet.project import Project
 
@@ -76,16 +89,10 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
           jobs: int | None, html: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
     from leaflet.build import build as run_build
-    from leaflet.errors import UsageError
     from leaflet.messages import closing_lines, result_lines, stale_line
 
     project = _project(project_dir, out)
-    try:
-        files = project.find(handouts)
-    except UsageError as error:
-        raise UsageProblem(str(error)) from None
-    if not files:
-        click.echo("handouts/ にリーフレットがありません。", err=True)
+    files = _find(project, handouts)
 
     def report(result) -> None:
         for line in result_lines(project, result):
@@ -110,15 +117,10 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
     from leaflet.check import check_handouts, show
-    from leaflet.errors import UsageError
 
     project = _project(project_dir)
-    try:
-        files = project.find(handouts)
-    except UsageError as error:
-        raise UsageProblem(str(error)) from None
+    files = _find(project, handouts)
     if not files:
-        click.echo("handouts/ にリーフレットがありません。", err=True)
         return
     results = check_handouts(project, files, size, explicit=bool(handouts))
     if as_json:

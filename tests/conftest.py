@@ -76,6 +76,30 @@ def no_warnings(caplog: pytest.LogCaptureFixture):
     assert not noisy, noisy
 
 
+# A minimal stretch sheet (its three required sections), for tests that need one.
+STRETCH = """\
+---
+kind: stretch
+title: 伸ばす
+revised: 2026-11-20
+hold_seconds: 20
+log_days: 14
+---
+
+::: helps
+
+楽になります。
+
+::: safety
+
+- 痛いときはやめます。
+
+::: steps
+
+1. 伸ばします。
+"""
+
+
 FOURTH_KIND = {
     "templates/poster.yaml": """\
         label: ポスター

@@ -20,7 +20,7 @@ from leaflet.deps import deps_of
 from leaflet.project import Project
 from leaflet.state import STATE_FILE
 
-from .conftest import ROOT
+from .conftest import ROOT, STRETCH
 from .pdfs import text_of
 
 FAQ = """\
@@ -33,27 +33,6 @@ revised: 2026-11-20
 ## 質問
 
 答え。{extra}
-"""
-STRETCH = """\
----
-kind: stretch
-title: 伸ばす
-revised: 2026-11-20
-hold_seconds: 20
-log_days: 14
----
-
-::: helps
-
-楽になります。
-
-::: safety
-
-- 痛いときはやめます。
-
-::: steps
-
-1. 伸ばします。
 """
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="{}"/></svg>'
 

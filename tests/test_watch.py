@@ -16,30 +16,10 @@ import make_pdf
 from leaflet.project import Project
 from leaflet.watch import watch
 
+from .conftest import STRETCH
 from .pdfs import text_of
 
 FAQ = "---\nkind: faq\ntitle: {title}\nrevised: 2026-11-20\n---\n\n## 質問\n\n{answer}\n"
-STRETCH = """\
----
-kind: stretch
-title: 伸ばす
-revised: 2026-11-20
-hold_seconds: 20
-log_days: 14
----
-
-::: helps
-
-楽になります。
-
-::: safety
-
-- 痛いときはやめます。
-
-::: steps
-
-1. 伸ばします。
-"""
 DEADLINE = 60.0
 
 
