@@ -29,6 +29,7 @@ from .messages import Line, result_lines, stale_line
 from .project import Project
 
 STEP_MS = 15  # quiet time that ends a burst of events (an editor's save is a few syscalls)
+LIVE_MS = 200  # longest wait for the OS watch to start; later, an idle step (cheap)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -62,12 +63,20 @@ def watch(project: Project, out: Path | None = None,
     # explicit=False: in a watch of everything, an edition a kind lacks is skipped.
     with Session(project, out, edition, jobs=jobs, progress=False, explicit=False) as session:
         try:
+            batches = watch_changes(project.root, watch_filter=_ProjectFilter(out),
+                                    stop_event=stop_event, step=STEP_MS, raise_interrupt=False,
+                                    rust_timeout=LIVE_MS, yield_on_timeout=True)
+            # The first step returns once the OS watch is in place (after LIVE_MS at most).
+            # From then on a save is queued even while we build, so one made during the
+            # first build is not lost; that build reads everything as it is after this.
+            started = next(batches, None) is not None  # None: stopped before it started
             _warm_up(project)
             say(("監視を始めます(Ctrl-C で終了)。", False))
             _rebuild(session, project.all_handouts(), say, on_built, stale=True)
             say((f"監視中: {project.root}", False))
-            for changes in watch_changes(project.root, watch_filter=_ProjectFilter(out),
-                                         stop_event=stop_event, step=STEP_MS, raise_interrupt=False):
+            for changes in batches if started else ():
+                if not changes:
+                    continue  # a timeout step: nothing happened
                 try:
                     _on_changes(session, changes, say, on_built)
                 except Exception as error:  # noqa: BLE001 — one bad save must not end the watch

@@ -7,6 +7,8 @@ import logging
 import shutil
 import sys
 import textwrap
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,16 @@ sys.path.insert(0, str(ROOT))
 from leaflet.project import Project  # noqa: E402
 
 PROJECT_PARTS = ("templates", "styles", "fonts", "clinic.yaml", "readings.yaml")
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds`` (generous:
+    the machine may be busy, and nothing is timed here)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
 def copy_project(dest: Path, with_handouts: bool = False) -> Project:

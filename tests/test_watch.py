@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -16,32 +17,27 @@ import make_pdf
 from leaflet.project import Project
 from leaflet.watch import watch
 
-from .conftest import STRETCH
+from .conftest import STRETCH, wait_for
 from .pdfs import text_of
 
 FAQ = "---\nkind: faq\ntitle: {title}\nrevised: 2026-11-20\n---\n\n## 質問\n\n{answer}\n"
-DEADLINE = 60.0
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    end = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+WAIT = 60.0  # seconds to join the watcher thread
 
 
 class Watcher:
     """watch() in a thread; collects what it says and what it built."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, before_report: Callable[[list[Any]], None] | None = None) -> None:
         self.lines: list[str] = []
         self.batches: list[list[str]] = []
         self.stop = threading.Event()
+        self.before_report = before_report
         self.thread = threading.Thread(target=watch, args=(project, None, self._built, self.stop),
                                        kwargs={"say": lambda line: self.lines.append(line[0])})
 
     def _built(self, results) -> None:
+        if self.before_report:
+            self.before_report(self.batches)
         self.batches.append([r.name for r in results if not r.up_to_date])
 
     def said(self, words: str) -> bool:
@@ -57,7 +53,7 @@ def watcher(project: Project, write):
     wait_for(lambda: w.said("監視中"), "the first build")
     yield w
     w.stop.set()
-    w.thread.join(timeout=DEADLINE)
+    w.thread.join(timeout=WAIT)
     assert not w.thread.is_alive()
 
 
@@ -126,7 +122,27 @@ def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, wri
         assert w.batches[1:] == [["s"]]
     finally:
         w.stop.set()
-        w.thread.join(timeout=DEADLINE)
+        w.thread.join(timeout=WAIT)
+
+
+def test_a_save_during_the_first_build_is_not_lost(project, write):
+    """The watch is live before the first build starts: a save made while that build
+    runs (here: the moment it has finished, before any loop) still gets its rebuild.
+    It used to be lost until the next save, with the catalog already showing the edit."""
+    write("a.md", FAQ.format(title="A", answer="最初の答え。"))
+
+    def edit_after_the_first_build(batches: list[list[str]]) -> None:
+        if not batches:
+            write("a.md", FAQ.format(title="A", answer="起動中に直した答え。"))
+
+    w = Watcher(project, before_report=edit_after_the_first_build)
+    w.thread.start()
+    try:
+        wait_for(lambda: "起動中に直した答え" in pdf_text(project, "a"), "the save during start-up built")
+        assert w.batches[0] == ["a"]
+    finally:
+        w.stop.set()
+        w.thread.join(timeout=WAIT)
 
 
 def test_cli_watch_calls_the_package_function(project):
