@@ -68,12 +68,9 @@ def split(text: str, shown: str) -> Source:
         node = yamlfile.compose(yaml_text)
         meta = yamlfile.parse(yaml_text)
     except yamlfile.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise HandoutError(
-            shown, line, f"フロントマターの YAML に誤りがあります({_problem(error)})",
-            "「名前: 値」の形か、「:」の後の空白、引用符の閉じ忘れを確認してください",
-        ) from None
+        line, problem, fix = yamlfile.explain(error)
+        raise HandoutError(shown, 1 if line is None else line + 2,
+                           f"フロントマターの YAML に誤りがあります({problem})", fix) from None
     except ValueError as error:  # a date that does not exist: 2026-02-30
         raise HandoutError(shown, _bad_value_line(yaml_text), f"フロントマターの日付が正しくありません({error})",
                            "2026-11-20 のように、実在する年-月-日で書いてください") from None
@@ -99,10 +96,6 @@ def _bad_value_line(yaml_text: str) -> int:
             except ValueError:
                 return number
     return 2
-
-
-def _problem(error: yaml.YAMLError) -> str:
-    return str(getattr(error, "problem", "") or "構文エラー")
 
 
 def _plain(value: Any) -> Any:

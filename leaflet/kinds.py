@@ -109,9 +109,9 @@ def _read(project: Project, path: Path) -> dict[str, Any]:
     try:
         return yamlfile.read_file(path) or {}
     except yamlfile.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise HandoutError(project.rel(path), mark.line + 1 if mark else None,
-                           "種類の定義ファイルの YAML に誤りがあります") from None
+        line, problem, fix = yamlfile.explain(error)
+        raise HandoutError(project.rel(path), None if line is None else line + 1,
+                           f"種類の定義ファイルの YAML に誤りがあります({problem})", fix) from None
 
 
 def resolve_kind(project: Project, source: Source) -> Kind:

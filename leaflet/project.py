@@ -130,11 +130,9 @@ def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     try:
         data = yamlfile.read_file(path)
     except yamlfile.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise HandoutError(
-            project.rel(path), mark.line + 1 if mark else None,
-            "YAML の書き方に誤りがあります", "インデントや「:」の後の空白を確認してください",
-        ) from None
+        line, problem, fix = yamlfile.explain(error)
+        raise HandoutError(project.rel(path), None if line is None else line + 1,
+                           f"YAML の書き方に誤りがあります({problem})", fix) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -12,8 +12,44 @@ from typing import Any
 
 import yaml
 
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAMLError = yaml.YAMLError
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping names the same key twice. YAML would silently keep the last value, so an
+    editor who adds ``title:`` again at the bottom would never learn the top one is dead."""
+
+    def __init__(self, key: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"「{key}」が2回書かれています", mark)
+        self.key = key
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise DuplicateKeyError(key_node.value, key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+LOADER = _Loader
+
+
+SYNTAX_FIX = "「名前: 値」の形か、「:」の後の空白、インデント、引用符の閉じ忘れを確認してください"
+DUPLICATE_FIX = "同じ名前は1回だけ書けます。残す方を決めて、もう一方の行を消してください"
+
+
+def explain(error: yaml.YAMLError) -> tuple[int | None, str, str]:
+    """Where a YAML error is (0-based line, or None), what is wrong and how to fix it,
+    in words for an editor."""
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line if mark else None
+    if isinstance(error, DuplicateKeyError):
+        return line, str(error.problem), DUPLICATE_FIX
+    return line, str(getattr(error, "problem", "") or "構文エラー"), SYNTAX_FIX
 
 
 def parse(text: str) -> Any:

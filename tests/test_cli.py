@@ -88,6 +88,21 @@ def test_bad_input_messages(project, write, content, words):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("config, content, words", [
+    ("clinic.yaml", "name: 膝クリニック\naccess: [閉じていない\n", "clinic.yaml:3: YAML の書き方に誤りがあります"),
+    ("clinic.yaml", "name: 膝クリニック\nphone: 未設定\nname: 別の名前\n", "clinic.yaml:3: YAML の書き方に誤りがあります(「name」が2回書かれています)"),
+    ("readings.yaml", "嚢腫: のうしゅ\n膝窩: しっか\n嚢腫: のうしゆ\n", "readings.yaml:3: YAML の書き方に誤りがあります(「嚢腫」が2回書かれています)"),
+])
+def test_bad_project_config_names_file_and_line(project, write, config, content, words):
+    write("a.md", GOOD)
+    (project.root / config).write_text(content, encoding="utf-8")
+    result = run(project, "build")
+    assert result.exit_code == 1
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert not (project.root / "out/a.pdf").exists()
+
+
 def test_unknown_handout_is_a_usage_error(project, write):
     write("a.md", GOOD)
     result = run(project, "build", "nothere")

@@ -31,6 +31,9 @@ def test_parses_fields_and_body_line():
     ("---\nkind: faq\ntitle: x\n本文\n", 1, "フロントマターが閉じていません"),
     ("---\nkind: faq\ntitle: [閉じていない\nrevised: 2026-01-01\n---\n", 4, "YAML に誤り"),
     ("---\n- a\n- b\n---\n", 2, "「名前: 値」"),
+    # YAML would keep the last title silently; the editor is told which line repeats it.
+    ("---\nkind: faq\ntitle: 古い題\nrevised: 2026-01-01\ntitle: 新しい題\n---\n", 5, "「title」が2回"),
+    ("---\nkind: faq\ntitle: 題\nrelax:\n  overflow: 理由\n  overflow: 別の理由\n---\n", 6, "「overflow」が2回"),
 ])
 def test_bad_front_matter(text, line, words):
     error = error_of(text)
@@ -38,6 +41,16 @@ def test_bad_front_matter(text, line, words):
     assert words in error.message
     assert error.hint  # always says how to fix it
     assert str(error).startswith(f"handouts/x.md:{line}: ")
+
+
+def test_a_repeated_key_says_to_keep_one():
+    error = error_of("---\nkind: faq\ntitle: 題\ntitle: 題2\n---\n")
+    assert "1回だけ" in error.hint
+
+
+def test_yaml_merge_keys_are_not_repeats():
+    source = split("---\nkind: faq\nbase: &b {x: 1}\nother:\n  <<: *b\n  y: 2\ntitle: 題\n---\n", "x.md")
+    assert source.meta["other"] == {"x": 1, "y": 2}
 
 
 def test_bom_and_crlf_are_fine(tmp_path):
