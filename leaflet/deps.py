@@ -95,6 +95,7 @@ class Deps:
     file: Path
     name: str
     edition: str | None = None
+    own_edition: str | None = None  # what a build without --size makes of these inputs
     target: Path | None = None
     files: set[Path] = field(default_factory=set)
     folders: set[Path] = field(default_factory=set)  # adding a file inside counts
@@ -161,7 +162,8 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
         return deps  # load says which kinds exist
     # Same rule as render.edition_of: the command line wins over front matter, then
     # the schema's default (validation is load's job; here we only need the value).
-    deps.edition = str(edition or meta.get("size") or _default(schemas, "size") or "normal")
+    deps.own_edition = str(meta.get("size") or _default(schemas, "size") or "normal")
+    deps.edition = str(edition or deps.own_edition)
     deps.target = project.pdf_for(file, out, "" if deps.edition == "normal" else deps.edition)
     deps.meta = {k: meta[k] for k in ("title", "kind", "revised") if meta.get(k) is not None}
 

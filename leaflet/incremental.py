@@ -136,10 +136,13 @@ class Session:
 
 def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
     revised = deps.meta.get("revised")
+    # The command lines this PDF answers: its edition named with --size, and no --size
+    # when that is the handout's own edition (the same inputs and settings, the same bytes).
+    answers = {deps.edition or ""} | ({""} if deps.edition == deps.own_edition else set())
     return Record(
         name=result.name, source=result.source, pdf=state.key(result.pdf), edition=deps.edition or "",
         digest=deps.digest or "", pages=result.pages, title=str(deps.meta.get("title", "")),
         kind=str(deps.meta.get("kind", "")), revised=str(revised or ""),
-        requested=requested, inputs=deps.inputs, settings=deps.settings,
+        requested=sorted(answers | {requested}), inputs=deps.inputs, settings=deps.settings,
         summary=summary_of(result, _RECORD_FIELDS),
     )

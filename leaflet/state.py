@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 STATE_FILE = ".make_pdf-state.json"
-FORMAT = 1
+FORMAT = 2  # 2: requested became a list
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Record:
     title: str = ""
     kind: str = ""
     revised: str = ""  # ISO date
-    requested: str = ""  # the edition asked for on the command line ("" = none)
+    # The command-line editions ("" = no --size) that make this PDF: `build` and
+    # `build --size normal` make the same normal PDF, and must not rebuild each other.
+    requested: list[str] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)  # project path → content digest
     settings: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -73,7 +75,7 @@ class State:
 
     def candidates(self, source: str, requested: str) -> list[Record]:
         """The records a build of ``source`` with this command-line edition made."""
-        return [r for r in self.records.values() if r.source == source and r.requested == requested]
+        return [r for r in self.records.values() if r.source == source and requested in r.requested]
 
     def put(self, record: Record) -> None:
         self.records[record.pdf] = record

@@ -152,6 +152,28 @@ def test_the_size_option_builds_its_own_pdf_and_each_stays_up_to_date(three):
     assert "最新: faq1(変更なし)" in run(three, "build", "faq1").output
 
 
+def test_naming_the_edition_a_build_makes_anyway_rebuilds_nothing(three):
+    """`build` and `build --size normal` make the same normal PDF: either one after the
+    other is up to date (they used to rebuild each other, as `make pdf` then did)."""
+    pdf = three.root / "out/faq1.pdf"
+    before = pdf.stat().st_mtime_ns
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1", "--size", "normal").output
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1").output
+    assert pdf.stat().st_mtime_ns == before
+    # After a real change each request builds once, and then both are up to date again.
+    (three.styles / "faq.css").write_text("/* changed */\n", encoding="utf-8")
+    assert "作成: out/faq1.pdf" in run(three, "build", "faq1", "--size", "normal").output
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1").output
+    assert "最新: faq1(変更なし)" in run(three, "build", "faq1", "--size", "normal").output
+
+
+def test_an_xl_only_handout_is_the_same_pdf_for_build_and_size_xl(project, write):
+    write("big.md", FAQ.format(title="大", extra="").replace("kind: faq", "kind: faq\nsize: xl"))
+    assert "作成: out/xl/big.pdf" in run(project, "build").output
+    assert "最新: big(変更なし)" in run(project, "build", "--size", "xl").output
+    assert "最新: big(変更なし)" in run(project, "build").output
+
+
 def test_build_options_are_part_of_the_digest(project, write):
     file = write("a.md", FAQ.format(title="A", extra=""))
     plain = deps_of(project, file, options={})
@@ -216,6 +238,7 @@ def test_the_state_file_describes_each_pdf(three):
     assert record["revised"] == "2026-11-20"
     assert record["pages"] == 1
     assert record["summary"] == {"check_failures": []}  # every check passed
+    assert record["requested"] == ["", "normal"]  # `build` and `build --size normal` both make it
 
 
 def test_a_corrupt_state_file_means_a_full_build(three):
