@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import textwrap
 
 import pytest
@@ -11,7 +13,7 @@ from leaflet.errors import HandoutError
 from leaflet.kinds import available
 from leaflet.load import load
 
-from .conftest import FOURTH_KIND
+from .conftest import FOURTH_KIND, ROOT
 from .pdfs import fonts, page_sizes_mm, text_of
 
 
@@ -76,3 +78,25 @@ def test_fourth_kind_schema_is_enforced(project, write):
     path = write("p.md", "---\nkind: poster\ntitle: お知らせ\nrevised: 2026-11-20\n---\n本文\n")
     with pytest.raises(HandoutError, match="slogan"):
         load(project, path)
+
+
+@pytest.mark.parametrize("edition", ["normal", "xl"])
+def test_the_largest_log_table_the_schema_allows_still_fits(project, edition):
+    """A schema maximum is a promise: the bundled stretch sheet with ``log_days`` at its
+    maximum passes every check (one page; the XL edition in its two)."""
+    from leaflet.yamlfile import read_file
+
+    top = read_file(project.templates / "stretch.yaml")["fields"]["log_days"]["max"]
+    shutil.copytree(ROOT / "handouts/knee", project.handouts / "knee")
+    file = project.handouts / "knee/chair-stretch.md"
+    text = file.read_text(encoding="utf-8")
+    assert "log_days: 14" in text
+    file.write_text(text.replace("log_days: 14", f"log_days: {top}"), encoding="utf-8")
+    result = build_one(project, file, project.out, edition)
+    assert result.ok, result.error
+    assert result.check_failures == [], result.check_failures
+    assert pdf_day_cells(result.pdf) == top
+
+
+def pdf_day_cells(pdf) -> int:
+    return len(re.findall(r"\d+日目", text_of(pdf)))
