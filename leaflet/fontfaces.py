@@ -3,7 +3,7 @@
 WeasyPrint copies each face into a temporary file and forgets where it came from; the
 preflight needs the source files to read their character maps (missing glyphs) and to
 prove that every face is one of the project's own fonts. Import this module only after
-``leaflet.fonts.isolate_fonts()`` has run (``leaflet.render`` does that).
+``leaflet.engine.prepare()`` has run (``leaflet.render`` does that).
 """
 
 from __future__ import annotations

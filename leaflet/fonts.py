@@ -25,9 +25,16 @@ EMPTY_CONFIG = """<?xml version="1.0"?>
 """
 
 
-def isolate_fonts() -> None:
+def cache_dir() -> Path:
+    """This user's scratch folder for what can always be made again (fontconfig's cache,
+    fonts' character maps); never the project, never the output."""
     cache = Path(tempfile.gettempdir()) / f"make_pdf-fontconfig-{os.getuid()}"
-    cache.mkdir(exist_ok=True)
+    cache.mkdir(mode=0o700, exist_ok=True)
+    return cache
+
+
+def isolate_fonts() -> None:
+    cache = cache_dir()
     config = cache / "fonts.conf"
     text = EMPTY_CONFIG.format(cache=cache)
     if not config.is_file() or config.read_text() != text:

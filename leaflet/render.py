@@ -20,16 +20,16 @@ from markupsafe import Markup
 
 from .atomic import atomic_open
 from .errors import HandoutError, line_of
-from .fonts import isolate_fonts
+from .engine import prepare
 from .load import Handout
 from .mdext.furigana import strip_furigana
 from .mdext.phrases import phrase_html
 from .project import Project
 from .render_dates import japanese_date, source_date
 
-isolate_fonts()
+prepare()
 
-from weasyprint import HTML, Document  # noqa: E402  (after isolate_fonts)
+from weasyprint import HTML, Document  # noqa: E402  (after prepare)
 
 from .fetcher import ProjectFetcher, RefusedURL  # noqa: E402
 from .sheets import parsed  # noqa: E402

@@ -18,12 +18,12 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .deps import stylesheet_closure
-from .fonts import isolate_fonts
+from .engine import prepare
 from .project import Project
 
-isolate_fonts()
+prepare()
 
-from weasyprint import CSS  # noqa: E402  (after isolate_fonts)
+from weasyprint import CSS  # noqa: E402  (after prepare)
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 from .fontfaces import FontFaces  # noqa: E402  (remembers @font-face files for the preflight)

@@ -13,10 +13,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..fonts import isolate_fonts
+from ..engine import prepare
 from ..project import Project
 
-isolate_fonts()  # before WeasyPrint is first imported (idempotent)
+prepare()  # before WeasyPrint is first imported (idempotent)
 
 from . import contrast, fonts, glyphs, images, lines, overflow, safe_area, text_size  # noqa: E402
 from .boxes import measure  # noqa: E402
