@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import sys
 
-from .fonts import isolate_fonts
+from .fonts import isolate_fonts, sweep_font_folders
 
 
 def prepare() -> None:
     isolate_fonts()
+    sweep_font_folders()
     if sys.platform.startswith("linux") and "weasyprint" not in sys.modules:
         _import_without_library_search()
 

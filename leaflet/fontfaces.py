@@ -8,12 +8,17 @@ prove that every face is one of the project's own fonts. Import this module only
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.text.fonts import FontConfiguration
+
+from .fonts import new_font_folder
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,16 @@ class FontFaces(FontConfiguration):
     def __init__(self) -> None:
         super().__init__()
         self.faces: list[Face] = []
+        # WeasyPrint puts its copies of the fonts in self._folder (made on first use);
+        # ours is named by process, and removed by close() (see fonts.new_font_folder).
+        self._folder = new_font_folder()
+        _open.add(self)
+
+    def close(self) -> None:
+        """Remove the copies of the fonts now. Only once no document uses them."""
+        folder, self._folder = self._folder, None
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def add_font_face(self, rule_descriptors, url_fetcher):  # type: ignore[no-untyped-def]
         self.faces.append(Face(
@@ -48,3 +63,16 @@ class FontFaces(FontConfiguration):
             sources=tuple((str(kind), str(url)) for kind, url in rule_descriptors.get("src", ())),
         ))
         return super().add_font_face(rule_descriptors, url_fetcher)
+
+
+_open: weakref.WeakSet[FontFaces] = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Remove every font copy this process made: at exit, where ``__del__`` may not run
+    (objects still referenced at shutdown, a worker ending with ``os._exit``)."""
+    for faces in list(_open):
+        faces.close()
+
+
+atexit.register(close_all)

@@ -92,8 +92,14 @@ class Workers:
 
 
 def _worker_setup(main: int) -> None:
+    from multiprocessing.util import Finalize
+
+    from .fontfaces import close_all
+
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker ends with os._exit (no atexit): multiprocessing's own exit hook cleans up.
+    Finalize(None, close_all, exitpriority=0)
     # A worker blocks on its task queue for ever if the main process is killed outright
     # (it holds both ends of the pipe): leave when the main process is gone.
     threading.Thread(target=_exit_without, args=(main,), daemon=True).start()
@@ -104,9 +110,10 @@ def _exit_without(main: int) -> None:
         time.sleep(1.0)
         try:
             os.kill(main, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # another user's process has taken the number
+        except (ProcessLookupError, PermissionError):  # gone (or its number reused by another user)
+            from .fontfaces import close_all
+
+            close_all()
             os._exit(0)
 
 

@@ -11,7 +11,7 @@ from array import array
 
 from leaflet.build import build_one
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project
 from .pdfs import fonts
 
 
@@ -79,3 +79,39 @@ def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
     glyphs._cmap.cache_clear()
     assert glyphs.cmap(font) == full
     glyphs._cmap.cache_clear()
+
+
+def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
+    """WeasyPrint copies the fonts (9 MB) for every font configuration and removes the
+    copy only in ``__del__``, which worker processes never ran: each handout of a parallel
+    build used to leave a folder in /tmp. TMPDIR points the run at a folder of its own."""
+    project = copy_project(tmp_path / "proj", with_handouts=True)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONWARNINGS": "ignore"}
+    for jobs in ("2", "1"):
+        done = subprocess.run([sys.executable, str(ROOT / "make_pdf.py"), "build", "--force", "--jobs", jobs,
+                               "--project", str(project.root)], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (project.out / "knee/faq.pdf").is_file()
+        left = [p.name for p in scratch.rglob("*") if p.is_dir() and ("fonts-" in p.name or "weasyprint-" in p.name)]
+        assert left == [], (jobs, left)
+    assert any(scratch.glob(f"make_pdf-{os.getuid()}/cmap-*.bin"))  # the cache did go there
+
+
+def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
+    from leaflet import fonts as fonts_module
+
+    monkeypatch.setattr(fonts_module, "cache_dir", lambda: tmp_path)
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    dead = tmp_path / f"fonts-{ended.pid}-abc"
+    mine = tmp_path / f"fonts-{os.getpid()}-def"
+    other = tmp_path / "cmap-0.bin"
+    for folder in (dead, mine):
+        folder.mkdir()
+        (folder / "font").write_bytes(b"x")
+    other.write_bytes(b"")
+    fonts_module.sweep_font_folders()
+    assert not dead.exists()
+    assert mine.exists() and other.exists()
