@@ -208,4 +208,6 @@ def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: P
 
 
 if __name__ == "__main__":
-    cli()
+    from leaflet.quick_exit import run_and_exit
+
+    run_and_exit(cli)

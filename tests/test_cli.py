@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 import make_pdf
 
+from .conftest import ROOT
 from .pdfs import page_sizes_mm
 
 GOOD = """\
@@ -176,3 +179,49 @@ def test_brochure_refuses_xl(project):
     result = run(project, "build", "b", "--size", "xl")
     assert result.exit_code == 1
     assert "三つ折りパンフレット(brochure)には「xl」版がありません" in result.output
+
+
+def test_the_script_keeps_exit_codes_and_output_when_it_skips_teardown(project, write):
+    """``python make_pdf.py`` ends with os._exit (see leaflet.quick_exit): what scripts
+    rely on must survive it: every line printed, stdout and stderr, and the exit code."""
+    write("a.md", GOOD)
+    write("z.md", "---\nkind: faq\n")
+    command = [sys.executable, str(ROOT / "make_pdf.py")]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    built = subprocess.run([*command, "build", "--jobs", "1", "--project", str(project.root)],
+                           capture_output=True, text=True, env=env)
+    assert built.returncode == 1
+    assert "作成: out/a.pdf" in built.stdout
+    assert "エラー: handouts/z.md:1: フロントマターが閉じていません" in built.stderr
+    assert built.stderr.rstrip().endswith("1件が失敗しました(ほかの 1件は作成済み)。")
+    unknown = subprocess.run([*command, "build", "nothere", "--project", str(project.root)],
+                             capture_output=True, text=True, env=env)
+    assert unknown.returncode == 2 and "nothere" in unknown.stderr
+    (project.handouts / "z.md").unlink()
+    again = subprocess.run([*command, "build", "--project", str(project.root)], capture_output=True, text=True, env=env)
+    assert again.returncode == 0 and again.stdout == "最新: a(変更なし)\n"
+
+
+@pytest.mark.parametrize("code, status", [(None, 0), (0, 0), (1, 1), (2, 2), (256 + 3, 3), ("中断しました", 1)])
+def test_quick_exit_status_is_what_sys_exit_would_give(code, status):
+    from leaflet.quick_exit import _status
+
+    assert _status(code) == status
+
+
+def test_quick_exit_waits_for_running_threads():
+    """With a thread still at work the normal exit runs (it joins the thread)."""
+    import threading
+
+    from leaflet.quick_exit import run_and_exit
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            run_and_exit(lambda: None)
+        assert ended.value.code == 0
+    finally:
+        release.set()
+        worker.join()
