@@ -87,8 +87,11 @@ def collect_entries(project: Project, out: Path,
     ``checks`` maps a handout name to its failing check rules (empty: passed); a name
     left out, or mapped to None, shows as not checked.
     """
+    from .state import State
+
     checks = checks or {}
     labels: dict[str, str] = {}
+    recorded = {key: record.pages for key, record in State.load(out).records.items()}
     entries = []
     for row in describe(project):
         pdf = project.pdf_for(row.file, out)
@@ -98,7 +101,7 @@ def collect_entries(project: Project, out: Path,
                 continue
             pdf = xl  # a handout that is XL only (size: xl in its front matter)
         png = thumbnail_path(out, row.name)
-        pages = _thumbnail(pdf, png)
+        pages = _thumbnail(pdf, png, recorded.get(_rel(pdf, out)))
         check = checks.get(row.name)
         entries.append(CatalogEntry(
             name=row.name,
@@ -156,13 +159,17 @@ def make_thumbnail(out: Path, name: str, pdf: Path) -> None:
     _thumbnail(pdf, thumbnail_path(out, name))
 
 
-def _thumbnail(pdf: Path, png: Path) -> int:
+def _thumbnail(pdf: Path, png: Path, pages: int | None = None) -> int:
     """Draw page 1 of ``pdf`` into ``png`` unless it is already drawn; return the page count
     (0 when the PDF cannot be read).
 
     The PNG is given the PDF's modification time, so "same time" means "drawn from this
-    PDF" — exact even on file systems with coarse timestamps.
+    PDF" — exact even on file systems with coarse timestamps. ``pages``, as the build
+    recorded it, is trusted only then; the PDF is not opened again (nor pypdfium2 loaded
+    in the main process of a parallel build, whose workers drew the pictures).
     """
+    if pages and png.is_file() and png.stat().st_mtime_ns == pdf.stat().st_mtime_ns:
+        return pages
     import pypdfium2 as pdfium  # loaded only when a catalog is made
     from PIL import Image
 

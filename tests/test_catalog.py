@@ -188,6 +188,24 @@ def test_thumbnails_are_cached_until_the_pdf_changes(project, write):
     assert again.st_mtime_ns == (project.out / "a.pdf").stat().st_mtime_ns
 
 
+def test_a_current_picture_takes_the_page_count_from_the_build(project, write, monkeypatch):
+    """The catalog does not reopen a PDF whose picture was drawn from it: the build
+    recorded its pages. A PDF without a matching picture is opened as before."""
+    write("long.md", TWO_PAGES.format(title="二ページの資料"))
+    write("a.md", FAQ.format(title="一つ目"))
+    build(project, project.all_handouts())
+    opened: list[str] = []
+    real = pdfium.PdfDocument
+    monkeypatch.setattr(pdfium, "PdfDocument", lambda path, *a, **k: opened.append(str(path)) or real(path, *a, **k))
+    update_catalog(project)
+    assert opened == []
+    tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
+    assert [card_text(c, "facts")[0][:8] for c in cards(tree)] == ["ページ数1ページ", "ページ数2ページ"]
+    (project.out / ".thumbs/long.png").unlink()
+    update_catalog(project)
+    assert opened == [str(project.out / "long.pdf")]
+
+
 def test_deleted_pdf_drops_its_card_and_thumbnail(project, write):
     write("a.md", FAQ.format(title="一つ目"))
     write("b.md", FAQ.format(title="二つ目"))
