@@ -9,10 +9,14 @@ This must run before WeasyPrint is imported: it builds its font map at import ti
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import stat
 import tempfile
 import warnings
+from contextlib import suppress
+from functools import lru_cache
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -29,12 +33,37 @@ EMPTY_CONFIG = """<?xml version="1.0"?>
 FONT_COPIES = "fonts-"  # + pid + "-" + random: WeasyPrint's copies of @font-face files
 
 
+SCRATCH_ENV = "MAKE_PDF_SCRATCH"  # a private scratch folder, handed to worker processes
+
+
+@lru_cache(maxsize=None)
 def cache_dir() -> Path:
     """This user's scratch folder for what can always be made again (fontconfig's cache,
-    fonts' character maps, WeasyPrint's font copies); never the project or the output."""
-    cache = Path(tempfile.gettempdir()) / f"make_pdf-{os.getuid()}"
-    cache.mkdir(mode=0o700, exist_ok=True)
-    return cache
+    fonts' character maps, WeasyPrint's font copies); never the project or the output.
+
+    Its name in the shared temporary folder is predictable, so it is used only if it is
+    a real folder of ours that nobody else can write to: a planted one could point
+    fontconfig at system fonts or hide missing glyphs. Otherwise this process makes a
+    private one (nothing cached is then shared between runs), passes it on to its worker
+    processes and removes it at exit."""
+    shared = Path(tempfile.gettempdir()) / f"make_pdf-{os.getuid()}"
+    with suppress(OSError):
+        shared.mkdir(mode=0o700)
+    for candidate in (os.environ.get(SCRATCH_ENV), shared):
+        if candidate and _private(Path(candidate)):
+            return Path(candidate)
+    private = Path(tempfile.mkdtemp(prefix="make_pdf-private-"))
+    os.environ[SCRATCH_ENV] = str(private)
+    atexit.register(shutil.rmtree, private, True)
+    return private
+
+
+def _private(folder: Path) -> bool:
+    try:
+        st = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
 def new_font_folder() -> Path:

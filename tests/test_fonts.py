@@ -8,6 +8,9 @@ import subprocess
 import sys
 import textwrap
 from array import array
+from pathlib import Path
+
+import pytest
 
 from leaflet.build import build_one
 
@@ -115,3 +118,34 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
     fonts_module.sweep_font_folders()
     assert not dead.exists()
     assert mine.exists() and other.exists()
+
+
+@pytest.mark.parametrize("plant", ["open to all", "a symlink"])
+def test_a_planted_scratch_folder_is_not_used(tmp_path, plant):
+    """The shared scratch folder's name is predictable; one that someone else could
+    write to (or that leads elsewhere) is passed over for a private folder, which the
+    worker processes share and which is gone after the run."""
+    shared = tmp_path / f"make_pdf-{os.getuid()}"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if plant == "a symlink":
+        shared.symlink_to(elsewhere)
+    else:
+        shared.mkdir()
+        shared.chmod(0o777)
+    code = textwrap.dedent("""
+        import os, sys
+        from leaflet.fonts import cache_dir, isolate_fonts
+        isolate_fonts()
+        print(cache_dir())
+        print(os.environ["FONTCONFIG_FILE"])
+        print(os.environ.get("MAKE_PDF_SCRATCH"))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    folder, config, handed_on = done.stdout.split()
+    assert Path(folder).parent == tmp_path and Path(folder).name.startswith("make_pdf-private-")
+    assert Path(config).parent == Path(folder) and handed_on == folder
+    assert not Path(folder).exists()  # removed at exit
+    assert list(elsewhere.iterdir()) == [] and (plant == "a symlink" or list(shared.iterdir()) == [])
