@@ -91,7 +91,7 @@ def collect_entries(project: Project, out: Path,
 
     checks = checks or {}
     labels: dict[str, str] = {}
-    recorded = {key: record.pages for key, record in State.load(out).records.items()}
+    recorded = {key: (record.pages, record.pdf_mtime_ns) for key, record in State.load(out).records.items()}
     entries = []
     for row in describe(project):
         pdf = project.pdf_for(row.file, out)
@@ -101,7 +101,7 @@ def collect_entries(project: Project, out: Path,
                 continue
             pdf = xl  # a handout that is XL only (size: xl in its front matter)
         png = thumbnail_path(out, row.name)
-        pages = _thumbnail(pdf, png, recorded.get(_rel(pdf, out)))
+        pages = _thumbnail(pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
         check = checks.get(row.name)
         entries.append(CatalogEntry(
             name=row.name,
@@ -159,16 +159,20 @@ def make_thumbnail(out: Path, name: str, pdf: Path) -> None:
     _thumbnail(pdf, thumbnail_path(out, name))
 
 
-def _thumbnail(pdf: Path, png: Path, pages: int | None = None) -> int:
+def _thumbnail(pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> int:
     """Draw page 1 of ``pdf`` into ``png`` unless it is already drawn; return the page count
     (0 when the PDF cannot be read).
 
     The PNG is given the PDF's modification time, so "same time" means "drawn from this
-    PDF" — exact even on file systems with coarse timestamps. ``pages``, as the build
-    recorded it, is trusted only then; the PDF is not opened again (nor pypdfium2 loaded
-    in the main process of a parallel build, whose workers drew the pictures).
+    PDF" — exact even on file systems with coarse timestamps. ``recorded`` is the build
+    record's (pages, PDF modification time): when the picture and the record both belong
+    to this very file, the PDF is not opened again (nor pypdfium2 loaded in the main
+    process of a parallel build, whose workers drew the pictures). A PDF written without
+    its record (a build interrupted between the two) is opened and counted.
     """
-    if pages and png.is_file() and png.stat().st_mtime_ns == pdf.stat().st_mtime_ns:
+    pages, recorded_mtime = recorded
+    mtime = pdf.stat().st_mtime_ns
+    if pages and recorded_mtime == mtime and png.is_file() and png.stat().st_mtime_ns == mtime:
         return pages
     import pypdfium2 as pdfium  # loaded only when a catalog is made
     from PIL import Image

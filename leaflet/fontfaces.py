@@ -45,8 +45,8 @@ class FontFaces(FontConfiguration):
         super().__init__()
         self.faces: list[Face] = []
         # WeasyPrint puts its copies of the fonts in self._folder (made on first use);
-        # ours is named by process, and removed by close() (see fonts.new_font_folder).
-        self._folder = new_font_folder()
+        # ours is locked by this process and removed by close() (see fonts.new_font_folder).
+        self._folder, self._lock = new_font_folder()
         _open.add(self)
 
     def close(self) -> None:
@@ -54,6 +54,7 @@ class FontFaces(FontConfiguration):
         folder, self._folder = self._folder, None
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+            self._lock.close()
 
     def add_font_face(self, rule_descriptors, url_fetcher):  # type: ignore[no-untyped-def]
         self.faces.append(Face(

@@ -10,14 +10,17 @@ This must run before WeasyPrint is imported: it builds its font map at import ti
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import shutil
 import stat
 import tempfile
+import time
 import warnings
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from .atomic import write_atomic
 
@@ -66,35 +69,41 @@ def _private(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
-def new_font_folder() -> Path:
-    """A folder for one font configuration's copies of the fonts, named by this process.
+LOCK = "in-use.lock"  # held (flock) by the process using the folder, for as long as it lives
+UNLOCKED_GRACE = 60.0  # seconds a folder may exist before its lock does
+
+
+def new_font_folder() -> tuple[Path, IO[bytes]]:
+    """A folder for one font configuration's copies of the fonts, and the open lock file
+    that marks it as in use (keep it open; closing it releases the folder).
 
     WeasyPrint copies every @font-face file (9 MB for ours) into a new temporary folder
-    and removes it only in ``FontConfiguration.__del__``, which never runs in a worker
-    process that ends with ``os._exit``: every parallel build leaked 9 MB a handout.
-    Named by process, a folder left behind by a killed process is found and removed."""
-    return Path(tempfile.mkdtemp(prefix=f"{FONT_COPIES}{os.getpid()}-", dir=cache_dir()))
+    and removes it only in ``FontConfiguration.__del__``, which never runs for a
+    configuration still cached when a worker process ends with ``os._exit``. The lock
+    dies with the process however it ends, so a folder left behind is recognised and
+    removed by the next run (``sweep_font_folders``) — also across PID namespaces, where
+    a process number would say nothing."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{FONT_COPIES}{os.getpid()}-", dir=cache_dir()))
+    lock = open(folder / LOCK, "wb")  # noqa: SIM115 — held for the folder's lifetime
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return folder, lock
 
 
 def sweep_font_folders() -> None:
-    """Remove the font copies of processes that have ended."""
+    """Remove the font copies whose process has ended (nobody holds their lock)."""
     for folder in cache_dir().glob(f"{FONT_COPIES}*"):
         try:
-            pid = int(folder.name[len(FONT_COPIES):].split("-")[0])
-        except ValueError:
+            with open(folder / LOCK, "rb") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+        except BlockingIOError:
+            continue  # in use
+        except FileNotFoundError:  # not locked yet, or by an older version
+            with suppress(OSError):
+                if time.time() - folder.stat().st_mtime > UNLOCKED_GRACE:
+                    shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
             continue
-        if not _running(pid):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's: not ours to judge
-    return True
 
 
 def isolate_fonts() -> None:

@@ -141,8 +141,16 @@ def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
     answers = {deps.edition or ""} | ({""} if deps.edition == deps.own_edition else set())
     return Record(
         name=result.name, source=result.source, pdf=state.key(result.pdf), edition=deps.edition or "",
-        digest=deps.digest or "", pages=result.pages, title=str(deps.meta.get("title", "")),
+        digest=deps.digest or "", pages=result.pages, pdf_mtime_ns=_mtime_ns(result.pdf),
+        title=str(deps.meta.get("title", "")),
         kind=str(deps.meta.get("kind", "")), revised=str(revised or ""),
         requested=sorted(answers | {requested}), inputs=deps.inputs, settings=deps.settings,
         summary=summary_of(result, _RECORD_FIELDS),
     )
+
+
+def _mtime_ns(pdf: Path | None) -> int:
+    try:
+        return pdf.stat().st_mtime_ns if pdf else 0
+    except OSError:
+        return 0

@@ -40,6 +40,7 @@ class Record:
     # The command-line editions ("" = no --size) that make this PDF: `build` and
     # `build --size normal` make the same normal PDF, and must not rebuild each other.
     requested: list[str] = field(default_factory=list)
+    pdf_mtime_ns: int = 0  # the PDF file this record describes (0: not known)
     inputs: dict[str, str] = field(default_factory=dict)  # project path → content digest
     settings: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -60,8 +61,8 @@ class State:
         state = cls(out)
         try:
             data = json.loads(state.path.read_text(encoding="utf-8"))
-            if data.get("format") == FORMAT:
-                state.records = {key: Record(**value) for key, value in data["pdfs"].items()}
+            if data.get("format") in (1, FORMAT):
+                state.records = {key: Record(**_upgrade(value, data["format"])) for key, value in data["pdfs"].items()}
                 state.hashes = dict(data.get("hashes") or {})
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass  # no state yet, or from another version: build everything
@@ -90,6 +91,14 @@ class State:
         from .atomic import write_atomic  # only when something was built
 
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, default=jsonable) + "\n")
+
+
+def _upgrade(value: dict[str, Any], format: int) -> dict[str, Any]:
+    """A record as the current format has it. Format 1 kept one requested edition; its
+    records stay known (so ``--clean`` can still remove a deleted handout's PDF)."""
+    if format == 1:
+        value = {**value, "requested": [value.get("requested", "")]}
+    return value
 
 
 def summary_of(result: Any, skip: set[str]) -> dict[str, Any]:

@@ -25,14 +25,19 @@ class DuplicateKeyError(yaml.constructor.ConstructorError):
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:
-                    raise DuplicateKeyError(key_node.value, key_node.start_mark)
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # Every mapping passes here before ``<<`` merges rewrite its keys (also when it
+        # is merged into another one first), so its keys are checked as written, once.
+        checked = self.__dict__.setdefault("_checked", set())
+        if id(node) not in checked:
+            checked.add(id(node))
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    if key_node.value in seen:
+                        raise DuplicateKeyError(key_node.value, key_node.start_mark)
+                    seen.add(key_node.value)
+        super().flatten_mapping(node)
 
 
 LOADER = _Loader

@@ -206,6 +206,20 @@ def test_a_current_picture_takes_the_page_count_from_the_build(project, write, m
     assert opened == [str(project.out / "long.pdf")]
 
 
+def test_a_pdf_written_without_its_record_is_counted_again(project, write):
+    """A build interrupted after a worker wrote the PDF and its picture but before the
+    main process recorded it: the old record's page count must not be shown."""
+    from leaflet.parallel import Task, run_task
+
+    file = write("a.md", FAQ.format(title="一つ目"))
+    build(project, project.all_handouts())
+    write("a.md", TWO_PAGES.format(title="一つ目"))
+    assert run_task(project, Task(file, project.out)).pages == 2  # what a worker does; no record
+    update_catalog(project)
+    tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
+    assert card_text(cards(tree)[0], "facts")[0].startswith("ページ数2ページ")
+
+
 def test_deleted_pdf_drops_its_card_and_thumbnail(project, write):
     write("a.md", FAQ.format(title="一つ目"))
     write("b.md", FAQ.format(title="二つ目"))

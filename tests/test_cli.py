@@ -209,12 +209,19 @@ def test_quick_exit_status_is_what_sys_exit_would_give(code, status):
     assert _status(code) == status
 
 
-def test_quick_exit_waits_for_running_threads():
+def test_quick_exit_waits_for_running_threads(monkeypatch):
     """With a thread still at work the normal exit runs (it joins the thread)."""
+    import atexit
     import threading
 
-    from leaflet.quick_exit import run_and_exit
+    from leaflet import quick_exit
 
+    def must_not(*args: object) -> None:  # would end pytest itself, with status 0
+        raise AssertionError("took the quick exit with a thread running")
+
+    monkeypatch.setattr(quick_exit.os, "_exit", must_not)
+    monkeypatch.setattr(atexit, "_run_exitfuncs", must_not)
+    run_and_exit = quick_exit.run_and_exit
     release = threading.Event()
     worker = threading.Thread(target=release.wait)
     worker.start()
@@ -225,3 +232,24 @@ def test_quick_exit_waits_for_running_threads():
     finally:
         release.set()
         worker.join()
+
+
+def test_quick_exit_runs_the_exit_handlers_then_ends_with_the_status(monkeypatch):
+    import atexit
+
+    from leaflet import quick_exit
+
+    calls: list[object] = []
+
+    class Ended(Exception):
+        pass
+
+    def end(status: int) -> None:
+        calls.append(("_exit", status))
+        raise Ended
+
+    monkeypatch.setattr(quick_exit.os, "_exit", end)
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: calls.append("atexit"))
+    with pytest.raises(Ended):
+        quick_exit.run_and_exit(lambda: sys.exit(3))
+    assert calls == ["atexit", ("_exit", 3)]

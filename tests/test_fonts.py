@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from array import array
 from pathlib import Path
 
@@ -74,13 +75,18 @@ def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
     (saved,) = tmp_path.glob("cmap-*.bin")
     assert saved.name == f"cmap-{hashlib.sha256(font.read_bytes()).hexdigest()}.bin"
 
-    saved.write_bytes(array("I", [ord("A")]).tobytes())  # what the cache says is believed
+    payload = array("I", [ord("A")]).tobytes()  # a whole cache file is believed
+    saved.write_bytes(glyphs.CMAP_FORMAT + hashlib.sha256(payload).digest() + payload)
     glyphs._cmap.cache_clear()
     assert glyphs.cmap(font) == {ord("A")}
 
-    saved.write_bytes(b"\x01\x02\x03")  # torn: not a whole number of entries
-    glyphs._cmap.cache_clear()
-    assert glyphs.cmap(font) == full
+    whole = saved.read_bytes()
+    for damaged in (b"", whole[:-4], whole[:-1], whole.replace(b"cmap 1", b"cmap 0"),
+                    whole[:-4] + array("I", [ord("B")]).tobytes(), payload):
+        saved.write_bytes(damaged)  # empty, torn, another format, edited, no header
+        glyphs._cmap.cache_clear()
+        assert glyphs.cmap(font) == full, damaged
+        assert saved.read_bytes() != damaged  # and written again
     glyphs._cmap.cache_clear()
 
 
@@ -103,21 +109,31 @@ def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
 
 
 def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
+    """A folder is in use while its process holds its lock (whatever its number says);
+    one nobody holds, or an old one that never got a lock, is removed."""
+    import fcntl
+
     from leaflet import fonts as fonts_module
 
     monkeypatch.setattr(fonts_module, "cache_dir", lambda: tmp_path)
-    ended = subprocess.Popen(["true"])
-    ended.wait()
-    dead = tmp_path / f"fonts-{ended.pid}-abc"
-    mine = tmp_path / f"fonts-{os.getpid()}-def"
-    other = tmp_path / "cmap-0.bin"
-    for folder in (dead, mine):
+    in_use, held = fonts_module.new_font_folder()
+    ended, released = fonts_module.new_font_folder()
+    released.close()  # as when its process ends, however it ends
+    fresh = tmp_path / "fonts-1-fresh"  # made a moment ago, its lock not taken yet
+    old = tmp_path / "fonts-1-old"
+    for folder in (fresh, old):
         folder.mkdir()
-        (folder / "font").write_bytes(b"x")
+    past = time.time() - 2 * fonts_module.UNLOCKED_GRACE
+    os.utime(old, (past, past))
+    other = tmp_path / "cmap-0.bin"
     other.write_bytes(b"")
     fonts_module.sweep_font_folders()
-    assert not dead.exists()
-    assert mine.exists() and other.exists()
+    assert in_use.exists() and fresh.exists() and other.exists()
+    assert not ended.exists() and not old.exists()
+    with pytest.raises(BlockingIOError):  # still ours: the sweep did not take it
+        with open(in_use / fonts_module.LOCK, "rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    held.close()
 
 
 @pytest.mark.parametrize("plant", ["open to all", "a symlink"])

@@ -51,6 +51,9 @@ def test_a_repeated_key_says_to_keep_one():
 def test_yaml_merge_keys_are_not_repeats():
     source = split("---\nkind: faq\nbase: &b {x: 1}\nother:\n  <<: *b\n  y: 2\ntitle: 題\n---\n", "x.md")
     assert source.meta["other"] == {"x": 1, "y": 2}
+    # A merged mapping that itself merges and overrides, merged before it is read.
+    nested = "---\nkind: faq\ntitle: 題\nouter:\n  base: &b\n    <<: {k: 1}\n    k: 2\nother:\n  <<: *b\n---\n"
+    assert split(nested, "x.md").meta["other"] == {"k": 2}
 
 
 def test_bom_and_crlf_are_fine(tmp_path):

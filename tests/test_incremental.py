@@ -347,3 +347,20 @@ def test_clean_leaves_no_empty_folders(three):
     assert not (three.root / "out/sub").exists()
     assert not (three.root / "out/.thumbs/sub").exists()
     assert (three.root / "out").is_dir()
+
+
+def test_a_state_file_from_the_previous_format_is_kept(three):
+    """Format 1 (one requested edition per record) is read, not thrown away: its PDFs are
+    still up to date, and a PDF whose handout was deleted can still be cleaned."""
+    path = three.root / "out" / STATE_FILE
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state["format"] = 1
+    for record in state["pdfs"].values():
+        record["requested"] = ""
+        del record["pdf_mtime_ns"]
+    path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    (three.handouts / "faq2.md").unlink()
+    result = run(three, "build", "--clean")
+    assert result.exit_code == 0, result.output
+    assert fresh(result.output) == {"faq1", "stretch"}
+    assert not (three.root / "out/faq2.pdf").exists()

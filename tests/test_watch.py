@@ -154,3 +154,14 @@ def test_cli_watch_calls_the_package_function(project):
     args, kwargs = called.call_args
     assert args[0].root == project.root and args[1] == project.out
     assert kwargs == {"edition": "xl", "jobs": 3}
+
+
+def test_a_watch_stopped_before_it_started_builds_nothing(project, write):
+    write("a.md", FAQ.format(title="A", answer="答え。"))
+    w = Watcher(project)
+    w.stop.set()
+    w.thread.start()
+    w.thread.join(timeout=WAIT)
+    assert not w.thread.is_alive()
+    assert w.lines == ["監視を終了しました。"]
+    assert not (project.out / "a.pdf").exists()

@@ -70,6 +70,11 @@ def cmap(path: Path) -> frozenset[int]:
     return _cmap(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+# Cache file: magic and format, SHA-256 of the payload, then the code points (uint32).
+# A change to how the cmap is read must change CMAP_FORMAT.
+CMAP_FORMAT = b"make_pdf cmap 1\n"
+
+
 @lru_cache(maxsize=32)
 def _cmap(path: str, mtime_ns: int, size: int) -> frozenset[int]:
     """Code points a font file maps: once per process, and once per font content for
@@ -78,19 +83,33 @@ def _cmap(path: str, mtime_ns: int, size: int) -> frozenset[int]:
     with open(path, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     saved = cache_dir() / f"cmap-{digest}.bin"
-    try:
-        codes = array("I")
-        codes.frombytes(saved.read_bytes())
-        return frozenset(codes)
-    except (OSError, ValueError):
-        pass
+    cached = _read_cached(saved)
+    if cached is not None:
+        return cached
     with TTFont(path, lazy=True, fontNumber=0) as font:
         # Placeholder glyph names: without them fontTools derives real ones from the
         # cmap first, which takes longer than reading the cmap (and we only need keys).
         font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
         found = frozenset(font.getBestCmap() or {})
+    payload = array("I", sorted(found)).tobytes()
     try:
-        write_atomic(saved, array("I", sorted(found)).tobytes())
+        write_atomic(saved, CMAP_FORMAT + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass  # a read-only temporary folder only costs the time
     return found
+
+
+def _read_cached(saved: Path) -> frozenset[int] | None:
+    """The cached code points, or None unless the file is whole and of this format."""
+    try:
+        data = saved.read_bytes()
+    except OSError:
+        return None
+    head = len(CMAP_FORMAT)
+    payload = data[head + 32:]
+    if (not data.startswith(CMAP_FORMAT) or not payload or len(payload) % 4
+            or hashlib.sha256(payload).digest() != data[head:head + 32]):
+        return None
+    codes = array("I")
+    codes.frombytes(payload)
+    return frozenset(codes)
