@@ -228,6 +228,37 @@ def test_sharp_photo_passes(project):
     assert the_pass(result, "images").figure == "最低 401ppi"
 
 
+def _faq_with_background(project, css: str, size: tuple[int, int]):
+    images = project.handouts / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (200, 120, 60)).save(images / "logo.png")
+    sheet = project.styles / "faq.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n" + css + "\n", encoding="utf-8")
+    file = project.handouts / "bg.md"
+    file.write_text("---\nkind: faq\ntitle: 背景の画像\nrevised: 2026-11-20\n---\n\n## 質問\n\n答えです。\n",
+                    encoding="utf-8")
+    return build(project, file)
+
+
+@pytest.mark.parametrize("css", [
+    # a kind's stylesheet may print a logo as a background: on an element, or on the page
+    "h1 { background: url(../handouts/images/logo.png) no-repeat right top / 38mm 30mm; }",
+    "@page { background: url(../handouts/images/logo.png) no-repeat 10mm 10mm / 38mm 30mm; }",
+])
+def test_low_resolution_background_image_fails(project, css):
+    result = _faq_with_background(project, css, (100, 80))
+    low, = failures(result, "images")
+    assert low.figure == "67ppi"
+    assert "画像「logo.png」は100×80画素を 38×30mmに広げていて 67ppi しかなく" in low.message
+
+
+def test_sharp_background_image_and_gradients_pass(project):
+    css = ("h1 { background: linear-gradient(#fff, #eee), "
+           "url(../handouts/images/logo.png) no-repeat right top / 38mm 30mm; }")
+    result = _faq_with_background(project, css, (600, 480))
+    assert the_pass(result, "images").figure == "最低 401ppi"
+
+
 # --- 8. fonts ------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from weasyprint import Document
 from weasyprint.anchors import rectangle_aabb
 from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
-from weasyprint.images import RasterImage
+from weasyprint.images import RasterImage, SVGImage
 
 from . import thresholds as T
 
@@ -159,6 +159,7 @@ def measure(document: Document) -> Layout:
                 if not layout.body_pitch:
                     layout.body_pitch = line_pitch(child.style)
                     layout.body_size_pt = child.style["font_size"] * T.PT_PER_PX
+        _add_backgrounds(root, _State(background), number, layout)  # @page { background: … }
         for child in root.children:
             margin = isinstance(child, boxes.MarginBox)
             state = _State(background, role=NOTE if margin else BODY, margin=margin)
@@ -189,6 +190,7 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
     if panel and panel != state.panel:
         state = replace(state, panel=panel)
         layout.panels.append(_panel(box, page, panel))
+    _add_backgrounds(box, state, page, layout)
     if state.in_line and _is_container(box):
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
     if not state.margin and _visible(box):
@@ -295,6 +297,22 @@ def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
                                state.panel))
     if not state.margin:
         _drawn(layout, page, top + box.height)
+
+
+def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None:
+    """CSS background images (a kind's stylesheet may print a logo or a texture that
+    way), measured like <img>: ``layer.size`` is the size one copy is painted at."""
+    background = getattr(box, "background", None)
+    if not background:
+        return
+    for layer, spec in zip(background.layers, box.style["background_image"]):
+        if not isinstance(layer.image, (RasterImage, SVGImage)) or not isinstance(layer.size, tuple):
+            continue  # none, or a gradient: nothing to be sharp or blurred
+        width, height = layer.size
+        pixels = (layer.image.width, layer.image.height) if isinstance(layer.image, RasterImage) else None
+        src = spec[1] if spec[0] == "url" and isinstance(spec[1], str) else ""
+        top = box.border_box_y()
+        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel))
 
 
 def _line_text(box: Any) -> str:
