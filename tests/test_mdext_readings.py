@@ -47,3 +47,11 @@ def test_seen_words_carry_across_sections_until_the_next_handout():
     assert md.reset().convert("嚢腫") == "<p>嚢腫</p>"  # next section of the same handout
     readings.start_handout()
     assert md.reset().convert("嚢腫") == f"<p>{r('嚢腫', 'のうしゅ')}</p>"
+
+
+def test_not_inside_furigana_markup_left_open():
+    """``{嚢腫|のうしゅ`` (no closing brace) stays as typed — and is reported by the
+    furigana extension — rather than getting a second, automatic reading inside it.
+    The next plain occurrence is then the first."""
+    assert_renders("{嚢腫|のうしゅ の話。嚢腫です",
+                   f"<p>{{嚢腫|のうしゅ の話。{r('嚢腫', 'のうしゅ')}です</p>", exts())

@@ -19,6 +19,10 @@ from markdown.treeprocessors import Treeprocessor
 from .furigana import ruby
 
 SKIP = {"code", "pre", "ruby", "rt", "rp", "script", "style"}
+# Furigana markup that did not parse ({嚢腫|のうしゅ left open): it stays literal text and
+# is reported; ruby put inside it would turn one visible mistake into a stranger one.
+_OPEN_BEFORE = re.compile(r"\{[^{}|\n]*\Z")
+_BAR_AFTER = re.compile(r"[^{}|\n]*\|")
 
 
 class ReadingsTreeprocessor(Treeprocessor):
@@ -49,7 +53,7 @@ class ReadingsTreeprocessor(Treeprocessor):
         pattern = self.ext.pattern_for_unseen()
         if pattern is None:
             return text
-        match = pattern.search(text)
+        match = next((m for m in pattern.finditer(text) if not _in_broken_furigana(text, m)), None)
         if match is None:
             return text
         word = match.group(0)
@@ -77,3 +81,8 @@ class ReadingsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # After inline patterns (priority 20): hand-written ruby already exists.
         md.treeprocessors.register(ReadingsTreeprocessor(md, self), "readings", 15)
+
+
+def _in_broken_furigana(text: str, match: re.Match[str]) -> bool:
+    """Is the word the base of a ``{base|`` left as text by the furigana pattern?"""
+    return bool(_OPEN_BEFORE.search(text, 0, match.start()) and _BAR_AFTER.match(text, match.end()))
