@@ -75,7 +75,7 @@ def refresh_catalog(project: Project, out: Path | None = None,
     that cannot be written is a warning, never a failed build."""
     try:
         return update_catalog(project, out, checks)
-    except (OSError, jinja2.TemplateError) as error:
+    except (OSError, jinja2.TemplateError, HandoutError) as error:  # e.g. a broken clinic.yaml
         LOG.warning("一覧ページ(%s)を書けませんでした: %s", INDEX, error)
         return None
 
@@ -202,10 +202,10 @@ def _prune_thumbnails(out: Path, keep: set[str]) -> None:
     folder = out / THUMBS
     if not folder.is_dir():
         return
-    for png in folder.rglob("*.png"):
-        if _rel(png, out) not in keep:
-            png.unlink(missing_ok=True)
-            remove_empty_folders(png.parent, folder)
+    stale = [png for png in folder.rglob("*.png") if _rel(png, out) not in keep]
+    for png in stale:  # not while rglob walks: removing its folders would break the walk
+        png.unlink(missing_ok=True)
+        remove_empty_folders(png.parent, folder)
 
 
 # --- small helpers ------------------------------------------------------------------

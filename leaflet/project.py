@@ -62,7 +62,12 @@ class Project:
     # --- handouts -------------------------------------------------------------
 
     def all_handouts(self) -> list[Path]:
-        return sorted(self.handouts.rglob("*.md"))
+        """Every ``.md`` under handouts/, except hidden files and folders: editors' lock
+        files (``.#faq.md``), macOS's ``._faq.md`` on shared drives, a desktop's
+        ``.Trash-1000/`` are not handouts."""
+        top = absolute(self.handouts)
+        return sorted(p for p in self.handouts.rglob("*.md")
+                      if not is_hidden(absolute(p).relative_to(top)))
 
     def name_of(self, path: Path) -> str:
         """``handouts/knee/faq.md`` → ``knee/faq``. Symlinks are not followed here (a
@@ -107,6 +112,11 @@ class Project:
 def absolute(path: Path) -> Path:
     """Absolute, with ``..`` folded, symlinks not followed."""
     return Path(os.path.abspath(path))
+
+
+def is_hidden(relative: Path) -> bool:
+    """A path (relative to handouts/) with a part starting with a dot."""
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def remove_empty_folders(folder: Path, top: Path) -> None:

@@ -332,3 +332,26 @@ def test_an_xl_only_handout_has_its_card(project, write):
     card = next(c for c in html.split('<li class="card"')[1:] if 'data-title="特大だけ"' in c)
     assert 'href="xl/big.pdf"' in card and "特大版を開く" not in card
     assert (project.out / ".thumbs/big.png").is_file()
+
+
+def test_deleting_the_last_handout_of_a_folder_updates_the_catalog(project, write):
+    """Its thumbnail's folder is emptied and removed while the old pictures are pruned;
+    that used to break the walk, leave index.html listing the deleted PDF, and repeat."""
+    write("a.md", FAQ.format(title="一つ目"))
+    write("solo/x.md", FAQ.format(title="ひとつだけ"))
+    build(project, project.all_handouts())
+    (project.handouts / "solo/x.md").unlink()
+    build(project, project.all_handouts(), clean=True)
+    page = (project.out / "index.html").read_text(encoding="utf-8")
+    assert "ひとつだけ" not in page and "一つ目" in page
+    assert not (project.out / ".thumbs/solo").exists()
+
+
+def test_a_broken_clinic_yaml_is_a_warning_for_the_catalog(project, write, caplog):
+    write("a.md", FAQ.format(title="一つ目"))
+    build(project, project.all_handouts())
+    (project.root / "clinic.yaml").write_text("name: 一\nname: 二\n", encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    update = __import__("leaflet.catalog", fromlist=["refresh_catalog"]).refresh_catalog
+    assert update(project) is None
+    assert "一覧ページ(index.html)を書けませんでした: clinic.yaml:2:" in caplog.text

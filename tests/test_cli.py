@@ -253,3 +253,16 @@ def test_quick_exit_runs_the_exit_handlers_then_ends_with_the_status(monkeypatch
     with pytest.raises(Ended):
         quick_exit.run_and_exit(lambda: sys.exit(3))
     assert calls == ["atexit", ("_exit", 3)]
+
+
+def test_hidden_files_and_folders_are_not_handouts(project, write):
+    """Editors' lock files, macOS's ._ files on shared drives and a desktop's trash."""
+    write("knee/faq.md", GOOD)
+    write("knee/._faq.md", b"\x00\x05\x16\x07 resource fork")
+    write(".Trash-1000/files/faq.md", GOOD)
+    (project.handouts / "knee/.#faq.md").symlink_to("user@host.1234:1")  # dangling, as Emacs makes it
+    result = run(project, "build")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(project.out).as_posix() for p in project.out.rglob("*.pdf")) == ["knee/faq.pdf"]
+    listed = run(project, "list")
+    assert listed.exit_code == 0 and listed.output.count("\n") == 1, listed.output

@@ -165,3 +165,12 @@ def test_a_watch_stopped_before_it_started_builds_nothing(project, write):
     assert not w.thread.is_alive()
     assert w.lines == ["監視を終了しました。"]
     assert not (project.out / "a.pdf").exists()
+
+
+def test_a_handout_in_a_new_folder_is_built(project, watcher, write):
+    """The file is written the moment its folder is made, before the OS watch on the
+    new folder can exist: the watcher looks inside folders that appear."""
+    folder = project.handouts / "new/deeper"
+    folder.mkdir(parents=True)
+    (folder / "w.md").write_text(FAQ.format(title="W", answer="新しいフォルダ。"), encoding="utf-8")
+    wait_for(lambda: "新しいフォルダ" in pdf_text(project, "new/deeper/w"), "the handout in the new folder")
