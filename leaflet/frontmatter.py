@@ -72,7 +72,7 @@ def split(text: str, shown: str) -> Source:
         raise HandoutError(shown, 1 if line is None else line + 2,
                            f"フロントマターの YAML に誤りがあります({problem})", fix) from None
     except ValueError as error:  # a date that does not exist: 2026-02-30
-        raise HandoutError(shown, _bad_value_line(yaml_text), f"フロントマターの日付が正しくありません({error})",
+        raise HandoutError(shown, _bad_value_line(yaml_text), "フロントマターの日付が正しくありません(その日付はありません)",
                            "2026-11-20 のように、実在する年-月-日で書いてください") from None
     if meta is None:
         meta = {}

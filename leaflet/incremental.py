@@ -98,7 +98,7 @@ class Session:
 
     def _current(self, state: State, file: Path) -> Record | None:
         """The record of a previous build whose inputs and settings are all unchanged,
-        whose PDF (and HTML, if asked for) is still there, and whose checks passed (a
+        whose PDF (and HTML, if asked for) is still there as written, and whose checks passed (a
         failed check is reported again on every build until it is fixed)."""
         for record in state.candidates(self.project.rel(file), self.edition or ""):
             if record.summary.get("check_failures"):
@@ -106,6 +106,8 @@ class Session:
             pdf = self.out / record.pdf
             if not pdf.is_file() or (self.html and not pdf.with_suffix(".html").is_file()):
                 continue
+            if record.pdf_mtime_ns and _mtime_ns(pdf) != record.pdf_mtime_ns:
+                continue  # not the PDF we wrote: replaced, truncated or edited since
             if record.inputs and unchanged(self.project, record.inputs, record.settings,
                                            self.options, self.hashes):
                 return record

@@ -128,25 +128,59 @@ def resolve_kind(project: Project, source: Source) -> Kind:
     return load_kind(project, str(name))
 
 
+def _coerce(value: Any, expected: str) -> Any:
+    """What an editor meant: a quoted "20" or "2026-11-20" is the number or the date
+    (Python's int() also reads full-width digits: "２０"); a number or date given
+    for text is that text."""
+    if expected == "str" and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if expected == "int" and text.isdigit():
+            return int(text)
+        if expected == "date":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                return value
+    return value
+
+
+def _shown(value: Any) -> str:
+    """A value as the editor wrote it in YAML (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def validate_meta(kind: Kind, source: Source) -> dict[str, Any]:
     """Check front matter against the kind's schema; fill declared defaults."""
     meta = dict(source.meta)
+    # An unknown key first: a misspelt required one (titel:) is better named as written.
+    unknown = [k for k in meta if k not in kind.fields and k != "kind"]
+    if unknown:
+        name = unknown[0]
+        raise HandoutError(source.path, source.meta_lines.get(name, 2),
+                           f"フロントマターの「{name}」はこの種類({kind.name})では使えません",
+                           f"使える項目: {', '.join(['kind', *kind.fields])}")
     for name, spec in kind.fields.items():
         label = spec.get("label", name)
         line = source.meta_lines.get(name, 2)
         value = meta.get(name)
         if value is None or value == "":
             if spec.get("required"):
+                if name in source.meta:
+                    raise HandoutError(source.path, line, f"{name}({label})の値がありません",
+                                       f"「{name}:」の後に値を書いてください")
                 raise HandoutError(source.path, 2, f"{name}({label})がありません",
                                    f"フロントマターに {name}: を書いてください")
             if "default" in spec:
                 meta[name] = spec["default"]
             continue
         expected = spec.get("type", "str")
-        if expected == "str" and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
-            value = meta[name] = str(value)
+        value = meta[name] = _coerce(value, expected)
         if not isinstance(value, TYPES[expected]) or (expected == "int" and isinstance(value, bool)):
-            raise HandoutError(source.path, line, f"{name}({label})の値「{value}」の形が違います",
+            raise HandoutError(source.path, line, f"{name}({label})の値「{_shown(value)}」の形が違います",
                                f"{TYPE_HINTS[expected]}で書いてください")
         choices = spec.get("choices")
         if choices and value not in choices:
@@ -156,10 +190,4 @@ def validate_meta(kind: Kind, source: Source) -> dict[str, Any]:
         if expected == "int" and ((low is not None and value < low) or (high is not None and value > high)):
             raise HandoutError(source.path, line, f"{name} の値 {value} は範囲外です",
                                f"{low} から {high} の間で書いてください")
-    unknown = [k for k in meta if k not in kind.fields and k != "kind"]
-    if unknown:
-        name = unknown[0]
-        raise HandoutError(source.path, source.meta_lines.get(name, 2),
-                           f"フロントマターの「{name}」はこの種類({kind.name})では使えません",
-                           f"使える項目: {', '.join(['kind', *kind.fields])}")
     return meta

@@ -364,3 +364,13 @@ def test_a_state_file_from_the_previous_format_is_kept(three):
     assert result.exit_code == 0, result.output
     assert fresh(result.output) == {"faq1", "stretch"}
     assert not (three.root / "out/faq2.pdf").exists()
+
+
+def test_a_pdf_changed_in_out_is_built_again(three):
+    """A PDF truncated by a failed copy (or replaced by hand) is not what the build
+    wrote: the next build makes it again instead of calling it up to date."""
+    pdf = three.root / "out/faq1.pdf"
+    pdf.write_bytes(pdf.read_bytes()[:1000])
+    result = run(three, "build")
+    assert made(result.output) == {"faq1"} and fresh(result.output) == {"faq2", "stretch"}
+    assert pdf.read_bytes().rstrip().endswith(b"%%EOF")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import textwrap
@@ -29,6 +30,11 @@ def test_bundled_kinds(project):
     ("kind: faq\ntitle: 題\nrevised: 2026-11-20\ncolour: red", 5, "「colour」はこの種類(faq)では使えません"),
     ("kind: faq\ntitle: 題\nrevised: 2026-11-20\nsize: huge", 5, "使える値: normal, xl"),
     ("kind: stretch\ntitle: 題\nrevised: 2026-11-20\nhold_seconds: 999", 5, "範囲外"),
+    # a misspelt required key is named as written, on its own line
+    ("kind: faq\ntitel: 題\nrevised: 2026-11-20", 3, "「titel」はこの種類(faq)では使えません"),
+    ("kind: stretch\ntitle: 題\nrevised: 2026-11-20\nhold_seconds:", 5, "hold_seconds(保つ秒数)の値がありません"),
+    ("kind: stretch\ntitle: 題\nrevised: 2026-11-20\nhold_seconds: true", 5, "値「true」の形が違います"),
+    ("kind: faq\ntitle: 題\nrevised: 2026-13-40", 4, "日付が正しくありません(その日付はありません)"),
 ])
 def test_schema_errors(project, write, front, line, words):
     path = write("x.md", f"---\n{front}\n---\n本文\n")
@@ -100,3 +106,10 @@ def test_the_largest_log_table_the_schema_allows_still_fits(project, edition):
 
 def pdf_day_cells(pdf) -> int:
     return len(re.findall(r"\d+日目", text_of(pdf)))
+
+
+def test_quoted_numbers_and_dates_are_what_the_editor_meant(project, write):
+    path = write("x.md", '---\nkind: stretch\ntitle: 題\nrevised: "2026-11-20"\nhold_seconds: "２０"\n---\n'
+                 "::: helps\n\n楽に。\n\n::: safety\n\n- 痛いときはやめます。\n\n::: steps\n\n1. 伸ばす。\n")
+    meta = load(project, path).meta
+    assert meta["revised"] == dt.date(2026, 11, 20) and meta["hold_seconds"] == 20
