@@ -63,7 +63,7 @@ def split(text: str, shown: str) -> Source:
             shown, 1, "フロントマターが閉じていません",
             "kind: や title: の後に --- だけの行を入れてください",
         )
-    yaml_text = "\n".join(lines[1:end])
+    yaml_text = _quote_furigana_values("\n".join(lines[1:end]))
     try:
         node = yamlfile.compose(yaml_text)
         meta = yamlfile.parse(yaml_text)
@@ -84,6 +84,19 @@ def split(text: str, shown: str) -> Source:
         meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     meta = {str(k): _plain(v) for k, v in meta.items()}
     return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+# key: {膝窩|しっか}の痛み — YAML would read the "{" as the start of a mapping.
+_FURIGANA_VALUE = re.compile(r"^(\s*[^\s:#'\"][^:]*:\s+)(\{[^{}\n]*[|｜][^\n]*?)(\s+#.*)?$")
+
+
+def _quote_furigana_values(yaml_text: str) -> str:
+    """Quote a plain value that starts with furigana, so that it reads as the text it is
+    (editors write ``title: {膝窩|しっか}の痛み`` and should not need to know YAML)."""
+    def quote(match: re.Match[str]) -> str:
+        return f"{match[1]}'{match[2].replace(chr(39), chr(39) * 2)}'{match[3] or ''}"
+
+    return "\n".join(_FURIGANA_VALUE.sub(quote, line) for line in yaml_text.split("\n"))
 
 
 def _bad_value_line(yaml_text: str) -> int:

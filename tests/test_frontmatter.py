@@ -71,3 +71,19 @@ def test_not_utf8_names_the_line(tmp_path):
         read_text(file, "handouts/x.md")
     assert caught.value.line == 3
     assert "UTF-8" in caught.value.message
+
+
+@pytest.mark.parametrize("line, title", [
+    ("title: {膝窩|しっか}の痛み", "{膝窩|しっか}の痛み"),  # YAML alone would see a mapping
+    ("title: {膝窩|しっか}", "{膝窩|しっか}"),
+    ("title: {膝窩｜しっか}の'痛み'  # 注", "{膝窩｜しっか}の'痛み'"),
+    ('title: "{膝|ひざ}の話"', "{膝|ひざ}の話"),  # quoted by the editor: unchanged
+])
+def test_a_value_may_start_with_furigana(line, title):
+    source = split(f"---\nkind: faq\n{line}\nrevised: 2026-11-20\n---\n", "x.md")
+    assert source.meta["title"] == title
+    assert source.meta_lines["title"] == 3
+
+
+def test_a_real_mapping_stays_a_mapping():
+    assert split("---\nkind: faq\ntitle: 題\nx: {a: 1}\n---\n", "x.md").meta["x"] == {"a": 1}

@@ -23,6 +23,8 @@ def ext(**config):
     ("{膝|ひざ}と{踵|かかと}", "<p>" + RUBY.format("膝", "ひざ") + "と" + RUBY.format("踵", "かかと") + "</p>"),
     ("**{膝|ひざ}**", "<p><strong>" + RUBY.format("膝", "ひざ") + "</strong></p>"),
     ("## {膝窩筋|しつかきん}", "<h2>" + RUBY.format("膝窩筋", "しつかきん") + "</h2>"),
+    # the full-width bar a Japanese input method types
+    ("{理学療法士｜りがくりょうほうし}", "<p>" + RUBY.format("理学療法士", "りがくりょうほうし") + "</p>"),
 ])
 def test_renders_ruby(source, expected):
     assert_renders(source, expected, ext())

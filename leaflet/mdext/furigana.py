@@ -1,4 +1,5 @@
-"""Furigana: ``{漢字|かんじ}`` → ``<ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>``.
+"""Furigana: ``{漢字|かんじ}`` → ``<ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>``
+(``{漢字｜かんじ}`` with the full-width bar works too).
 
 The same syntax as Vivliostyle's VFM. ``\\{`` escapes it (Markdown's own backslash
 escape runs first), and code spans are never touched. A malformed one (``{漢字|`` left
@@ -18,9 +19,10 @@ from markdown.preprocessors import Preprocessor
 
 LOG = logging.getLogger("leaflet")
 
-FURIGANA_RE = r"\{([^{}|\n]+)\|([^{}|\n]+)\}"
-# A "{" that starts something ruby-like (has a "|" after it) but is not a valid one.
-MALFORMED_RE = re.compile(r"(?<!\\)\{[^{}\n]*\|[^{}\n]*(\}|$)")
+# The bar may be full-width too: "｜" is what a Japanese input method types.
+FURIGANA_RE = r"\{([^{}|｜\n]+)[|｜]([^{}|｜\n]+)\}"
+# A "{" that starts something ruby-like (has a bar after it) but is not a valid one.
+MALFORMED_RE = re.compile(r"(?<!\\)\{[^{}\n]*[|｜][^{}\n]*(\}|$)")
 
 
 def strip_furigana(text: str) -> str:

@@ -21,8 +21,8 @@ from .furigana import ruby
 SKIP = {"code", "pre", "ruby", "rt", "rp", "script", "style"}
 # Furigana markup that did not parse ({嚢腫|のうしゅ left open): it stays literal text and
 # is reported; ruby put inside it would turn one visible mistake into a stranger one.
-_OPEN_BEFORE = re.compile(r"\{[^{}|\n]*\Z")
-_BAR_AFTER = re.compile(r"[^{}|\n]*\|")
+_OPEN_BEFORE = re.compile(r"\{[^{}|｜\n]*\Z")
+_BAR_AFTER = re.compile(r"[^{}|｜\n]*[|｜]")
 
 
 class ReadingsTreeprocessor(Treeprocessor):
