@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from .errors import UsageError
@@ -14,9 +15,14 @@ def create(project: Project, kind_name: str, name: str, today: dt.date | None = 
     kinds = available(project)
     if kind_name not in kinds:
         raise UsageError(f"「{kind_name}」という種類はありません。使える種類: {', '.join(kinds)}")
-    stem = name.removesuffix(".md")
-    if not stem.strip() or stem.endswith("/") or Path(stem).name.startswith("."):
-        raise UsageError(f"名前「{name}」は使えません。例: knee/new-faq")
+    stem = re.sub(r"\.md$", "", name, flags=re.IGNORECASE)
+    parts = stem.split("/")
+    if (not stem.strip() or any(not p or p != p.strip() or p.startswith(".") for p in parts)
+            or "\\" in stem or parts[0] == "xl"):
+        # Empty parts, spaces at either end, hidden names (not handouts), "." and "..",
+        # Windows separators, and handouts/xl/ (where the XL editions' names would clash).
+        raise UsageError(f"名前「{name}」は使えません。例: knee/new-faq(「/」で区切り、"
+                         "先頭と末尾に空白や「.」を付けず、xl/ の下以外に)")
     target = (project.handouts / f"{stem}.md").resolve()
     if not project.contains(target) or project.handouts.resolve() not in target.parents:
         raise UsageError(f"名前「{name}」は handouts/ の中を指していません")

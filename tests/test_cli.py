@@ -156,9 +156,15 @@ def test_new_from_starter_builds(project, kind):
 
 @pytest.mark.parametrize("args, words", [
     (("new", "poster", "x"), "「poster」という種類はありません"),
-    (("new", "faq", "../../x"), "handouts/ の中を指していません"),
+    (("new", "faq", "../../x"), "名前「../../x」は使えません"),
+    (("new", "faq", "/etc/x"), "名前「/etc/x」は使えません"),
     (("new", "faq", ""), "名前「」は使えません"),
     (("new", "faq", "knee/"), "名前「knee/」は使えません"),
+    (("new", "faq", "."), "名前「.」は使えません"),
+    (("new", "faq", "knee/faq "), "名前「knee/faq 」は使えません"),
+    (("new", "faq", "knee\\y"), "名前「knee\\y」は使えません"),
+    (("new", "faq", "xl/foo"), "名前「xl/foo」は使えません"),
+    (("new", "faq", "knee/.hidden"), "名前「knee/.hidden」は使えません"),
 ])
 def test_new_errors(project, args, words):
     result = run(project, *args)
