@@ -3,7 +3,8 @@
 
 Only the click CLI lives here; each command calls one function of the ``leaflet``
 package and turns its errors into messages and exit codes:
-0 everything built, 1 some handout failed (the others still built), 2 usage error.
+0 everything built, 1 some handout failed (the others still built), 2 usage error,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -49,10 +50,26 @@ def _find(project, handouts: tuple[str, ...]) -> list[Path]:
 def _project(project_dir: Path, out: Path | None = None):
     from leaflet.project import Project
 
-    return Project.at(project_dir, out)
+    project = Project.at(project_dir, out)
+    problem = project.out_problem() if out else None
+    if problem:
+        raise UsageProblem(f"{problem}。別のフォルダを --out に指定してください(既定は out/)")
+    return project
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Ctrl-C during a command: a Japanese line and exit 130 (the shell's convention),
+    not click's "Aborted!" with 1, which scripts would read as "a handout failed"."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("中断しました(Ctrl-C)。作成済みの PDF はそのまま残ります。", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=None, version=__import__("leaflet").__version__)
 def cli() -> None:
     """Markdown から大きな文字の配布用 PDF を作ります。"""

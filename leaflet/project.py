@@ -61,6 +61,18 @@ class Project:
 
     # --- handouts -------------------------------------------------------------
 
+    def out_problem(self) -> str | None:
+        """Why the output folder would overwrite or litter the sources, if it would:
+        PDFs, index.html, thumbnails and the state file go there, and ``--clean``
+        deletes there."""
+        out = self.out.resolve()
+        sources = [self.root, self.handouts, self.templates, self.styles, self.fonts, self.root / "leaflet"]
+        if out == self.root or any(out == s.resolve() or s.resolve() in out.parents for s in sources[1:]):
+            return f"出力先「{self.rel(out)}」は原稿やプログラムのフォルダです"
+        if out in self.root.parents:
+            return f"出力先「{out}」はプロジェクトを含むフォルダです"
+        return None
+
     def all_handouts(self) -> list[Path]:
         """Every ``.md`` under handouts/, except hidden files and folders: editors' lock
         files (``.#faq.md``), macOS's ``._faq.md`` on shared drives, a desktop's

@@ -272,3 +272,28 @@ def test_hidden_files_and_folders_are_not_handouts(project, write):
     assert sorted(p.relative_to(project.out).as_posix() for p in project.out.rglob("*.pdf")) == ["knee/faq.pdf"]
     listed = run(project, "list")
     assert listed.exit_code == 0 and listed.output.count("\n") == 1, listed.output
+
+
+@pytest.mark.parametrize("out", [".", "handouts", "styles/pdf", "templates", ".."])
+def test_an_output_folder_in_the_sources_is_refused(project, write, out):
+    """PDFs, index.html and the state file go to --out, and --clean deletes there."""
+    write("a.md", GOOD)
+    before = sorted(p for p in project.root.rglob("*"))
+    result = CliRunner().invoke(make_pdf.cli, ["build", "--out", str(project.root / out),
+                                               "--project", str(project.root)])
+    assert result.exit_code == 2, result.output
+    assert "出力先" in result.output and "別のフォルダを --out に指定してください" in result.output
+    assert sorted(p for p in project.root.rglob("*")) == before
+
+
+def test_ctrl_c_says_so_in_japanese_and_exits_130(project, write, monkeypatch):
+    import leaflet.build
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    write("a.md", GOOD)
+    monkeypatch.setattr(leaflet.build, "build", interrupted)
+    result = run(project, "build")
+    assert result.exit_code == 130
+    assert "中断しました(Ctrl-C)" in result.output and "Aborted" not in result.output
