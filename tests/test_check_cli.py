@@ -198,3 +198,18 @@ def test_xl_check_of_everything_skips_brochures_and_allows_one_more_page(project
     assert result.exit_code == 0, result.output
     assert "handouts/knee/back-of-knee.md: 対象外(三つ折りパンフレット(brochure)には「xl」版がありません)" in result.output
     assert "handouts/knee/faq.md: 合格" in result.output  # 3 pages: the FAQ's 2 + 1 for XL
+
+
+def test_markdown_warnings_are_in_check_and_said_again_by_an_up_to_date_build(project, write):
+    """A malformed furigana is only a warning (the text is printed as written); it must
+    not vanish from view after the one build that rebuilt the handout."""
+    write("w.md", "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n## 質問\n\n{嚢腫|のうしゅ の話。\n")
+    said = "handouts/w.md:9: ふりがなの書き方が正しくありません「{嚢腫|のうしゅ の話。」"
+    checked = CliRunner().invoke(make_pdf.cli, ["check", "--project", str(project.root)])
+    assert said in checked.output
+    as_json = CliRunner().invoke(make_pdf.cli, ["check", "--json", "--project", str(project.root)])
+    assert any(said in w for w in json.loads(as_json.output)["handouts"][0]["warnings"])
+    for _ in range(2):  # built, then up to date: warned both times
+        built = CliRunner().invoke(make_pdf.cli, ["build", "--project", str(project.root)])
+        assert said in built.output
+    assert "最新: w(変更なし)" in built.output

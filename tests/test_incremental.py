@@ -237,7 +237,7 @@ def test_the_state_file_describes_each_pdf(three):
     assert record["kind"] == "faq"
     assert record["revised"] == "2026-11-20"
     assert record["pages"] == 1
-    assert record["summary"] == {"check_failures": []}  # every check passed
+    assert record["summary"] == {"check_failures": [], "warnings": []}  # every check passed, no warning
     assert record["requested"] == ["", "normal"]  # `build` and `build --size normal` both make it
 
 

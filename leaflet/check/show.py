@@ -72,6 +72,7 @@ def plain(result: "Result") -> str:
         lines.append("  " + "  ".join(cells).rstrip())
         if index and details[index - 1][5] != "pass":
             lines.append("      → " + details[index - 1][4])
+    lines += [f"  警告: {warning}" for warning in result.warnings]
     return "\n".join(lines)
 
 
@@ -91,6 +92,8 @@ def rich_table(result: "Result") -> Any:
     for label, status, figure, where, message, key in rows(result.checks):
         table.add_row(label, Text(status, style=STYLE[key]), figure, where,
                       Text(message, style="dim" if key == "pass" else ""))
+    for warning in result.warnings:  # from the Markdown: a malformed furigana, say
+        table.add_row("原稿", Text("警告", style=STYLE["warn"]), "", "", warning)
     return table
 
 
@@ -105,6 +108,7 @@ def as_json(results: list["Result"]) -> str:
             "pages": result.pages,
             "error": result.error,
             "skipped": result.skipped,
+            "warnings": result.warnings,
             "checks": [o.as_dict(report.label(o.rule)) for o in report] if report else [],
         })
     return json.dumps({"passed": all(r.passed for r in results), "handouts": handouts},
