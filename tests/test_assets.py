@@ -27,6 +27,22 @@ def test_markdown_images_and_links(project, write, body, words):
     assert words in caught.value.message
 
 
+@pytest.mark.parametrize("broken, words", [
+    ("![三つ目](images/step)", "画像「images/step」が見つかりません"),  # also the start of line 7's path
+    ("![三つ目]()", "画像のパスが空です"),
+    ('![三つ目](images/step "三つ目の図")', "画像「images/step」が見つかりません"),
+])
+def test_a_broken_image_is_reported_on_its_own_line(project, write, broken, words):
+    (project.handouts / "images").mkdir(parents=True)
+    (project.handouts / "images/step1.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+    path = write("x.md", FRONT + "![一つ目](images/step1.svg)\n\n本文\n\n" + broken + "\n")
+    with pytest.raises(HandoutError) as caught:
+        load(project, path)
+    assert caught.value.line == 11
+    assert words in caught.value.message
+
+
 def test_web_links_are_printed_not_fetched(project, write):
     handout = load(project, write("x.md", FRONT + "[当院](https://example.com/)\n"))
     assert 'href="https://example.com/"' in handout.sections["main"]

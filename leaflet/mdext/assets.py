@@ -6,6 +6,7 @@ before anything is rendered. (Raw HTML is guarded later, by the URL fetcher.)
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,7 +36,7 @@ class AssetsTreeprocessor(Treeprocessor):
     def check(self, url: str, image: bool) -> None:
         cfg = self.ext.getConfig
         shown, text, first = cfg("source"), cfg("text"), int(cfg("first_line"))
-        line = line_of(text, url, first) if url else None
+        line = _link_line(text, url, first)
         what = "画像" if image else "リンク"
         parts = urlsplit(url)
         if url.startswith("#") or (not image and parts.scheme in LINK_SCHEMES):
@@ -55,6 +56,18 @@ class AssetsTreeprocessor(Treeprocessor):
         if image and not target.is_file():
             raise HandoutError(shown, line, f"画像「{url}」が見つかりません",
                                "ファイル名と置き場所(このファイルからの相対パス)を確認してください")
+
+
+def _link_line(text: str, url: str, first: int) -> int | None:
+    """The line where ``url`` is written as a link target — ``](url)``, ``](url "title")``
+    or ``src="url"`` — rather than the first place its text occurs: ``images/step`` is
+    also the start of ``images/step1.svg`` on an earlier line."""
+    quoted = re.escape(url)
+    for pattern in (rf"\]\(\s*<?{quoted}>?(?=[\s)])", rf"""(?:src|href)\s*=\s*["']{quoted}["']"""):
+        match = re.search(pattern, text)
+        if match:
+            return first + text.count("\n", 0, match.start())
+    return line_of(text, url, first) if url else None
 
 
 class AssetsExtension(Extension):
