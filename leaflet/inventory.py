@@ -24,6 +24,9 @@ class Entry:
 
 
 def describe(project: Project) -> list[Entry]:
+    from .kinds import available
+
+    kinds = set(available(project))
     entries = []
     for file in project.all_handouts():
         entry = Entry(project.name_of(file), file)
@@ -34,6 +37,10 @@ def describe(project: Project) -> list[Entry]:
             entry.kind = str(source.meta.get("kind", ""))
             entry.title = strip_furigana(str(source.meta.get("title", "")))
             entry.revised = japanese_date(source.meta.get("revised"))
+            if entry.kind not in kinds:  # the build would stop on it: say so here too
+                raise HandoutError(project.rel(file), source.meta_lines.get("kind", 2),
+                                   f"kind「{entry.kind}」という種類はありません",
+                                   f"使える種類: {', '.join(sorted(kinds))}")
         except HandoutError as error:
             entry.error = str(error)
         entries.append(entry)

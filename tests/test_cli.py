@@ -297,3 +297,11 @@ def test_ctrl_c_says_so_in_japanese_and_exits_130(project, write, monkeypatch):
     result = run(project, "build")
     assert result.exit_code == 130
     assert "中断しました(Ctrl-C)" in result.output and "Aborted" not in result.output
+
+
+def test_list_says_when_a_kind_does_not_exist(project, write):
+    write("a.md", GOOD)
+    write("b.md", GOOD.replace("kind: faq", "kind: faqq"))
+    result = run(project, "list")
+    assert result.exit_code == 1
+    assert "b\t(読めません)\thandouts/b.md:2: kind「faqq」という種類はありません — 使える種類: brochure, faq, stretch" in result.output
