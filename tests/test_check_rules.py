@@ -135,6 +135,17 @@ def test_brochure_panel_too_long_names_panel_and_lines(project):
     assert the_pass(result, "safe_area")
 
 
+def test_a_spill_that_starts_at_a_list_marker_quotes_the_item(project):
+    """A list item's marker is a line of its own; the message quotes the item's words
+    (not "•") and so can say which line of the handout it is."""
+    result = build_fixture(project, "brochure-list-too-long.md")
+    over, = failures(result, "overflow")
+    quoted = re.search(r"「(短い項目(\d+)です。)」から下が", over.message)
+    assert quoted, over.message
+    assert over.where.line == 16 + int(quoted[2])  # "- 短い項目N" is on line 16 + N
+    assert find_text(result.pdf, quoted[1])  # and it is the text drawn there
+
+
 def test_brochure_that_fits_every_panel(project, write):
     path = write("b.md", (ROOT / "templates/brochure.yaml").read_text(encoding="utf-8")
                  .split("starter: |\n", 1)[1].replace("\n  ", "\n").replace("{revised}", "2026-11-20").lstrip())

@@ -6,6 +6,7 @@ reported as "over by N lines", never left to be cut off silently."""
 from __future__ import annotations
 
 import math
+import re
 
 from . import thresholds as T
 from .boxes import Line
@@ -36,7 +37,7 @@ def check(ctx: Context) -> list[Outcome]:
         if over:
             excess = max(line.bottom for line in over) - panel.limit
             cut = next((line for line in over if line.ink_bottom > panel.limit), over[0])
-            outcomes.append(_over(ctx, excess, panel.pitch, cut,
+            outcomes.append(_over(ctx, excess, panel.pitch, _worded(cut, over),
                                   f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面"))
     for panel in layout.panels:
         wide = [run for run in layout.runs if run.page == panel.page and run.panel == panel.name
@@ -55,12 +56,26 @@ def check(ctx: Context) -> list[Outcome]:
         if over:
             excess = max(line.bottom for line in over) - page.content_bottom
             cut = next((line for line in over if line.ink_bottom > page.content_bottom), over[0])
-            outcomes.append(_over(ctx, excess, layout.body_pitch, cut, f"{page.number}ページ目の本文"))
+            outcomes.append(_over(ctx, excess, layout.body_pitch, _worded(cut, over),
+                                  f"{page.number}ページ目の本文"))
     if outcomes:
         return outcomes
     figure = f"{count}ページ(上限 {high})"
     panels = f"、{len(layout.panels)}面すべて収まっています" if layout.panels else ""
     return [passed(NAME, figure, f"ページ数は範囲内です{panels}")]
+
+
+# A list item's marker is laid out as a line of its own: "•", "1.", "①".
+_MARKER = re.compile(r"\s*([•◦▪‣・●○■□*\-–]|\d+[.)]|[①-⑳])?\s*")
+
+
+def _worded(line: Line, lines: list[Line]) -> Line:
+    """``line``, or if it is only a list marker the next line with words: the one an
+    editor can find in the handout."""
+    if not _MARKER.fullmatch(line.text):
+        return line
+    after = lines[lines.index(line) + 1:] if line in lines else []
+    return next((other for other in after if not _MARKER.fullmatch(other.text)), line)
 
 
 def _flow(lines: list[Line]) -> list[Line]:
@@ -78,7 +93,7 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
         bottom = layout.drawn_bottom.get(page.number, page.content_top)
         height += max(0.0, bottom - page.content_top)
         lines = [line for line in _flow(layout.lines) if line.page == page.number]
-        first = first or (lines[0] if lines else None)
+        first = first or (_worded(lines[0], lines) if lines else None)
     n = max(1, math.ceil(height / layout.body_pitch - 0.01)) if layout.body_pitch else 0
     where = ctx.where_line(first) if first else ctx.where(high + 1)
     quoted = f"「{excerpt(first.text)}」から後ろが" if first else ""
