@@ -63,6 +63,7 @@ def split(text: str, shown: str) -> Source:
             shown, 1, "フロントマターが閉じていません",
             "kind: や title: の後に --- だけの行を入れてください",
         )
+    _check_colons(lines[1:end], shown)
     yaml_text = _quote_furigana_values("\n".join(lines[1:end]))
     try:
         node = yamlfile.compose(yaml_text)
@@ -97,6 +98,22 @@ def _quote_furigana_values(yaml_text: str) -> str:
         return f"{match[1]}'{match[2].replace(chr(39), chr(39) * 2)}'{match[3] or ''}"
 
     return "\n".join(_FURIGANA_VALUE.sub(quote, line) for line in yaml_text.split("\n"))
+
+
+_FULL_WIDTH_COLON = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*)\s*：")
+_NO_SPACE = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):(?=[^\s:/])")
+
+
+def _check_colons(lines: list[str], shown: str) -> None:
+    """The two slips YAML reports worst (on another line, in English): a full-width
+    colon from the Japanese input method, and no space after the colon."""
+    for number, line in enumerate(lines, 2):
+        if match := _FULL_WIDTH_COLON.match(line):
+            raise HandoutError(shown, number, f"「{match[1]}：」の「：」が全角です",
+                               f"半角の「:」と空白にしてください: {match[1]}: …")
+        if match := _NO_SPACE.match(line):
+            raise HandoutError(shown, number, f"「{match[1]}:」の後に空白がありません",
+                               f"「:」の後に半角の空白を入れてください: {match[1]}: …")
 
 
 def _bad_value_line(yaml_text: str) -> int:

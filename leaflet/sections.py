@@ -16,6 +16,8 @@ from .frontmatter import Source
 from .kinds import MAIN, Kind
 
 MARKER = re.compile(r"^:::\s*(\S+)\s*$")
+# What a mistyped marker looks like: two or four colons, full-width colons (：：：).
+NEAR_MARKER = re.compile(r"^\s*(?:[:：]{2}|[:：]{4,}|：：：)\s*(\S+)\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -35,6 +37,10 @@ def split_sections(kind: Kind, source: Source) -> list[Part]:
             in_fence = not in_fence
         elif not in_fence and (match := MARKER.match(line)):
             markers.append((index, match[1]))
+        elif not in_fence and kind.sections and (near := NEAR_MARKER.match(line)):
+            raise HandoutError(source.path, source.body_line + index,
+                               f"セクションの区切り「{line.strip()}」の書き方が違います",
+                               f"半角のコロン3つで書いてください: ::: {near[1]}")
 
     if not kind.sections:
         if markers:

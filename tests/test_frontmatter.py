@@ -31,6 +31,9 @@ def test_parses_fields_and_body_line():
     ("---\nkind: faq\ntitle: x\n本文\n", 1, "フロントマターが閉じていません"),
     ("---\nkind: faq\ntitle: [閉じていない\nrevised: 2026-01-01\n---\n", 4, "YAML に誤り"),
     ("---\n- a\n- b\n---\n", 2, "「名前: 値」"),
+    ("---\nkind: faq\ntitle:膝の話\nrevised: 2026-01-01\n---\n", 3, "「title:」の後に空白がありません"),
+    ("---\nkind: faq\ntitle：膝の話\nrevised: 2026-01-01\n---\n", 3, "「title：」の「：」が全角です"),
+    ("---\nkind: faq\ntitle: 題\nrelax:\n  contrast：理由\n---\n", 5, "「contrast：」の「：」が全角です"),
     # YAML would keep the last title silently; the editor is told which line repeats it.
     ("---\nkind: faq\ntitle: 古い題\nrevised: 2026-01-01\ntitle: 新しい題\n---\n", 5, "「title」が2回"),
     ("---\nkind: faq\ntitle: 題\nrelax:\n  overflow: 理由\n  overflow: 別の理由\n---\n", 6, "「overflow」が2回"),
@@ -87,3 +90,8 @@ def test_a_value_may_start_with_furigana(line, title):
 
 def test_a_real_mapping_stays_a_mapping():
     assert split("---\nkind: faq\ntitle: 題\nx: {a: 1}\n---\n", "x.md").meta["x"] == {"a": 1}
+
+
+def test_colons_inside_values_are_fine():
+    source = split("---\nkind: faq\ntitle: 午前10:30から\nnote: \"a:b\"\nurl: https://x\n---\n", "x.md")
+    assert source.meta["title"] == "午前10:30から"

@@ -43,6 +43,10 @@ def test_panels_by_name_and_japanese_alias(project, write):
     (("::: inside-right", "::: flap"), 19, "2回あります"),
     (("::: inside-right\n\n右\n", ""), 6, "inside-right(中面・右)"),
     (("\n::: flap", "\nはみ出し\n\n::: flap"), 7, "より前に本文があります"),
+    # mistyped markers are named on their own line, not merged into the section before
+    (("::: inside-middle", ":: inside-middle"), 15, "「:: inside-middle」の書き方が違います"),
+    (("::: inside-middle", "：：： inside-middle"), 15, "半角のコロン3つで書いてください: ::: inside-middle"),
+    (("::: inside-middle", ":::: inside-middle"), 15, "書き方が違います"),
 ])
 def test_panel_errors(project, write, change, line, words):
     path = write("b.md", BROCHURE.replace(*change))
