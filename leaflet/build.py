@@ -32,6 +32,8 @@ class Result:
     error: str | None = None
     skipped: str | None = None  # why nothing was built (not an error)
     warnings: list[str] = field(default_factory=list)
+    # WeasyPrint's own warnings that our checks and errors already report (not shown)
+    engine_warnings: list[str] = field(default_factory=list)
     checks: Report | None = None  # the preflight's measurements (leaflet.check)
     # Labels of the failed check rules ([] = all passed; None = not checked). Kept in the
     # build state, so the catalog and a no-change build know it without re-checking.
@@ -49,15 +51,28 @@ class Result:
         return self.ok and not self.check_failures and (self.checks is None or self.checks.passed)
 
 
+# WeasyPrint warnings that our own checks and errors already say, in Japanese and with
+# a file:line: a character the fonts lack (the glyph rule), an image that cannot be
+# drawn (an error of the handout).
+_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", "Failed to load image")
+
+
 class _Collect(logging.Handler):
     """Keep the warnings logged while one handout builds, to report them with it."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.said_by_us: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.name.startswith("weasyprint"):
+            if message.startswith(_SAID_BY_US):
+                self.said_by_us.append(message)
+                return
+            message = f"組版エンジン(WeasyPrint)より: {message}"
+        self.messages.append(message)
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
@@ -107,6 +122,7 @@ def build_one(project: Project, file: Path, out: Path | None = None,
         for logger in loggers:
             logger.removeHandler(collect)
     result.warnings = collect.messages
+    result.engine_warnings = collect.said_by_us
     result.seconds = time.perf_counter() - start
     return result
 

@@ -20,7 +20,7 @@ from .state import Record, State, summary_of
 # The full check report stays out: the record keeps check_failures (and the warnings,
 # which an up-to-date build says again until they are fixed).
 _RECORD_FIELDS = {"source", "name", "pdf", "pages", "seconds", "error", "up_to_date",
-                  "checks", "skipped"}
+                  "checks", "skipped", "engine_warnings"}
 
 
 @dataclass
