@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import HandoutError
-from .project import CATALOG_FILE, Project
+from .project import CATALOG_FILE, THUMBNAILS, Project
 
 if TYPE_CHECKING:
     from .check import Report
@@ -153,9 +153,12 @@ def build(project: Project, files: Iterable[Path], out: Path | None = None,
                  explicit=explicit, options=options) as session:
         results = session.build(files, report, force=force, clean=clean, on_stale=note_stale)
     # out/index.html lists every handout with a PDF, not only those just built. When
-    # nothing changed it is left alone: a no-change build stays near-instant.
+    # nothing changed it is left alone (a no-change build stays near-instant), unless
+    # the page or its pictures were deleted.
     changed = stale or any(not r.up_to_date for r in results)
-    if catalog and (changed or not (Path(out or project.out) / CATALOG_FILE).is_file()):
+    folder = Path(out or project.out)
+    lost = not (folder / CATALOG_FILE).is_file() or (results and not (folder / THUMBNAILS).is_dir())
+    if catalog and (changed or lost):
         from .catalog import refresh_catalog
         refresh_catalog(project, out)
     return results

@@ -23,13 +23,13 @@ from .errors import HandoutError
 from .inventory import describe
 from .kinds import load_kind
 from .mdext.phrases import split_phrases
-from .project import CATALOG_FILE, Project, remove_empty_folders
+from .project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from .render_dates import japanese_date
 
 LOG = logging.getLogger("leaflet")
 
 INDEX = CATALOG_FILE
-THUMBS = ".thumbs"
+THUMBS = THUMBNAILS
 TEMPLATE_DIR = "catalog"  # templates/catalog/: a subfolder, so never taken for a kind
 THUMB_LONG_SIDE = 640  # px: sharp on a tablet at twice the card's CSS size
 THUMB_COLOURS = 128

@@ -12,6 +12,7 @@ from .errors import HandoutError, UsageError
 CLINIC_FILE = "clinic.yaml"
 READINGS_FILE = "readings.yaml"
 CATALOG_FILE = "index.html"  # the catalog page, in the output folder
+THUMBNAILS = ".thumbs"  # the catalog's pictures of first pages, inside the output folder
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 
 import pypdfium2 as pdfium
 import pytest
@@ -355,3 +356,12 @@ def test_a_broken_clinic_yaml_is_a_warning_for_the_catalog(project, write, caplo
     update = __import__("leaflet.catalog", fromlist=["refresh_catalog"]).refresh_catalog
     assert update(project) is None
     assert "一覧ページ(index.html)を書けませんでした: clinic.yaml:2:" in caplog.text
+
+
+def test_deleted_pictures_come_back_on_the_next_build(project, write):
+    write("a.md", FAQ.format(title="一つ目"))
+    build(project, project.all_handouts())
+    shutil.rmtree(project.out / ".thumbs")
+    (result,) = build(project, project.all_handouts())
+    assert result.up_to_date
+    assert (project.out / ".thumbs/a.png").is_file()

@@ -147,6 +147,13 @@ def test_relaxed_rule_is_reported_with_its_reason_and_does_not_fail(project):
     assert "(緩和の理由: 見本として薄い色を示すための行。" in output
 
 
+def test_a_rule_may_be_relaxed_by_its_japanese_label(project, write):
+    text = (FIXTURES / "relaxed-contrast.md").read_text(encoding="utf-8").replace("  contrast:", "  コントラスト:")
+    result = build_one(project, write("j.md", text), project.root / "out")
+    relaxed, = outcomes(result, "contrast")
+    assert relaxed.status == "relaxed" and result.passed
+
+
 @pytest.mark.parametrize("relax, line, words", [
     ("relax:\n  kontrast: 理由", 6, "relax の「kontrast」という検査はありません — 使える名前: text_size(文字の大きさ), contrast"),
     ("relax:\n  contrast: \"\"", 6, "relax の contrast(コントラスト)に理由が書かれていません"),

@@ -1,4 +1,5 @@
 """``relax:`` in front matter: a rule a handout is excused from, each with a written reason.
+A rule is named as in the report, by its name (``contrast``) or its label (コントラスト).
 
 A relaxed rule is still measured and reported (with the reason) but does not fail the
 build. A rule name that does not exist or a blank reason is an error with its line.
@@ -17,9 +18,11 @@ def relaxations(handout: Handout, labels: dict[str, str]) -> dict[str, str]:
     given = handout.meta.get(FIELD) or {}
     start = handout.meta_lines.get(FIELD, 2)
     known = ", ".join(f"{name}({label})" for name, label in labels.items())
+    by_label = {label: rule for rule, label in labels.items()}  # コントラスト: contrast
     reasons = {}
-    for name, reason in given.items():
-        line = _line_of_key(handout.text, str(name), start)
+    for written, reason in given.items():
+        line = _line_of_key(handout.text, str(written), start)
+        name = by_label.get(str(written), written)
         if name not in labels:
             raise HandoutError(handout.shown, line, f"relax の「{name}」という検査はありません",
                                f"使える名前: {known}")
