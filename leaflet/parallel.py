@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import Result, build_one
-from .project import Project
+from .project import CATALOG_FILE, Project
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -42,10 +42,14 @@ class Task:
 
 def run_task(project: Project, task: Task) -> Result:
     result = build_one(project, task.file, task.out, task.edition, task.explicit, **task.options)
-    if task.html and result.ok and result.pdf:
-        from .standalone import write_html
+    if result.ok and result.pdf:
+        html = result.pdf.with_suffix(".html")
+        if task.html:
+            from .standalone import write_html
 
-        write_html(project, task.file, task.edition, result.pdf.with_suffix(".html"))
+            write_html(project, task.file, task.edition, html)
+        elif html != Path(task.out) / CATALOG_FILE:
+            html.unlink(missing_ok=True)  # from an earlier --html: it shows the old text now
     if result.ok and result.pdf and result.pdf == project.pdf_for(task.file, task.out):
         from .catalog import make_thumbnail  # the normal edition's PDF is the card's picture
 

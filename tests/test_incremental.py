@@ -295,6 +295,17 @@ def test_html_option_writes_the_rendered_html(three):
     assert f'<link rel="stylesheet" href="{(three.styles / "faq.css").as_uri()}">' in html
     assert f'<base href="{three.handouts.as_uri()}/">' in html
     assert "最新: faq1(変更なし)" in run(three, "build", "faq1", "--html").output
+    # Rebuilt later without --html, the old HTML would show the old text: it goes.
+    write_faq = (three.handouts / "faq1.md")
+    write_faq.write_text(write_faq.read_text(encoding="utf-8").replace("答え。", "新しい答え。"), encoding="utf-8")
+    assert made(run(three, "build", "faq1").output) == {"faq1"}
+    assert not (three.root / "out/faq1.html").exists()
+
+
+def test_a_handout_called_index_never_removes_the_catalog(project, write):
+    write("index.md", FAQ.format(title="索引", extra=""))
+    assert run(project, "build").exit_code == 0
+    assert (project.root / "out/index.pdf").is_file() and (project.root / "out/index.html").is_file()
 
 
 def test_the_html_renders_alone_like_the_pdf(three):
