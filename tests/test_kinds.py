@@ -113,3 +113,17 @@ def test_quoted_numbers_and_dates_are_what_the_editor_meant(project, write):
                  "::: helps\n\n楽に。\n\n::: safety\n\n- 痛いときはやめます。\n\n::: steps\n\n1. 伸ばす。\n")
     meta = load(project, path).meta
     assert meta["revised"] == dt.date(2026, 11, 20) and meta["hold_seconds"] == 20
+
+
+def test_stretch_steps_written_as_bullets_are_numbered_steps(project):
+    """An editor may write the steps with "- "; they print as numbered steps, without a
+    bullet in front of the number."""
+    shutil.copytree(ROOT / "handouts/knee", project.handouts / "knee")
+    file = project.handouts / "knee/chair-stretch.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(re.sub(r"^(\s*)\d+\. ", r"\1- ", text, flags=re.MULTILINE), encoding="utf-8")
+    result = build_one(project, file, project.out)
+    assert result.ok and result.check_failures == [], (result.error, result.check_failures)
+    drawn = text_of(result.pdf)
+    assert drawn.count("•") == 3  # the safety list's own bullets only
+    assert re.findall(r"^([123]) ", drawn, re.MULTILINE) == ["1", "2", "3"], drawn
