@@ -59,7 +59,8 @@ def _project(project_dir: Path, out: Path | None = None):
 
 class _Commands(click.Group):
     """Ctrl-C during a command: a Japanese line and exit 130 (the shell's convention),
-    not click's "Aborted!" with 1, which scripts would read as "a handout failed"."""
+    not click's "Aborted!" with 1, which scripts would read as "a handout failed".
+    click's own usage errors get a Japanese first line; its detail (English) follows."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -67,6 +68,42 @@ class _Commands(click.Group):
         except KeyboardInterrupt:
             click.echo("中断しました(Ctrl-C)。作成済みの PDF はそのまま残ります。", err=True)
             ctx.exit(130)
+
+    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        try:
+            status = super().main(*args, **{**kwargs, "standalone_mode": False})
+            if isinstance(status, int):  # ctx.exit(n) (--help, Ctrl-C) returns n here
+                sys.exit(status)
+            return status
+        except UsageProblem as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            click.echo(f"エラー: {_in_japanese(error)}", err=True)
+            click.echo(f"  ({error.format_message()})", err=True)
+            where = error.ctx.command_path if error.ctx else "make_pdf.py"
+            click.echo(f"使い方: {where} --help", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.Abort:  # Ctrl-C while click itself was reading the command line
+            click.echo("中断しました(Ctrl-C)。", err=True)
+            sys.exit(130)
+
+
+def _in_japanese(error: click.UsageError) -> str:
+    if isinstance(error, click.NoSuchOption):
+        return f"オプション「{error.option_name}」はありません"
+    if isinstance(error, click.MissingParameter):
+        return "必要な引数やオプションが足りません"
+    if isinstance(error, click.BadParameter):
+        return "オプションの値が正しくありません"
+    if error.message.startswith("No such command"):
+        return "そのコマンドはありません(build, check, watch, serve, list, new)"
+    return "コマンドの書き方が正しくありません"
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -305,3 +305,21 @@ def test_list_says_when_a_kind_does_not_exist(project, write):
     result = run(project, "list")
     assert result.exit_code == 1
     assert "b\t(読めません)\thandouts/b.md:2: kind「faqq」という種類はありません — 使える種類: brochure, faq, stretch" in result.output
+
+
+@pytest.mark.parametrize("args, first", [
+    (["build", "--jobs", "0"], "エラー: オプションの値が正しくありません"),
+    (["biuld"], "エラー: そのコマンドはありません"),
+    (["build", "--sise", "xl"], "エラー: オプション「--sise」はありません"),
+    (["new", "faq"], "エラー: 必要な引数やオプションが足りません"),
+])
+def test_click_usage_errors_start_in_japanese(project, args, first):
+    result = run(project, *args)
+    assert result.exit_code == 2
+    assert result.output.startswith(first), result.output
+    assert "--help" in result.output.splitlines()[-1]
+
+
+def test_help_still_exits_0(project):
+    result = run(project, "build", "--help")
+    assert result.exit_code == 0 and "--force" in result.output
