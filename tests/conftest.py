@@ -128,3 +128,16 @@ FOURTH_KIND = {
         .slogan { font-size: 40pt; }
         """,
 }
+
+
+@pytest.fixture(scope="session")
+def bundled_xl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled handouts' extra-large editions (brochures have none): name → PDF path."""
+    from leaflet.build import build
+
+    out = tmp_path_factory.mktemp("out-xl")
+    project = Project.at(ROOT, out)
+    results = build(project, project.all_handouts(), out, edition="xl", explicit=False)
+    failed = [r.error for r in results if not r.ok]
+    assert not failed, failed
+    return {r.name: r.pdf for r in results if r.pdf and not r.skipped}
