@@ -5,6 +5,8 @@ set -euo pipefail
 
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
 
+# ldconfig lives in /sbin, which is not on an ordinary user's PATH.
+PATH="$PATH:/usr/sbin:/sbin"
 missing=()
 for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$lib")

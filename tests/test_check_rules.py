@@ -123,10 +123,10 @@ def test_stretch_sheet_that_fits(project):
 def test_brochure_panel_too_long_names_panel_and_lines(project):
     result = build_fixture(project, "brochure-panel-too-long.md")
     over, = failures(result, "overflow")
-    assert over.figure == "+5行 47.3mm"
+    assert over.figure == "+5行 48.6mm"
     assert over.where.page == 2 and over.where.panel == "inside-left"
     assert str(over.where) == "2ページ 中面・左(inside-left) handouts/brochure-panel-too-long.md:24"
-    assert over.message.startswith("「中面・左」の面に入りきらず、「書いてあります。」から下が約5行(47.3mm)はみ出しています")
+    assert over.message.startswith("「中面・左」の面に入りきらず、「書いてあります。」から下が約5行(48.6mm)はみ出しています")
     assert over.message.endswith("本文を5行減らすか、段落を分けてください")
     # Against the PDF: the last item is drawn (then clipped) below the panel's 13 mm
     # bottom padding, by the measured amount give or take the half-leading.

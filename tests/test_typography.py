@@ -213,3 +213,34 @@ def test_title_furigana_in_the_pdf_and_plain_in_its_metadata(project, write, tmp
     rt = "".join(c["text"] for c in chars(result.pdf) if c["size"] < 15 and c["top"] < 100)
     assert rt == "しつかきん"
     assert "{" not in text_of(result.pdf)
+
+
+# A title long enough to wrap in every kind, with furigana on its second line: the reading
+# must clear the line above (a 30 pt cover title at line-height 1.35 drew しつかきん over it).
+LONG_TITLE = "膝の裏が痛いときに家で自分でできること{膝窩筋|しつかきん}と{嚢腫|のうしゅ}と{腓腹筋|ひふくきん}の話"
+
+
+@pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
+def test_furigana_in_a_wrapped_title_clears_the_line_above(tmp_path, name):
+    import re
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "proj", with_handouts=True)
+    source = project.handouts / f"{name}.md"
+    source.write_text(re.sub(r"(?m)^title: .*$", f"title: {LONG_TITLE}", source.read_text(encoding="utf-8"),
+                             count=1), encoding="utf-8")
+    result = build_one(project, source, tmp_path / "out")
+    assert result.ok, result.error
+    drawn = [c for c in chars(result.pdf) if c["page"] == 1 and c["text"].strip()]
+    title_size, = {c["size"] for c in drawn if c["text"] == "話"}  # the title's last character
+    title = [c for c in drawn if abs(c["size"] - title_size) < 0.1]
+    readings = [c for c in drawn if abs(c["size"] - title_size / 2) < 0.1 and "ぁ" <= c["text"] <= "ゟ"]
+    assert "".join(c["text"] for c in readings) == "しつかきんのうしゅひふくきん"
+    first_line = min(c["bottom"] for c in title)
+    assert all(rt["bottom"] > first_line for rt in readings), "the readings should be on a later line"
+    for rt in readings:
+        for glyph in title:
+            side_by_side = glyph["x1"] <= rt["x0"] or rt["x1"] <= glyph["x0"]
+            apart = glyph["bottom"] <= rt["top"] + 0.01 or rt["bottom"] <= glyph["top"] + 0.01
+            assert side_by_side or apart, f"{rt['text']} touches the title's {glyph['text']}"
