@@ -63,6 +63,12 @@ def split(text: str, shown: str) -> Source:
             shown, 1, "フロントマターが閉じていません",
             "kind: や title: の後に --- だけの行を入れてください",
         )
+    body_start = _looks_like_body(lines, 1, end)
+    if body_start is not None:  # the closing --- was forgotten; a later --- rule closed it
+        raise HandoutError(
+            shown, body_start + 1, "フロントマターが閉じていません(この行から本文のようです)",
+            f"この行の前({body_start}行目)に --- だけの行を入れてください",
+        )
     _check_colons(lines[1:end], shown)
     yaml_text = _quote_furigana_values("\n".join(lines[1:end]))
     try:
@@ -85,6 +91,25 @@ def split(text: str, shown: str) -> Source:
         meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     meta = {str(k): _plain(v) for k, v in meta.items()}
     return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+_BODY_LINE = re.compile(r"^(#{1,6}\s|:::|[-*+]\s|\d+\.\s|!\[)|^[^\s:#][^:]*$")
+
+
+def _looks_like_body(lines: list[str], start: int, end: int) -> int | None:
+    """The index of the first line between ``start`` and ``end`` that is Markdown, not
+    YAML: after a blank line, a heading, a section marker, a list item, an image or a
+    line of text with no colon. YAML would read a heading as a comment and the text
+    would be lost without a word."""
+    blank = False
+    for i in range(start, end):
+        if not lines[i].strip():
+            blank = True
+        elif blank and _BODY_LINE.match(lines[i]) and not lines[i].startswith("# "):
+            return i
+        elif re.match(r"#{2,6}\s", lines[i]):  # "## 質問" is a heading, not a YAML comment
+            return i
+    return None
 
 
 # key: {膝窩|しっか}の痛み — YAML would read the "{" as the start of a mapping.

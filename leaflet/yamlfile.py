@@ -47,14 +47,36 @@ SYNTAX_FIX = "「名前: 値」の形か、「:」の後の空白、インデン
 DUPLICATE_FIX = "同じ名前は1回だけ書けます。残す方を決めて、もう一方の行を消してください"
 
 
+# PyYAML's English problems, in an editor's words: (problem starts with, what is wrong,
+# whether the line to show is where the bracket or quote was opened, not where YAML gave up).
+_PROBLEMS = [
+    ("did not find expected ',' or ']'", "「[」が「]」で閉じられていません", True),
+    ("did not find expected ',' or '}'", "「{」が「}」で閉じられていません", True),
+    ("found unexpected end of stream", "引用符(\" または ')が閉じられていません", True),
+    ("mapping values are not allowed", "値の中に「: 」があります(値全体を \"…\" で囲んでください)", False),
+    ("could not find expected ':'", "「名前: 値」の形になっていない行があります", False),
+    ("found a tab character", "タブ文字は使えません(半角の空白にしてください)", False),
+    ("found character '\\t'", "タブ文字は使えません(半角の空白にしてください)", False),
+    ("found undefined alias", "「*」で始まる値があります(文字として書くなら \"…\" で囲んでください)", False),
+    ("found character", "値の先頭や行の頭に使えない文字(タブ、@、` など)があります(値は \"…\" で囲んでください)", False),
+]
+
+
 def explain(error: yaml.YAMLError) -> tuple[int | None, str, str]:
     """Where a YAML error is (0-based line, or None), what is wrong and how to fix it,
-    in words for an editor."""
+    in words for an editor (PyYAML's own text is English)."""
     mark = getattr(error, "problem_mark", None)
     line = mark.line if mark else None
     if isinstance(error, DuplicateKeyError):
         return line, str(error.problem), DUPLICATE_FIX
-    return line, str(getattr(error, "problem", "") or "構文エラー"), SYNTAX_FIX
+    problem = str(getattr(error, "problem", "") or "")
+    for english, words, at_opening in _PROBLEMS:
+        if problem.startswith(english):
+            opened = getattr(error, "context_mark", None)
+            if at_opening and opened is not None:
+                line = opened.line
+            return line, words, SYNTAX_FIX
+    return line, "書き方に誤りがあります", SYNTAX_FIX
 
 
 def parse(text: str) -> Any:

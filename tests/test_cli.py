@@ -92,7 +92,7 @@ def test_bad_input_messages(project, write, content, words):
 
 
 @pytest.mark.parametrize("config, content, words", [
-    ("clinic.yaml", "name: 膝クリニック\naccess: [閉じていない\n", "clinic.yaml:3: YAML の書き方に誤りがあります"),
+    ("clinic.yaml", "name: 膝クリニック\naccess: [閉じていない\n", "clinic.yaml:2: YAML の書き方に誤りがあります(「[」が「]」で閉じられていません)"),
     ("clinic.yaml", "name: 膝クリニック\nphone: 未設定\nname: 別の名前\n", "clinic.yaml:3: YAML の書き方に誤りがあります(「name」が2回書かれています)"),
     ("readings.yaml", "嚢腫: のうしゅ\n膝窩: しっか\n嚢腫: のうしゆ\n", "readings.yaml:3: YAML の書き方に誤りがあります(「嚢腫」が2回書かれています)"),
 ])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -29,7 +30,16 @@ def test_parses_fields_and_body_line():
     ("   \n\n", 1, "ファイルが空です"),
     ("kind: faq\n本文", 1, "フロントマターがありません"),
     ("---\nkind: faq\ntitle: x\n本文\n", 1, "フロントマターが閉じていません"),
-    ("---\nkind: faq\ntitle: [閉じていない\nrevised: 2026-01-01\n---\n", 4, "YAML に誤り"),
+    # YAML gives up a line later; the editor is sent to where the bracket or quote opened.
+    ("---\nkind: faq\ntitle: [閉じていない\nrevised: 2026-01-01\n---\n", 3, "「[」が「]」で閉じられていません"),
+    ("---\nkind: faq\ntitle: \"閉じていない\n---\n", 3, "引用符"),
+    ("---\nkind: faq\ntitle: 膝: 裏\n---\n", 3, "値の中に「: 」があります"),
+    ("---\nkind: faq\n\ttitle: 題\n---\n", 3, "タブ文字は使えません"),
+    # The closing --- forgotten and a later --- rule in the body: YAML would read the
+    # heading as a comment and drop it (or give up on the text), so say what happened.
+    ("---\nkind: faq\ntitle: 題\n\n## 質問1\n\n---\n\n## 質問2\n", 5, "フロントマターが閉じていません"),
+    ("---\nkind: faq\ntitle: 題\n\n答えです。\n\n---\n", 5, "フロントマターが閉じていません"),
+    ("---\nkind: brochure\ntitle: 題\n\n::: cover\n\n表紙\n---\n", 5, "フロントマターが閉じていません"),
     ("---\n- a\n- b\n---\n", 2, "「名前: 値」"),
     ("---\nkind: faq\ntitle:膝の話\nrevised: 2026-01-01\n---\n", 3, "「title:」の後に空白がありません"),
     ("---\nkind: faq\ntitle：膝の話\nrevised: 2026-01-01\n---\n", 3, "「title：」の「：」が全角です"),
@@ -44,6 +54,19 @@ def test_bad_front_matter(text, line, words):
     assert words in error.message
     assert error.hint  # always says how to fix it
     assert str(error).startswith(f"handouts/x.md:{line}: ")
+
+
+def test_yaml_problems_are_told_in_japanese():
+    for text in ("---\nkind: faq\ntitle: [x\n---\n", "---\nkind: faq\ntitle: @x\n---\n",
+                 "---\nkind: faq\ntitle x\nrevised: 1\n---\n", "---\nkind: faq\ntitle: *x\n---\n"):
+        message = error_of(text).message
+        assert not re.search(r"[A-Za-z]{3,}", message.replace("YAML", "")), message
+
+
+def test_comments_and_lists_in_front_matter_are_not_body():
+    source = split("---\nkind: faq\n# メモ\ntitle: 題\n\n# もう一つ\nrelax:\n  contrast: 理由\n"
+                   "tags:\n  - a\n---\n本文\n", "x.md")
+    assert source.meta["tags"] == ["a"] and source.body == "本文\n"
 
 
 def test_a_repeated_key_says_to_keep_one():
