@@ -14,6 +14,9 @@ from urllib.request import url2pathname
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 
+MISSING = "ファイルが見つかりません"
+
+
 class RefusedURL(FatalURLFetchingError):
     """Rendering stopped because a resource was outside the project, remote or missing."""
 
@@ -43,7 +46,7 @@ class ProjectFetcher(URLFetcher):
         except ValueError:
             raise RefusedURL(url, "プロジェクトの外のファイルは読み込めません") from None
         if not path.is_file():
-            raise RefusedURL(url, "ファイルが見つかりません")
+            raise RefusedURL(url, MISSING)
         # WeasyPrint ignores a linked stylesheet that is not served as text/css.
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind}, status=200)

@@ -12,16 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .atomic import atomic_open
-from .errors import HandoutError, line_of
+from .errors import HandoutError
 from .engine import prepare
 from .load import Handout
+from .mdext.assets import LINK_SCHEMES, link_line
 from .mdext.furigana import strip_furigana
 from .mdext.phrases import phrase_html
 from .project import Project
@@ -31,7 +32,7 @@ prepare()
 
 from weasyprint import HTML, Document  # noqa: E402  (after prepare)
 
-from .fetcher import ProjectFetcher, RefusedURL  # noqa: E402
+from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
 from .sheets import parsed  # noqa: E402
 
 BASE_STYLESHEET = "base.css"
@@ -143,29 +144,49 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
     try:
         yield
     except RefusedURL as refused:
-        name = refused.url.rsplit("/", 1)[-1]
-        raise HandoutError(handout.shown, line_of(handout.text, name), f"{refused.reason}「{refused.url}」",
-                           "handouts/ の中のファイルを相対パスで指定してください") from None
+        missing = refused.reason == MISSING
+        raise HandoutError(handout.shown, _written_line(handout.text, refused.url),
+                           f"{refused.reason}「{refused.url}」",
+                           "ファイル名と置き場所(このファイルからの相対パス)を確認してください" if missing
+                           else "handouts/ の中のファイルを相対パスで指定してください") from None
     finally:
         logger.removeHandler(errors)
     if errors.records:
         record = errors.records[0]
         url = str(record.args[0]) if record.args else ""
         name = url.rsplit("/", 1)[-1]
-        raise HandoutError(handout.shown, line_of(handout.text, name) if name else None,
+        raise HandoutError(handout.shown, _written_line(handout.text, url) if name else None,
                            f"画像「{name or url}」を描けません({record.getMessage()[:120]})",
                            "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
 
 
 def _refuse_outside_links(project: Project, handout: Handout, document: Document) -> None:
-    """A link in raw HTML to a local file outside the project (Markdown links are
-    checked when loading): printed links are harmless, but not ones that leak paths."""
+    """A link in raw HTML (Markdown links are checked when loading) to a local file
+    outside the project, or with a scheme a leaflet has no use for (``javascript:``):
+    printed web links are harmless, but not ones that leak paths or run code."""
     for page in document.pages:
-        for _kind, target, _rect, _box in page.links:
-            if not isinstance(target, str) or not target.startswith("file:"):
+        for kind, target, _rect, _box in page.links:
+            if kind != "external" or not isinstance(target, str):
                 continue
-            path = Path(url2pathname(urlsplit(target).path))
-            if not project.contains(path):
-                raise HandoutError(handout.shown, line_of(handout.text, target),
-                                   f"リンク「{target}」はプロジェクトの外を指しています",
-                                   "handouts/ の中のファイルを相対パスで書いてください")
+            parts = urlsplit(target)
+            if parts.scheme == "file":
+                if project.contains(Path(url2pathname(parts.path))):
+                    continue
+                problem = "はプロジェクトの外を指しています"
+            elif parts.scheme in LINK_SCHEMES:
+                continue
+            else:
+                problem = "は使えない種類のリンクです"
+            raise HandoutError(handout.shown, _written_line(handout.text, target),
+                               f"リンク「{target}」{problem}",
+                               "http(s)・mailto・tel のリンクか、handouts/ の中のファイルを相対パスで書いてください")
+
+
+def _written_line(text: str, url: str) -> int | None:
+    """The line where the editor wrote ``url``: WeasyPrint gives it resolved
+    (``/etc/hosts`` comes back as ``file:///etc/hosts``), so try what was typed too."""
+    path = unquote(urlsplit(url).path)
+    for written in (url, path, path.rsplit("/", 1)[-1]):
+        if written and (line := link_line(text, written, 1)) is not None:
+            return line
+    return None

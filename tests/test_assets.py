@@ -84,3 +84,23 @@ def test_raw_html_stylesheet_inside_the_project_is_applied(project, write, tmp_p
     with pdfplumber.open(result.pdf) as pdf:
         sizes = {round(c["size"]) for c in pdf.pages[0].chars if c["text"] == "大"}
     assert sizes == {30}
+
+
+@pytest.mark.parametrize("html, words", [
+    ('<a href="/etc/hostname">秘密</a>', "リンク「file:///etc/hostname」はプロジェクトの外を指しています"),
+    ('<a href="javascript:alert(1)">押す</a>', "リンク「javascript:alert(1)」は使えない種類のリンクです"),
+])
+def test_raw_html_links_outside_or_scripted_are_refused_on_their_line(project, write, tmp_path, html, words):
+    # "hostname" and "alert" stand earlier in the file too: the line is where the link is written.
+    path = write("x.md", FRONT + "hostname や alert(1) の話。\n\n" + html + "\n")
+    result = build_one(project, path, tmp_path / "out")
+    assert not result.ok
+    assert result.error.startswith("handouts/x.md:9: "), result.error
+    assert words in result.error
+
+
+def test_a_missing_raw_image_says_to_check_the_name_not_to_use_a_relative_path(project, write, tmp_path):
+    path = write("x.md", FRONT + "前の行\n\n<img src=\"images/nope.png\">\n")
+    result = build_one(project, path, tmp_path / "out")
+    assert result.error.startswith("handouts/x.md:9: ファイルが見つかりません"), result.error
+    assert "ファイル名と置き場所" in result.error

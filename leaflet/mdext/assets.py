@@ -36,7 +36,7 @@ class AssetsTreeprocessor(Treeprocessor):
     def check(self, url: str, image: bool) -> None:
         cfg = self.ext.getConfig
         shown, text, first = cfg("source"), cfg("text"), int(cfg("first_line"))
-        line = _link_line(text, url, first)
+        line = link_line(text, url, first)
         what = "画像" if image else "リンク"
         parts = urlsplit(url)
         if url.startswith("#") or (not image and parts.scheme in LINK_SCHEMES):
@@ -58,7 +58,7 @@ class AssetsTreeprocessor(Treeprocessor):
                                "ファイル名と置き場所(このファイルからの相対パス)を確認してください")
 
 
-def _link_line(text: str, url: str, first: int) -> int | None:
+def link_line(text: str, url: str, first: int) -> int | None:
     """The line where ``url`` is written as a link target — ``](url)``, ``](url "title")``
     or ``src="url"`` — rather than the first place its text occurs: ``images/step`` is
     also the start of ``images/step1.svg`` on an earlier line."""
