@@ -166,7 +166,7 @@ def _refuse_outside_links(project: Project, handout: Handout, document: Document
     printed web links are harmless, but not ones that leak paths or run code."""
     for page in document.pages:
         for kind, target, _rect, _box in page.links:
-            if kind != "external" or not isinstance(target, str):
+            if kind not in ("external", "attachment") or not isinstance(target, str):
                 continue
             parts = urlsplit(target)
             if parts.scheme == "file":
