@@ -74,7 +74,11 @@ def split_sections(kind: Kind, source: Source) -> list[Part]:
                                f"{seen[section.name]}行目のものとまとめてください")
         seen[section.name] = line
         end = markers[number + 1][0] if number + 1 < len(markers) else len(lines)
-        parts.append(Part(section.name, line + 1, "\n".join(lines[index + 1:end])))
+        text = "\n".join(lines[index + 1:end])
+        if section.required and not text.strip():  # a blank panel would be printed
+            raise HandoutError(source.path, line, f"セクション「{section.name}」({section.label})が空です",
+                               "この行の下に中身を書いてください")
+        parts.append(Part(section.name, line + 1, text))
     missing = [s for s in kind.sections.values() if s.required and s.name not in seen]
     if missing:
         labels = "、".join(f"::: {s.name}({s.label})" for s in missing)

@@ -16,6 +16,7 @@ def create(project: Project, kind_name: str, name: str, today: dt.date | None = 
     if kind_name not in kinds:
         raise UsageError(f"「{kind_name}」という種類はありません。使える種類: {', '.join(kinds)}")
     stem = re.sub(r"\.md$", "", name, flags=re.IGNORECASE)
+    stem = re.sub(r"^(\./)?handouts/", "", stem)  # the path as typed from the project root, as build takes it
     parts = stem.split("/")
     if (not stem.strip() or any(not p or p != p.strip() or p.startswith(".") for p in parts)
             or "\\" in stem or parts[0] == "xl"):

@@ -154,6 +154,14 @@ def test_new_from_starter_builds(project, kind):
     assert built.exit_code == 0, built.output
 
 
+@pytest.mark.parametrize("typed", ["handouts/knee/q", "./handouts/knee/q.md"])
+def test_new_takes_the_path_as_build_does(project, typed):
+    result = run(project, "new", "faq", typed)
+    assert result.exit_code == 0, result.output
+    assert "作成: handouts/knee/q.md" in result.output
+    assert not (project.handouts / "handouts").exists()
+
+
 @pytest.mark.parametrize("args, words", [
     (("new", "poster", "x"), "「poster」という種類はありません"),
     (("new", "faq", "../../x"), "名前「../../x」は使えません"),

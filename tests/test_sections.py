@@ -47,6 +47,8 @@ def test_panels_by_name_and_japanese_alias(project, write):
     (("::: inside-middle", ":: inside-middle"), 15, "「:: inside-middle」の書き方が違います"),
     (("::: inside-middle", "：：： inside-middle"), 15, "半角のコロン3つで書いてください: ::: inside-middle"),
     (("::: inside-middle", ":::: inside-middle"), 15, "書き方が違います"),
+    # a required panel that is there but empty would print as a blank panel
+    (("\n中央\n", "\n"), 15, "セクション「inside-middle」(中面・中央)が空です"),
 ])
 def test_panel_errors(project, write, change, line, words):
     path = write("b.md", BROCHURE.replace(*change))
