@@ -97,10 +97,10 @@ def test_check_json_is_valid_and_names_the_cause(project):
     handout, = data["handouts"]
     glyphs = [c for c in handout["checks"] if c["rule"] == "glyphs"]
     assert [(c["status"], c["figure"], c["where"]["line"]) for c in glyphs] == [
-        ("fail", "U+2695", 7), ("fail", "U+20BB7", 9)]
+        ("fail", "U+2695", 8), ("fail", "U+20BB7", 10)]
     assert glyphs[0]["label"] == "フォントにない文字"
-    assert glyphs[0]["where"] == {"page": 1, "panel": None, "file": "handouts/missing-glyph.md", "line": 7,
-                                  "text": "1ページ handouts/missing-glyph.md:7"}
+    assert glyphs[0]["where"] == {"page": 1, "panel": None, "file": "handouts/missing-glyph.md", "line": 8,
+                                  "text": "1ページ handouts/missing-glyph.md:8"}
 
 
 def test_check_reports_a_broken_handout_and_goes_on(project, write):

@@ -32,7 +32,7 @@ class Context:
         character); ``context``: the paragraph it is in, to tell repeated words apart."""
         line = None
         if text:
-            line = line_of(self.handout.text, text) if exact else self.locate(text, context)
+            line = line_of(self.searchable, text) if exact else self.locate(text, context)
         label = None
         if panel:
             section = self.handout.kind.sections.get(panel)
@@ -55,7 +55,7 @@ class Context:
         offset = self._offset(text, start or 0)
         if offset is None:
             offset = start
-        return None if offset is None else 1 + self.handout.text.count("\n", 0, offset)
+        return None if offset is None else 1 + self.searchable.count("\n", 0, offset)
 
     def _offset(self, text: str, start: int = 0) -> int | None:
         """Where ``text`` starts in the handout. A drawn run is contiguous, but the
@@ -64,10 +64,23 @@ class Context:
         cleaned = " ".join(text.split())
         for piece in (cleaned, cleaned[:10], cleaned[:5], cleaned[-5:]):
             if len(piece) >= 3 or (piece == cleaned and len(piece) >= 2):
-                index = self.handout.text.find(piece, start)
+                index = self.searchable.find(piece, start)
                 if index >= 0:
                     return index
         return None
+
+    @cached_property
+    def searchable(self) -> str:
+        """The handout's text with its front-matter comments blanked out (same offsets):
+        nothing drawn comes from a ``# メモ`` line, so it must not be named as the place."""
+        lines = self.handout.text.split("\n")
+        if lines and lines[0].strip() == "---":
+            for i in range(1, len(lines)):
+                if lines[i].strip() in ("---", "..."):
+                    break
+                if lines[i].lstrip().startswith("#"):
+                    lines[i] = " " * len(lines[i])
+        return "\n".join(lines)
 
     @cached_property
     def font_files(self) -> list[Any]:
