@@ -11,7 +11,8 @@ import markdown
 from .errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
-from .mdext import EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension
+from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
+                    SourceLinesExtension)
 from .project import Project
 from .sections import split_sections
 
@@ -45,10 +46,11 @@ def load(project: Project, file: Path) -> Handout:
     meta = validate_meta(kind, source)
     furigana = FuriganaExtension(source=shown)
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
+    lines = SourceLinesExtension()
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
         extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
-                    *(EXTENSIONS[n]() for n in kind.markdown)],
+                    lines, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
     sections: dict[str, str] = {}
@@ -56,5 +58,7 @@ def load(project: Project, file: Path) -> Handout:
         furigana.setConfig("first_line", part.first_line)
         assets.setConfig("text", part.text)
         assets.setConfig("first_line", part.first_line)
+        lines.setConfig("text", part.text)
+        lines.setConfig("first_line", part.first_line)
         sections[part.name] = md.reset().convert(part.text)
     return Handout(file, shown, project.name_of(file), kind, meta, sections, text, source.meta_lines)

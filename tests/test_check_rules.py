@@ -237,6 +237,18 @@ def test_photo_under_300_ppi_is_a_warning(project):
     assert result.passed
 
 
+def test_findings_name_the_line_they_are_on_when_the_same_words_stand_earlier(project):
+    # Lines 5 (a front-matter comment) and 8 say 答えです。 too; the pale one is on line 10.
+    # The same picture is placed twice: each placement is reported on its own line.
+    images = project.handouts / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (100, 80), (200, 120, 60)).save(images / "photo.png")
+    result = build_fixture(project, "repeated-text.md")
+    pale, = failures(result, "contrast")
+    assert pale.where.line == 10
+    assert sorted(o.where.line for o in failures(result, "images")) == [12, 16]
+
+
 def test_sharp_photo_passes(project):
     result = _photo(project, (600, 480))
     assert the_pass(result, "images").figure == "最低 401ppi"

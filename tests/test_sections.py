@@ -35,7 +35,7 @@ revised: 2026-11-20
 def test_panels_by_name_and_japanese_alias(project, write):
     handout = load(project, write("b.md", BROCHURE))
     assert set(handout.sections) == {"flap", "inside-left", "inside-middle", "inside-right"}
-    assert '<p><span class="phrase">左</span></p>' in handout.sections["inside-left"]
+    assert '<p data-line="13"><span class="phrase">左</span></p>' in handout.sections["inside-left"]
 
 
 @pytest.mark.parametrize("change, line, words", [

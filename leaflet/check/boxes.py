@@ -60,6 +60,7 @@ class Run:
     families: tuple[str, ...]
     block: str  # all the text of its paragraph (or list item…), to find it in the Markdown
     absolute: bool  # inside an absolutely positioned box (out of the flow)
+    line: int | None = None  # file line its block starts on (data-line), None: not from Markdown
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Line:
     absolute: bool  # inside an absolutely positioned box (out of the flow)
     margin: bool  # in a page-margin box (footer, page number)
     block: str  # all the text of its paragraph (or list item…)
+    line: int | None = None  # file line its block starts on (data-line)
 
     @property
     def ink_bottom(self) -> float:
@@ -114,6 +116,7 @@ class Image:
     top: float
     bottom: float
     panel: str | None
+    line: int | None = None  # file line of the block that holds it (data-line)
 
 
 @dataclass
@@ -142,6 +145,7 @@ class _State:
     absolute: bool = False
     margin: bool = False
     block: str = ""
+    line: int | None = None  # the nearest enclosing block's data-line
 
 
 def measure(document: Document) -> Layout:
@@ -186,6 +190,9 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
     if getattr(box, "replacement", None) is not None:  # an image (maybe absolutely placed)
         _add_image(box, state, page, layout)
         return
+    written = _source_line(box)
+    if written is not None and written != state.line:
+        state = replace(state, line=written)
     panel = _panel_name(box)
     if panel and panel != state.panel:
         state = replace(state, panel=panel)
@@ -205,7 +212,7 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
             top, bottom = box.position_y, box.position_y + box.height
             layout.lines.append(Line(
                 page, text, style["font_size"] * T.PT_PER_PX, box.height, top, bottom,
-                state.role, state.panel, state.absolute, state.margin, state.block))
+                state.role, state.panel, state.absolute, state.margin, state.block, state.line))
         state = replace(state, in_line=True)
     for child in getattr(box, "children", ()):
         _walk(child, state, page, layout)
@@ -251,6 +258,13 @@ def _classes(box: Any) -> set[str]:
     return set((element.get("class") or "").split())
 
 
+def _source_line(box: Any) -> int | None:
+    """The Markdown line a block was written on (leaflet.mdext.sourcelines)."""
+    element = getattr(box, "element", None)
+    value = element.get("data-line") if element is not None and hasattr(element, "get") else None
+    return int(value) if value and value.isdigit() else None
+
+
 def _panel_name(box: Any) -> str | None:
     element = box.element
     if element is None or not hasattr(element, "get") or "::" in (box.element_tag or ""):
@@ -284,7 +298,7 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
         color=_over(state.background, colour, state.opacity)[:3],
         background=state.background,
         role=state.role, panel=state.panel, families=tuple(style["font_family"]),
-        block=state.block or box.text, absolute=state.absolute))
+        block=state.block or box.text, absolute=state.absolute, line=state.line))
 
 
 def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -294,7 +308,7 @@ def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
     src = element.get("src", "") if element is not None and hasattr(element, "get") else ""
     top = box.content_box_y()
     layout.images.append(Image(page, src, pixels, box.width, box.height, top, top + box.height,
-                               state.panel))
+                               state.panel, state.line))
     if not state.margin:
         _drawn(layout, page, top + box.height)
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..errors import line_of
 from ..fontfaces import Face
 from ..load import Handout
 from ..project import Project
@@ -27,12 +26,14 @@ class Context:
     faces: list[Face]  # the @font-face rules the document loaded
 
     def where(self, page: int | None = None, panel: str | None = None,
-              text: str | None = None, exact: bool = False, context: str | None = None) -> Where:
+              text: str | None = None, exact: bool = False, context: str | None = None,
+              line: int | None = None) -> Where:
         """``text``: something drawn, to find in the Markdown (``exact``: as is, e.g. one
-        character); ``context``: the paragraph it is in, to tell repeated words apart."""
-        line = None
+        character); ``line``: the file line its block starts on, when the Markdown said
+        (the search starts there); else ``context``, the paragraph it is in, to tell
+        repeated words apart."""
         if text:
-            line = line_of(self.searchable, text) if exact else self.locate(text, context)
+            line = self.locate(text, context, line, exact)
         label = None
         if panel:
             section = self.handout.kind.sections.get(panel)
@@ -40,22 +41,37 @@ class Context:
         return Where(page, panel, label, self.handout.shown, line)
 
     def where_run(self, run: Run) -> Where:
-        return self.where(run.page, run.panel, run.text, context=run.block)
+        return self.where(run.page, run.panel, run.text, context=run.block, line=run.line)
 
     def where_line(self, line: Line) -> Where:
-        return self.where(line.page, line.panel, line.text, context=line.block)
+        return self.where(line.page, line.panel, line.text, context=line.block, line=line.line)
 
-    def locate(self, text: str, context: str | None = None) -> int | None:
+    def locate(self, text: str, context: str | None = None, block_line: int | None = None,
+               exact: bool = False) -> int | None:
         """The file line a drawn text comes from, if it is written in the handout.
 
-        The search starts at its paragraph (``context``), so a phrase repeated in
-        several list items is found in the right one.
+        The search starts at its block: the line the Markdown recorded for it, or else
+        where its paragraph's text (``context``) is first found, so a phrase repeated in
+        several paragraphs is found in the right one.
         """
-        start = self._offset(context) if context else None
-        offset = self._offset(text, start or 0)
+        if block_line is not None:
+            start: int | None = self._line_offset(block_line)
+        else:
+            start = self._offset(context) if context else None
+        if exact:
+            found = self.searchable.find(text, start or 0)
+            offset = found if found >= 0 else None
+        else:
+            offset = self._offset(text, start or 0)
         if offset is None:
             offset = start
         return None if offset is None else 1 + self.searchable.count("\n", 0, offset)
+
+    def _line_offset(self, line: int) -> int:
+        offset = 0
+        for _ in range(line - 1):
+            offset = self.searchable.find("\n", offset) + 1
+        return offset
 
     def _offset(self, text: str, start: int = 0) -> int | None:
         """Where ``text`` starts in the handout. A drawn run is contiguous, but the

@@ -52,7 +52,7 @@ def check(ctx: Context) -> list[Outcome]:
     if not missing:
         return [passed(NAME, f"{len(drawn)}種の文字すべて収録", f"使われた文字はすべて {family} にあります")]
     return [
-        failed(NAME, f"U+{ord(char):04X}", ctx.where(run.page, run.panel, char, exact=True),
+        failed(NAME, f"U+{ord(char):04X}", ctx.where(run.page, run.panel, char, exact=True, line=run.line),
                f"「{char}」(U+{ord(char):04X} {unicodedata.name(char, '')}) はフォント({family})にない文字で、"
                "空の四角(□)で印刷されます。ほかの文字か言葉に置き換えてください")
         for char, run in missing.items()

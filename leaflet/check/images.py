@@ -21,7 +21,7 @@ def check(ctx: Context) -> list[Outcome]:
     outcomes = []
     for image in raster:
         value = ppi(image)
-        where = ctx.where(image.page, image.panel, image.src or None, exact=True)
+        where = ctx.where(image.page, image.panel, image.src or None, exact=True, line=image.line)
         name = image.src.rsplit("/", 1)[-1] or "(名前なし)"
         size = f"{image.pixels[0]}×{image.pixels[1]}画素を {image.width * T.MM_PER_PX:.0f}×{image.height * T.MM_PER_PX:.0f}mm"
         if value < T.IMAGE_PPI_MIN:

@@ -13,6 +13,7 @@ from .furigana import FuriganaExtension
 from .phrases import PhrasesExtension
 from .qa import QaExtension
 from .readings import ReadingsExtension
+from .sourcelines import SourceLinesExtension
 
 EXTENSIONS: dict[str, type[Extension]] = {
     "qa": QaExtension,
@@ -20,5 +21,5 @@ EXTENSIONS: dict[str, type[Extension]] = {
 
 __all__ = [
     "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "PhrasesExtension", "QaExtension",
-    "ReadingsExtension",
+    "ReadingsExtension", "SourceLinesExtension",
 ]
