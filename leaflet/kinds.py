@@ -40,6 +40,10 @@ class Section:
     label: str
     required: bool
     aliases: tuple[str, ...] = ()
+    # What its Markdown must look like: "list" (a list and nothing else, e.g. the steps
+    # of a stretch) and how many images each list item should have (warned, not refused).
+    shape: str | None = None
+    item_images: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def load_kind(project: Project, name: str) -> Kind:
     fields = {**common.get("fields", {}), **data.get("fields", {})}
     sections = {
         sname: Section(sname, spec.get("label", sname), bool(spec.get("required")),
-                       tuple(spec.get("aliases", ())))
+                       tuple(spec.get("aliases", ())), spec.get("shape"), spec.get("item_images"))
         for sname, spec in (data.get("sections") or {}).items()
     }
     pages = data.get("pages", {})

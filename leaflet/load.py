@@ -12,7 +12,7 @@ from .errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
 from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    SourceLinesExtension)
+                    ShapeExtension, SourceLinesExtension)
 from .project import Project
 from .sections import split_sections
 
@@ -47,10 +47,11 @@ def load(project: Project, file: Path) -> Handout:
     furigana = FuriganaExtension(source=shown)
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
     lines = SourceLinesExtension()
+    shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
         extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
-                    lines, *(EXTENSIONS[n]() for n in kind.markdown)],
+                    lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
     sections: dict[str, str] = {}
@@ -60,5 +61,10 @@ def load(project: Project, file: Path) -> Handout:
         assets.setConfig("first_line", part.first_line)
         lines.setConfig("text", part.text)
         lines.setConfig("first_line", part.first_line)
+        section = kind.sections.get(part.name)
+        shape.setConfig("shape", (section.shape if section else None) or "")
+        shape.setConfig("item_images", -1 if not section or section.item_images is None else section.item_images)
+        shape.setConfig("label", section.label.split("(")[0] if section else part.name)
+        shape.setConfig("first_line", part.first_line)
         sections[part.name] = md.reset().convert(part.text)
     return Handout(file, shown, project.name_of(file), kind, meta, sections, text, source.meta_lines)

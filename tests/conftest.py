@@ -88,7 +88,8 @@ def no_warnings(caplog: pytest.LogCaptureFixture):
     assert not noisy, noisy
 
 
-# A minimal stretch sheet (its three required sections), for tests that need one.
+# A minimal stretch sheet (its three required sections, a step with its picture), for
+# tests that need one: write it with write_stretch().
 STRETCH = """\
 ---
 kind: stretch
@@ -108,8 +109,16 @@ log_days: 14
 
 ::: steps
 
-1. 伸ばします。
+1. ![伸ばす](images/step.svg)
+   伸ばします。
 """
+STEP_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30"/></svg>'
+
+
+def write_stretch(write, name: str) -> Path:
+    """Write the minimal stretch sheet ``name`` and the step picture it shows."""
+    write("images/step.svg", STEP_SVG)
+    return write(name, STRETCH)
 
 
 FOURTH_KIND = {

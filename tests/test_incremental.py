@@ -20,7 +20,7 @@ from leaflet.deps import deps_of
 from leaflet.project import Project
 from leaflet.state import STATE_FILE
 
-from .conftest import ROOT, STRETCH
+from .conftest import ROOT, write_stretch
 from .pdfs import text_of
 
 FAQ = """\
@@ -54,7 +54,7 @@ def three(project: Project, write):
     """Two FAQ handouts and a stretch sheet, built once."""
     write("faq1.md", FAQ.format(title="一", extra=""))
     write("faq2.md", FAQ.format(title="二", extra=""))
-    write("stretch.md", STRETCH)
+    write_stretch(write, "stretch.md")
     first = run(project, "build")
     assert first.exit_code == 0, first.output
     assert made(first.output) == {"faq1", "faq2", "stretch"}

@@ -29,6 +29,10 @@ BAD = {
         FRONT + "![図](inner.svg)\n", "bad.md:9: 画像「inner.svg」を描けません"),
     "broken png": (
         FRONT + "![図](broken.png)\n", "bad.md:9: 画像「broken.png」を描けません"),
+    "stretch steps written as a paragraph": (
+        "---\nkind: stretch\ntitle: 伸ばす\nrevised: 2026-11-20\nhold_seconds: 20\n---\n\n"
+        "::: helps\n\n楽になります。\n\n::: safety\n\n- 痛いときはやめます。\n\n::: steps\n\n"
+        "椅子に腰かけて、足を前に出します。\n", "bad.md:18: 「やり方」は番号付きリストで書いてください"),
     "deep nesting": (
         FRONT + ">" * 3000 + " 深い\n", "予期しないエラーです(RecursionError"),
 }

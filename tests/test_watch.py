@@ -17,7 +17,7 @@ import make_pdf
 from leaflet.project import Project
 from leaflet.watch import watch
 
-from .conftest import STRETCH, wait_for
+from .conftest import wait_for, write_stretch
 from .pdfs import text_of
 
 FAQ = "---\nkind: faq\ntitle: {title}\nrevised: 2026-11-20\n---\n\n## 質問\n\n{answer}\n"
@@ -110,7 +110,7 @@ def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, wri
     from leaflet.build import build
 
     write("a.md", FAQ.format(title="A", answer="答え。"))
-    write("s.md", STRETCH)
+    write_stretch(write, "s.md")
     assert all(r.ok for r in build(project, project.all_handouts(), project.out))
     w = Watcher(project)
     w.thread.start()

@@ -13,6 +13,7 @@ from .furigana import FuriganaExtension
 from .phrases import PhrasesExtension
 from .qa import QaExtension
 from .readings import ReadingsExtension
+from .shape import ShapeExtension
 from .sourcelines import SourceLinesExtension
 
 EXTENSIONS: dict[str, type[Extension]] = {
@@ -21,5 +22,5 @@ EXTENSIONS: dict[str, type[Extension]] = {
 
 __all__ = [
     "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "PhrasesExtension", "QaExtension",
-    "ReadingsExtension", "SourceLinesExtension",
+    "ReadingsExtension", "ShapeExtension", "SourceLinesExtension",
 ]

@@ -1,0 +1,65 @@
+"""A section's shape, as its kind's schema asks (``shape: list``, ``item_images: 1``):
+the stretch sheet's steps are a list, one picture a step. A paragraph where a list
+belongs is an error on its line (it would print as loose text beside no number); an
+item without its picture is a warning (the sheet still prints, but reads worse).
+"""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as etree
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from ..errors import HandoutError
+from .sourcelines import ATTRIBUTE
+
+LOG = logging.getLogger("leaflet")
+LISTS = ("ol", "ul")
+
+
+class ShapeTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, ext: ShapeExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        cfg = self.ext.getConfig
+        shape, images = cfg("shape"), int(cfg("item_images"))
+        source, label, first = str(cfg("source")), str(cfg("label")), int(cfg("first_line"))
+        if shape == "list":
+            for block in root:
+                if block.tag not in LISTS:
+                    raise HandoutError(source, _line(block, first), f"「{label}」は番号付きリストで書いてください",
+                                       "手順ごとに「1. 」「2. 」で始まる行にし、説明はその行の続きに字下げして書いてください")
+        if images < 0:
+            return
+        for number, item in enumerate((li for lst in root if lst.tag in LISTS for li in lst), 1):
+            count = sum(1 for _ in item.iter("img"))
+            if count != images:
+                found = "画像がありません" if count == 0 else f"画像が{count}枚あります"
+                LOG.warning("%s:%s: 「%s」の%d番目に%s — 1項目に画像を%d枚にしてください(例: ![説明](images/step%d.svg))",
+                            source, _line(item, first), label, number, found, images, number)
+
+
+def _line(element: etree.Element, first: int) -> int:
+    value = element.get(ATTRIBUTE) or ""
+    return int(value) if value.isdigit() else first
+
+
+class ShapeExtension(Extension):
+    def __init__(self, **kwargs: object) -> None:
+        self.config = {
+            "shape": ["", "what the section must be: '' (anything) or 'list'"],
+            "item_images": [-1, "images each list item should have (-1: no rule)"],
+            "label": ["", "the section's name for messages"],
+            "source": ["<string>", "file name used in messages"],
+            "first_line": [1, "file line of the section's first line"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After the inline patterns (20: images exist) and the source lines (30).
+        md.treeprocessors.register(ShapeTreeprocessor(md, self), "shape", 4)
