@@ -39,6 +39,9 @@ CONTENT_TYPES = {  # what the catalog is made of; anything else in out/ is not s
 }
 NOT_FOUND_PAGE = ("<!doctype html><html lang=ja><meta charset=utf-8><title>見つかりません</title>"
                   "<p style='font-size:20px'>見つかりません。<a href='/'>一覧に戻る</a></p></html>")
+FORBIDDEN_PAGE = ("<!doctype html><html lang=ja><meta charset=utf-8><title>開けません</title>"
+                  "<p style='font-size:20px'>このアドレスでは開けません。"
+                  "このパソコンで http://127.0.0.1 か http://localhost から開いてください。</p></html>")
 
 # Injected into the served index.html only. It reloads once the version has changed and
 # then held still for one more poll, so a build that writes several files reloads once.
@@ -113,6 +116,11 @@ class CatalogHandler(BaseHTTPRequestHandler):
 
     def _respond(self, body: bool) -> None:
         out = self.server.out
+        if self.server.loopback_only and not _names_loopback(self.headers.get("Host", "")):
+            # DNS rebinding: a web page whose name was made to point at 127.0.0.1 must not
+            # read what we serve. A browser on this machine always says localhost or an IP.
+            self._send(HTTPStatus.FORBIDDEN, CONTENT_TYPES[".html"], FORBIDDEN_PAGE.encode(), body)
+            return
         if self.path.split("?", 1)[0] == RELOAD_PATH:
             self._send(HTTPStatus.OK, "text/plain; charset=utf-8", version(out).encode(), body)
             return
@@ -157,6 +165,7 @@ class CatalogServer(ThreadingHTTPServer):
 
     def __init__(self, out: Path, host: str, port: int) -> None:
         self.out = out
+        self.loopback_only = is_loopback(host)  # then only loopback names in Host
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), CatalogHandler)
@@ -166,6 +175,16 @@ class CatalogServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in str(host) else host
         return f"http://{shown}:{port}/"
+
+
+def _names_loopback(host_header: str) -> bool:
+    """A Host header naming this machine: localhost, 127.x.x.x or [::1], any port."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        host = host[1:host.find("]")] if "]" in host else host
+    else:
+        host = host.rsplit(":", 1)[0]
+    return is_loopback(host) or host.endswith(".localhost")
 
 
 def is_loopback(host: str) -> bool:

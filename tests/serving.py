@@ -51,7 +51,8 @@ def raw_get(base_url: str, target: str, method: str = "GET",
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        connection.putrequest(method, target, skip_accept_encoding=True)
+        given = {name.lower() for name in (headers or {})}
+        connection.putrequest(method, target, skip_accept_encoding=True, skip_host="host" in given)
         for name, value in (headers or {}).items():
             connection.putheader(name, value)
         connection.endheaders()

@@ -178,10 +178,26 @@ def test_loopback(host, loopback):
     assert is_loopback(host) is loopback
 
 
+@pytest.mark.parametrize("host, status", [
+    ("127.0.0.1:8000", 200), ("localhost:8000", 200), ("LOCALHOST", 200), ("[::1]:8000", 200),
+    ("app.localhost:8000", 200),
+    # DNS rebinding: a page on evil.example resolved to 127.0.0.1 must get nothing.
+    ("evil.example:8000", 403), ("evil.example", 403), ("127.0.0.1.evil.example", 403), ("", 403),
+])
+def test_loopback_server_answers_only_to_loopback_names(server, host, status):
+    for target in ("/", "/knee/faq.pdf", "/__reload"):
+        answered, headers, body = raw_get(server, target, headers={"Host": host})
+        assert answered == status, (host, target)
+    if status == 403:
+        assert "127.0.0.1" in body.decode() and b"%PDF" not in body
+
+
 def test_other_host_is_served_with_a_warning(site):
     messages: list[str] = []
     with running(*site, messages=messages, host="0.0.0.0") as url:
         assert raw_get(url.replace("0.0.0.0", "127.0.0.1"), "/")[0] == 200
+        # opened wider on purpose: the clinic's other PCs ask by its name
+        assert raw_get(url.replace("0.0.0.0", "127.0.0.1"), "/", headers={"Host": "clinic-pc:8000"})[0] == 200
     assert messages[0].startswith("警告: 0.0.0.0 で待ち受けます。同じネットワークの誰でも out/ の PDF を見られます。")
 
 
