@@ -11,6 +11,7 @@ import markdown
 from .errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
+from .mdext.furigana import warn_malformed
 from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
                     ShapeExtension, SourceLinesExtension)
 from .project import Project
@@ -44,6 +45,9 @@ def load(project: Project, file: Path) -> Handout:
     source = split(text, shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
+    for key, value in meta.items():  # title, subtitle…: printed with furigana too
+        if isinstance(value, str):
+            warn_malformed(value, shown, source.meta_lines.get(key))
     furigana = FuriganaExtension(source=shown)
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
     lines = SourceLinesExtension()

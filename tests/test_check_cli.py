@@ -220,3 +220,10 @@ def test_markdown_warnings_are_in_check_and_said_again_by_an_up_to_date_build(pr
         built = CliRunner().invoke(make_pdf.cli, ["build", "--project", str(project.root)])
         assert said in built.output
     assert "最新: w(変更なし)" in built.output
+
+
+def test_malformed_furigana_in_the_title_is_warned_on_its_line(project, write):
+    write("t.md", "---\nkind: faq\ntitle: \"{膝窩筋|の痛み\"\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n")
+    built = CliRunner().invoke(make_pdf.cli, ["build", "--project", str(project.root)])
+    assert built.exit_code == 0, built.output
+    assert "警告: handouts/t.md:3: ふりがなの書き方が正しくありません「{膝窩筋|の痛み」" in built.output

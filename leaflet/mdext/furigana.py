@@ -60,12 +60,16 @@ class MalformedFuriganaWarner(Preprocessor):
                 in_fence = not in_fence
             if in_fence:
                 continue
-            stripped = re.sub(r"`[^`]*`", "", line)
-            for match in MALFORMED_RE.finditer(stripped):
-                if not re.fullmatch(FURIGANA_RE, match.group(0)):
-                    LOG.warning("%s:%d: ふりがなの書き方が正しくありません「%s」 — {漢字|かんじ} の形で書いてください",
-                                source, first + number, match.group(0))
+            warn_malformed(re.sub(r"`[^`]*`", "", line), source, first + number)
         return lines
+
+
+def warn_malformed(text: str, source: str, line: int | None) -> None:
+    """Log each ruby-like piece of ``text`` that is not valid furigana (it prints as typed)."""
+    for match in MALFORMED_RE.finditer(text):
+        if not re.fullmatch(FURIGANA_RE, match.group(0)):
+            LOG.warning("%s:%s: ふりがなの書き方が正しくありません「%s」 — {漢字|かんじ} の形で書いてください",
+                        source, line if line is not None else "", match.group(0))
 
 
 class FuriganaExtension(Extension):
