@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import HandoutError
+from .errors import IMAGE_FAILURES, HandoutError
 from .project import CATALOG_FILE, THUMBNAILS, Project
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class Result:
 # WeasyPrint warnings that our own checks and errors already say, in Japanese and with
 # a file:line: a character the fonts lack (the glyph rule), an image that cannot be
 # drawn (an error of the handout).
-_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", "Failed to load image")
+_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", *IMAGE_FAILURES)
 
 
 class _Collect(logging.Handler):

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .atomic import atomic_open
-from .errors import HandoutError
+from .errors import IMAGE_FAILURES, HandoutError, line_of
 from .engine import prepare
 from .load import Handout
 from .mdext.assets import LINK_SCHEMES, link_line
@@ -119,11 +119,6 @@ def write_pdf(rendered: Rendered, target: Path) -> None:
         rendered.document.write_pdf(handle)
 
 
-# WeasyPrint logs these and leaves the image out of the PDF; for a handout that is an
-# error (a step without its picture), not a warning.
-IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image", "Failed to load inline SVG")
-
-
 class _Errors(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -155,8 +150,14 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
         record = errors.records[0]
         url = str(record.args[0]) if record.args else ""
         name = url.rsplit("/", 1)[-1]
-        raise HandoutError(handout.shown, _written_line(handout.text, url) if name else None,
-                           f"画像「{name or url}」を描けません({record.getMessage()[:120]})",
+        if not name or not url.startswith(("file:", "http:", "https:", "data:")):
+            # An <svg> written in the handout itself: WeasyPrint names the folder it is
+            # in, or gives its own exception text, not a file.
+            raise HandoutError(handout.shown, line_of(handout.text, "<svg"), "文中に書いた SVG 図を描けません",
+                               "SVG の中で参照するファイルは handouts/ の中に置いて相対パスで書くか、"
+                               "図を .svg ファイルにして ![説明](図.svg) で入れてください")
+        raise HandoutError(handout.shown, _written_line(handout.text, url),
+                           f"画像「{name}」を描けません",
                            "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
 
 

@@ -27,6 +27,9 @@ BAD = {
         FRONT + '<a href="file:///etc/hostname">リンク</a>\n', "bad.md:9: リンク「file:///etc/hostname」はプロジェクトの外"),
     "svg with a missing image inside": (
         FRONT + "![図](inner.svg)\n", "bad.md:9: 画像「inner.svg」を描けません"),
+    "inline svg with an image outside": (
+        FRONT + '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<image href="file:///etc/hostname" width="40" height="20"/></svg>\n', "bad.md:9: 文中に書いた SVG 図を描けません"),
     "broken png": (
         FRONT + "![図](broken.png)\n", "bad.md:9: 画像「broken.png」を描けません"),
     "stretch steps written as a paragraph": (
@@ -59,6 +62,7 @@ def test_bad_handout_fails_alone(with_images, write, case, jobs):
     assert result.exit_code == 1, result.output
     assert words in result.output
     assert "Traceback" not in result.output
+    assert "WeasyPrint" not in result.output  # said once, by us, in Japanese
     assert "1件が失敗しました(ほかの 2件は作成済み)" in result.output
     assert (project.root / "out/a.pdf").is_file() and (project.root / "out/z.pdf").is_file()
     assert not (project.root / "out/bad.pdf").exists()
