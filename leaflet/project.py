@@ -79,8 +79,8 @@ class Project:
         files (``.#faq.md``), macOS's ``._faq.md`` on shared drives, a desktop's
         ``.Trash-1000/`` are not handouts."""
         top = absolute(self.handouts)
-        return sorted(p for p in self.handouts.rglob("*.md")
-                      if not is_hidden(absolute(p).relative_to(top)))
+        return sorted(p for p in self.handouts.rglob("*") if is_markdown(p)
+                      and not is_hidden(absolute(p).relative_to(top)))
 
     def name_of(self, path: Path) -> str:
         """``handouts/knee/faq.md`` → ``knee/faq``. Symlinks are not followed here (a
@@ -94,8 +94,9 @@ class Project:
         found: list[Path] = []
         handouts = absolute(self.handouts)
         for name in names:
-            candidates = [Path(name), self.handouts / name, self.handouts / f"{name}.md"]
-            match = next((absolute(c) for c in candidates if c.suffix == ".md" and c.is_file()
+            candidates = [Path(name), self.handouts / name, self.handouts / f"{name}.md",
+                          self.handouts / f"{name}.MD"]
+            match = next((absolute(c) for c in candidates if is_markdown(c) and c.is_file()
                           and handouts in absolute(c).parents), None)
             if match is None:
                 known = ", ".join(self.name_of(p) for p in self.all_handouts()) or "(なし)"
@@ -125,6 +126,11 @@ class Project:
 def absolute(path: Path) -> Path:
     """Absolute, with ``..`` folded, symlinks not followed."""
     return Path(os.path.abspath(path))
+
+
+def is_markdown(path: Path) -> bool:
+    """A handout's name ends in .md; editors on Windows may save NAME.MD."""
+    return path.suffix.lower() == ".md"
 
 
 def is_hidden(relative: Path) -> bool:

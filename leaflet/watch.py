@@ -26,7 +26,7 @@ from watchfiles import watch as watch_changes
 from .build import Result
 from .incremental import Session, Stale
 from .messages import Line, result_lines, stale_line
-from .project import Project, is_hidden
+from .project import Project, is_hidden, is_markdown
 
 STEP_MS = 15  # quiet time that ends a burst of events (an editor's save is a few syscalls)
 LIVE_MS = 200  # longest wait for the OS watch to start; later, an idle step (cheap)
@@ -124,8 +124,9 @@ def _on_changes(session: Session, changes: set[tuple[Change, str]], say: Callabl
     handouts = project.handouts.resolve()
     # A new folder's files may be written before the OS watch on that folder exists:
     # look inside every folder that appeared.
-    paths |= {md.resolve() for p in paths if handouts in p.parents and p.is_dir() for md in p.rglob("*.md")}
-    touched = {p for p in paths if p.suffix == ".md" and handouts in p.parents
+    paths |= {md.resolve() for p in paths if handouts in p.parents and p.is_dir()
+              for md in p.rglob("*") if is_markdown(md)}
+    touched = {p for p in paths if is_markdown(p) and handouts in p.parents
                and not is_hidden(p.relative_to(handouts))}
     files = sorted({p for p in touched if p.is_file()} | set(session.affected(paths)))
     deleted = any(not p.exists() for p in touched)

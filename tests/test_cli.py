@@ -331,3 +331,12 @@ def test_click_usage_errors_start_in_japanese(project, args, first):
 def test_help_still_exits_0(project):
     result = run(project, "build", "--help")
     assert result.exit_code == 0 and "--force" in result.output
+
+
+def test_a_handout_saved_as_upper_case_md_is_a_handout(project, write):
+    write("knee/UPPER.MD", GOOD)
+    listed = run(project, "list")
+    assert "knee/UPPER\t" in listed.output, listed.output
+    built = run(project, "build", "knee/UPPER")
+    assert built.exit_code == 0, built.output
+    assert (project.root / "out/knee/UPPER.pdf").is_file()
