@@ -186,23 +186,26 @@ def figure_d(tmp: Path, repeat: int) -> tuple[float, str]:
     thread = threading.Thread(target=watch, args=(project, None, lambda results: built.set(), stop),
                               kwargs={"jobs": 1, "say": lambda line: None})
     thread.start()
-    if not built.wait(120):
-        raise SystemExit("watch did not build the project")
-    time.sleep(0.5)
-    original = source.read_text(encoding="utf-8")
-    latencies = []
-    for n in range(repeat):
-        built.clear()
-        before = pdf.stat().st_ino
-        time.sleep(0.3)  # let the watcher settle
-        start = time.perf_counter()
-        source.write_text(original + ("\n追記。\n" if n % 2 == 0 else ""), encoding="utf-8")
-        if not built.wait(30):
-            raise SystemExit("watch did not rebuild after a save")
-        latencies.append(time.perf_counter() - start)
-        assert pdf.stat().st_ino != before, "the PDF was not replaced"
-    stop.set()
-    thread.join()
+    try:  # a failure below must still stop the watcher, or the bench never exits
+        if not built.wait(120):
+            raise SystemExit("watch did not build the project")
+        time.sleep(0.5)
+        original = source.read_text(encoding="utf-8")
+        latencies = []
+        for n in range(repeat):
+            built.clear()
+            before = pdf.stat().st_ino
+            time.sleep(0.3)  # let the watcher settle
+            start = time.perf_counter()
+            source.write_text(original + ("\n追記。\n" if n % 2 == 0 else ""), encoding="utf-8")
+            if not built.wait(30):
+                raise SystemExit("watch did not rebuild after a save")
+            latencies.append(time.perf_counter() - start)
+            if pdf.stat().st_ino == before:
+                raise SystemExit("watch did not replace the PDF after a save (did the build fail?)")
+    finally:
+        stop.set()
+        thread.join()
     pages = __import__("pypdfium2").PdfDocument(str(pdf))
     return statistics.median(latencies), (f"median of {repeat} saves of a {len(pages)}-page sheet "
                                           f"(min {min(latencies):.3f}, max {max(latencies):.3f})")

@@ -26,13 +26,18 @@ def test_a_list_with_one_image_an_item_passes(caplog):
 
 
 @pytest.mark.parametrize("source, line", [
-    ("一つ目の動き。\n\n1. 二つ目\n", 20),
-    ("1. 一つ目\n\n二つ目の動き。\n", 22),
+    ("椅子に腰かけて、\n足を前に出します。\n", 20),
+    ("\n\n椅子に腰かけます。\n\n足を前に出します。\n", 22),
 ])
-def test_a_paragraph_where_a_list_belongs_is_an_error_on_its_line(source, line):
+def test_steps_without_a_list_are_an_error_on_their_first_line(source, line):
     with pytest.raises(HandoutError) as caught:
         convert(source, shape="list")
     assert str(caught.value).startswith(f"handouts/s.md:{line}: 「やり方」は番号付きリストで書いてください")
+
+
+def test_a_note_beside_the_list_is_fine():
+    html = convert("1. 伸ばします。\n\n20秒を3回くり返します。\n", shape="list")
+    assert "<ol" in html and "くり返します" in html
 
 
 def test_an_item_without_its_picture_or_with_two_is_warned_on_its_line(caplog):

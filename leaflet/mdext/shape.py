@@ -1,7 +1,8 @@
 """A section's shape, as its kind's schema asks (``shape: list``, ``item_images: 1``):
-the stretch sheet's steps are a list, one picture a step. A paragraph where a list
-belongs is an error on its line (it would print as loose text beside no number); an
-item without its picture is a warning (the sheet still prints, but reads worse).
+the stretch sheet's steps are a list, one picture a step. A section with no list at all
+is an error on its first line (the steps would print as loose text with no numbers); a
+note beside the list is fine; an item without its picture is a warning (the sheet
+still prints, but reads worse).
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ class ShapeTreeprocessor(Treeprocessor):
         cfg = self.ext.getConfig
         shape, images = cfg("shape"), int(cfg("item_images"))
         source, label, first = str(cfg("source")), str(cfg("label")), int(cfg("first_line"))
-        if shape == "list":
-            for block in root:
-                if block.tag not in LISTS:
-                    raise HandoutError(source, _line(block, first), f"「{label}」は番号付きリストで書いてください",
-                                       "手順ごとに「1. 」「2. 」で始まる行にし、説明はその行の続きに字下げして書いてください")
+        if shape == "list" and not any(block.tag in LISTS for block in root):
+            start = next(iter(root), None)
+            raise HandoutError(source, first if start is None else _line(start, first),
+                               f"「{label}」は番号付きリストで書いてください",
+                               "手順ごとに「1. 」「2. 」で始まる行にし、説明はその行の続きに字下げして書いてください")
         if images < 0:
             return
         for number, item in enumerate((li for lst in root if lst.tag in LISTS for li in lst), 1):
