@@ -220,27 +220,48 @@ def test_title_furigana_in_the_pdf_and_plain_in_its_metadata(project, write, tmp
 LONG_TITLE = "膝の裏が痛いときに家で自分でできること{膝窩筋|しつかきん}と{嚢腫|のうしゅ}と{腓腹筋|ひふくきん}の話"
 
 
-@pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
-def test_furigana_in_a_wrapped_title_clears_the_line_above(tmp_path, name):
+def _readings_clear_their_heading(pdf, last: str) -> None:
+    """Every reading of the heading ending in ``last`` is on a later line than its first
+    and touches none of the heading's glyphs."""
+    drawn = [c for c in chars(pdf) if c["page"] == 1 and c["text"].strip()]
+    size, = {c["size"] for c in drawn if c["text"] == last}
+    heading = [c for c in drawn if abs(c["size"] - size) < 0.1]
+    readings = [c for c in drawn if abs(c["size"] - size / 2) < 0.1 and "ぁ" <= c["text"] <= "ゟ"]
+    assert "".join(c["text"] for c in readings) == "しつかきんのうしゅひふくきん"
+    first_line = min(c["bottom"] for c in heading)
+    assert all(rt["bottom"] > first_line for rt in readings), "the readings should be on a later line"
+    for rt in readings:
+        for glyph in heading:
+            side_by_side = glyph["x1"] <= rt["x0"] or rt["x1"] <= glyph["x0"]
+            apart = glyph["bottom"] <= rt["top"] + 0.01 or rt["bottom"] <= glyph["top"] + 0.01
+            assert side_by_side or apart, f"{rt['text']} touches the heading's {glyph['text']}"
+
+
+def _bundled_copy(tmp_path, name: str, change) -> tuple:
     import re
 
     from .conftest import copy_project
 
     project = copy_project(tmp_path / "proj", with_handouts=True)
     source = project.handouts / f"{name}.md"
-    source.write_text(re.sub(r"(?m)^title: .*$", f"title: {LONG_TITLE}", source.read_text(encoding="utf-8"),
-                             count=1), encoding="utf-8")
+    source.write_text(change(re, source.read_text(encoding="utf-8")), encoding="utf-8")
+    return project, source
+
+
+@pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
+def test_furigana_in_a_wrapped_title_clears_the_line_above(tmp_path, name):
+    project, source = _bundled_copy(tmp_path, name, lambda re, text: re.sub(
+        r"(?m)^title: .*$", f"title: {LONG_TITLE}", text, count=1))
     result = build_one(project, source, tmp_path / "out")
     assert result.ok, result.error
-    drawn = [c for c in chars(result.pdf) if c["page"] == 1 and c["text"].strip()]
-    title_size, = {c["size"] for c in drawn if c["text"] == "話"}  # the title's last character
-    title = [c for c in drawn if abs(c["size"] - title_size) < 0.1]
-    readings = [c for c in drawn if abs(c["size"] - title_size / 2) < 0.1 and "ぁ" <= c["text"] <= "ゟ"]
-    assert "".join(c["text"] for c in readings) == "しつかきんのうしゅひふくきん"
-    first_line = min(c["bottom"] for c in title)
-    assert all(rt["bottom"] > first_line for rt in readings), "the readings should be on a later line"
-    for rt in readings:
-        for glyph in title:
-            side_by_side = glyph["x1"] <= rt["x0"] or rt["x1"] <= glyph["x0"]
-            apart = glyph["bottom"] <= rt["top"] + 0.01 or rt["bottom"] <= glyph["top"] + 0.01
-            assert side_by_side or apart, f"{rt['text']} touches the title's {glyph['text']}"
+    _readings_clear_their_heading(result.pdf, "話")
+
+
+def test_furigana_in_an_editors_heading_inside_a_stretch_section_clears_the_line_above(tmp_path):
+    # The template's own headings there keep display leading; an editor's ## must not.
+    heading = LONG_TITLE.replace("の話", "の心得")
+    project, source = _bundled_copy(tmp_path, "knee/chair-stretch", lambda re, text: text.replace(
+        "::: safety\n", f"::: safety\n\n## {heading}\n"))
+    result = build_one(project, source, tmp_path / "out")
+    assert result.ok, result.error
+    _readings_clear_their_heading(result.pdf, "得")
