@@ -63,24 +63,20 @@ def split(text: str, shown: str) -> Source:
             shown, 1, "フロントマターが閉じていません",
             "kind: や title: の後に --- だけの行を入れてください",
         )
-    body_start = _looks_like_body(lines, 1, end)
-    if body_start is not None:  # the closing --- was forgotten; a later --- rule closed it
-        raise HandoutError(
-            shown, body_start + 1, "フロントマターが閉じていません(この行から本文のようです)",
-            f"この行の前({body_start}行目)に --- だけの行を入れてください",
-        )
     _check_colons(lines[1:end], shown)
     yaml_text = _quote_furigana_values("\n".join(lines[1:end]))
     try:
         node = yamlfile.compose(yaml_text)
         meta = yamlfile.parse(yaml_text)
     except yamlfile.YAMLError as error:
+        _refuse_forgotten_close(lines, end, shown, yaml_failed=True)
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(shown, 1 if line is None else line + 2,
                            f"フロントマターの YAML に誤りがあります({problem})", fix) from None
     except ValueError as error:  # a date that does not exist: 2026-02-30
         raise HandoutError(shown, _bad_value_line(yaml_text), "フロントマターの日付が正しくありません(その日付はありません)",
                            "2026-11-20 のように、実在する年-月-日で書いてください") from None
+    _refuse_forgotten_close(lines, end, shown, yaml_failed=False)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -93,23 +89,29 @@ def split(text: str, shown: str) -> Source:
     return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
 
 
-_BODY_LINE = re.compile(r"^(#{1,6}\s|:::|[-*+]\s|\d+\.\s|!\[)|^[^\s:#][^:]*$")
+_HEADING = re.compile(r"#{2,6}\s")  # "## 質問": a Markdown heading (a "# " line is a YAML comment)
+_BODY_LINE = re.compile(r"(#{2,6}\s|:::|[*+]\s|\d+\.\s|!\[)|[^\s:#\-\[{\"'][^:]*$")
+_KEY_LINE = re.compile(r"\s*[^\s:#][^:]*:(\s|$)")
 
 
-def _looks_like_body(lines: list[str], start: int, end: int) -> int | None:
-    """The index of the first line between ``start`` and ``end`` that is Markdown, not
-    YAML: after a blank line, a heading, a section marker, a list item, an image or a
-    line of text with no colon. YAML would read a heading as a comment and the text
-    would be lost without a word."""
+def _refuse_forgotten_close(lines: list[str], end: int, shown: str, yaml_failed: bool) -> None:
+    """The closing --- forgotten, and a later --- rule in the body closed the front matter
+    instead: YAML reads the headings in between as comments and drops them without a word
+    (or gives up on the text). Told by what follows a blank line: a Markdown heading, or,
+    when YAML failed, any line that reads as Markdown, with no ``key:`` line after it."""
     blank = False
-    for i in range(start, end):
-        if not lines[i].strip():
+    for i in range(1, end):
+        line = lines[i]
+        if not line.strip():
             blank = True
-        elif blank and _BODY_LINE.match(lines[i]) and not lines[i].startswith("# "):
-            return i
-        elif re.match(r"#{2,6}\s", lines[i]):  # "## 質問" is a heading, not a YAML comment
-            return i
-    return None
+            continue
+        if not blank or any(_KEY_LINE.match(later) for later in lines[i + 1:end]):
+            continue
+        if _HEADING.match(line) or (yaml_failed and _BODY_LINE.match(line)):
+            raise HandoutError(
+                shown, i + 1, "フロントマターが閉じていません(この行から本文のようです)",
+                f"この行の前({i}行目)に --- だけの行を入れてください",
+            )
 
 
 # key: {膝窩|しっか}の痛み — YAML would read the "{" as the start of a mapping.

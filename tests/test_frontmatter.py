@@ -33,7 +33,8 @@ def test_parses_fields_and_body_line():
     # YAML gives up a line later; the editor is sent to where the bracket or quote opened.
     ("---\nkind: faq\ntitle: [閉じていない\nrevised: 2026-01-01\n---\n", 3, "「[」が「]」で閉じられていません"),
     ("---\nkind: faq\ntitle: \"閉じていない\n---\n", 3, "引用符"),
-    ("---\nkind: faq\ntitle: 膝: 裏\n---\n", 3, "値の中に「: 」があります"),
+    ("---\nkind: faq\ntitle: 膝: 裏\n---\n", 3, "「: 」の位置か字下げに誤りがあります"),
+    ("---\nkind: faq\ntitle 題\nrevised: 2026-01-01\n---\n", 3, "「名前: 値」の形になっていない行があります"),
     ("---\nkind: faq\n\ttitle: 題\n---\n", 3, "タブ文字は使えません"),
     # The closing --- forgotten and a later --- rule in the body: YAML would read the
     # heading as a comment and drop it (or give up on the text), so say what happened.
@@ -63,9 +64,16 @@ def test_yaml_problems_are_told_in_japanese():
         assert not re.search(r"[A-Za-z]{3,}", message.replace("YAML", "")), message
 
 
-def test_comments_and_lists_in_front_matter_are_not_body():
-    source = split("---\nkind: faq\n# メモ\ntitle: 題\n\n# もう一つ\nrelax:\n  contrast: 理由\n"
-                   "tags:\n  - a\n---\n本文\n", "x.md")
+@pytest.mark.parametrize("front", [
+    "kind: faq\n# メモ\ntitle: 題\n\n# もう一つ\nrelax:\n  contrast: 理由\ntags:\n  - a\n",
+    "kind: faq\n## 設定メモ\ntitle: 題\ntags: [a]\n",          # a "##" comment between keys
+    "kind: faq\ntitle: 題\n\n## メモ\ntags: [a]\n",            # ... after a blank line, keys follow
+    "kind: faq\ntitle: 題\n\n#\tメモ\ntags: [a]\n",
+    "kind: faq\ntitle: 題\ntags:\n\n- a\n",                    # a block list after a blank line
+    "kind: faq\ntitle: \"題の\n\n 続き\"\ntags: [a]\n",         # a quoted value over a blank line
+])
+def test_valid_front_matter_is_not_taken_for_a_forgotten_close(front):
+    source = split(f"---\n{front}---\n本文\n", "x.md")
     assert source.meta["tags"] == ["a"] and source.body == "本文\n"
 
 
