@@ -54,3 +54,17 @@ def test_no_rule_no_complaint(caplog):
     caplog.set_level(logging.WARNING)
     convert("ただの段落。\n\n- 絵のない項目\n")
     assert not caplog.records
+
+
+def test_a_loose_list_items_warning_is_on_the_items_line(caplog):
+    caplog.set_level(logging.WARNING)
+    convert("1. 一つ目\n\n    ![a](a.svg)\n\n2. 二つ目\n\n    説明\n", shape="list", item_images=1)
+    said, = [r.getMessage() for r in caplog.records]
+    assert said.startswith("handouts/s.md:24: 「やり方」の2番目に画像がありません")
+
+
+def test_raw_html_pictures_and_lists_count(caplog):
+    caplog.set_level(logging.WARNING)
+    convert('1. <img src="a.svg" alt="a">\n   一つ目\n', shape="list", item_images=1)
+    convert('<ol>\n<li><img src="a.svg" alt="a"> 一つ目</li>\n</ol>\n', shape="list")
+    assert not caplog.records

@@ -44,3 +44,9 @@ def test_raw_html_blocks_get_the_line_on_their_first_tag():
 
 def test_code_is_not_numbered_and_nothing_breaks():
     assert lines_of("    code\n\n後\n") == [("p", "3")]
+
+
+def test_a_block_is_found_at_a_line_start_below_the_previous_block():
+    # "はい" also ends the paragraph before it; "ゆっくり" also ends the item before it.
+    assert lines_of("膝が痛いときは\nはい\n\n- はい\n") == [("p", "1"), ("li", "4")]
+    assert lines_of("1. 一つ目\n   ゆっくり\n2. ゆっくり\n") == [("li", "1"), ("li", "3")]

@@ -19,6 +19,7 @@ from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
 
+from ..mdext.sourcelines import element_line
 from . import thresholds as T
 
 RGB = tuple[float, float, float]
@@ -260,9 +261,7 @@ def _classes(box: Any) -> set[str]:
 
 def _source_line(box: Any) -> int | None:
     """The Markdown line a block was written on (leaflet.mdext.sourcelines)."""
-    element = getattr(box, "element", None)
-    value = element.get("data-line") if element is not None and hasattr(element, "get") else None
-    return int(value) if value and value.isdigit() else None
+    return element_line(getattr(box, "element", None))
 
 
 def _panel_name(box: Any) -> str | None:

@@ -8,14 +8,16 @@ still prints, but reads worse).
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from ..errors import HandoutError
-from .sourcelines import ATTRIBUTE
+from .sourcelines import element_line, raw_block
 
 LOG = logging.getLogger("leaflet")
 LISTS = ("ol", "ul")
@@ -30,7 +32,8 @@ class ShapeTreeprocessor(Treeprocessor):
         cfg = self.ext.getConfig
         shape, images = cfg("shape"), int(cfg("item_images"))
         source, label, first = str(cfg("source")), str(cfg("label")), int(cfg("first_line"))
-        if shape == "list" and not any(block.tag in LISTS for block in root):
+        stash = self.md.htmlStash.rawHtmlBlocks
+        if shape == "list" and not any(block.tag in LISTS or _raw_list(block, stash) for block in root):
             start = next(iter(root), None)
             raise HandoutError(source, first if start is None else _line(start, first),
                                f"「{label}」は番号付きリストで書いてください",
@@ -38,7 +41,7 @@ class ShapeTreeprocessor(Treeprocessor):
         if images < 0:
             return
         for number, item in enumerate((li for lst in root if lst.tag in LISTS for li in lst), 1):
-            count = sum(1 for _ in item.iter("img"))
+            count = sum(1 for _ in item.iter("img")) + _raw_images(item, stash)
             if count != images:
                 found = "画像がありません" if count == 0 else f"画像が{count}枚あります"
                 LOG.warning("%s:%s: 「%s」の%d番目に%s — 1項目に画像を%d枚にしてください(例: ![説明](images/step%d.svg))",
@@ -46,8 +49,22 @@ class ShapeTreeprocessor(Treeprocessor):
 
 
 def _line(element: etree.Element, first: int) -> int:
-    value = element.get(ATTRIBUTE) or ""
-    return int(value) if value.isdigit() else first
+    """The element's source line, or its first descendant's (a loose list item's text is
+    in a paragraph inside it), or the section's first line."""
+    return next((line for e in element.iter() if (line := element_line(e)) is not None), first)
+
+
+def _raw_list(block: etree.Element, stash: list) -> bool:
+    """A raw HTML <ol> or <ul> written in the section (allowed like any raw HTML)."""
+    index = raw_block(block)
+    return index is not None and bool(re.match(r"\s*<(ol|ul)[\s>]", str(stash[index]), re.IGNORECASE))
+
+
+def _raw_images(item: etree.Element, stash: list) -> int:
+    """<img> tags written as raw HTML inside a list item (still placeholders here)."""
+    text = "".join(item.itertext())
+    return sum(len(re.findall(r"<img[\s>/]", str(stash[int(n)]), re.IGNORECASE))
+               for n in HTML_PLACEHOLDER_RE.findall(text))
 
 
 class ShapeExtension(Extension):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -29,46 +30,63 @@ class SourceLinesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         text = str(self.ext.getConfig("text"))
         first_line = int(self.ext.getConfig("first_line"))
+        stash = self.md.htmlStash.rawHtmlBlocks
         cursor = 0
         for element in root.iter():
             if element.tag not in BLOCKS or element is root:
                 continue
-            raw = _raw_block(element)
-            if raw is not None and not isinstance(self.md.htmlStash.rawHtmlBlocks[raw], str):
+            raw = raw_block(element)
+            if raw is not None and not isinstance(stash[raw], str):
                 continue
-            written = _first_line(self.md.htmlStash.rawHtmlBlocks[raw] if raw is not None
-                                  else element.text or "")
-            if not written:
+            own = _own_text(stash[raw] if raw is not None else element.text or "")
+            if not own:
                 continue
-            found = text.find(written, cursor)
-            if found < 0:
+            # At the start of a line (after any list, heading or quote marker), at or after
+            # the line below the previous block: "はい" may also end an earlier paragraph.
+            pattern = _LINE_START + re.escape(own.split("\n", 1)[0].strip()) + ")"
+            found = re.compile(pattern, re.MULTILINE).search(text, cursor)
+            if found is None:
                 continue
-            line = str(first_line + text.count("\n", 0, found))
+            start = found.start(1)
+            line = str(first_line + text.count("\n", 0, start))
             if raw is None:
                 element.set(ATTRIBUTE, line)
             else:  # raw HTML: the line goes on its first tag, which the block parser kept as text
-                html = str(self.md.htmlStash.rawHtmlBlocks[raw])
-                self.md.htmlStash.rawHtmlBlocks[raw] = _FIRST_TAG.sub(rf'<\1 {ATTRIBUTE}="{line}"', html, 1)
-            cursor = found + len(written)
+                stash[raw] = _FIRST_TAG.sub(rf'<\1 {ATTRIBUTE}="{line}"', str(stash[raw]), 1)
+            cursor = _after_lines(text, start, own.count("\n") + 1)
 
 
-_PLACEHOLDER = HTML_PLACEHOLDER_RE  # STX wzxhzdk:N ETX
+_LINE_START = r"^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+)?("
 _FIRST_TAG = re.compile(r"^\s*<([A-Za-z][A-Za-z0-9]*)(?=[\s>/])")
 
 
-def _raw_block(element: etree.Element) -> int | None:
+def _after_lines(text: str, start: int, count: int) -> int:
+    """The offset of the line ``count`` lines below the one ``start`` is on."""
+    for _ in range(count):
+        newline = text.find("\n", start)
+        if newline < 0:
+            return len(text)
+        start = newline + 1
+    return start
+
+
+def raw_block(element: etree.Element) -> int | None:
     """The htmlStash index when the block is a raw HTML block's placeholder."""
-    match = _PLACEHOLDER.fullmatch((element.text or "").strip()) if not len(element) else None
+    match = HTML_PLACEHOLDER_RE.fullmatch((element.text or "").strip()) if not len(element) else None
     return int(match[1]) if match else None
 
 
-def _first_line(written: object) -> str:
-    """The first line of a block's own text as written, or "" (none, or an inline
-    placeholder the block parser put there)."""
+def element_line(element: Any) -> int | None:
+    """The source line recorded on an element (ours, or WeasyPrint's copy of it)."""
+    value = element.get(ATTRIBUTE) if element is not None and hasattr(element, "get") else None
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _own_text(written: object) -> str:
+    """A block's own text as written, or "" (none, or an inline placeholder the block
+    parser put there)."""
     own = str(written).strip()
-    if not own or STX in own:
-        return ""
-    return own.split("\n", 1)[0].strip()
+    return "" if not own or STX in own else own
 
 
 class SourceLinesExtension(Extension):
