@@ -14,7 +14,7 @@ from .kinds import Kind, resolve_kind, validate_meta
 from .mdext.furigana import warn_malformed
 from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
                     ShapeExtension, SourceLinesExtension)
-from .project import Project
+from .project import Project, same_name
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
@@ -40,6 +40,10 @@ def load(project: Project, file: Path) -> Handout:
     if project.name_of(file).split("/")[0] == "xl":
         raise HandoutError(shown, None, "handouts/xl/ は使えません(特大版の出力先 out/xl/ と重なります)",
                            "別のフォルダ名にしてください")
+    twins = same_name(Path(file))
+    if len(twins) > 1:  # both would write the same PDF, one over the other
+        raise HandoutError(shown, None, "同じ名前の原稿が2つあります: " + "、".join(project.rel(t) for t in twins),
+                           "どちらかの名前を変えるか、古い方を消してください")
     file = Path(file).resolve()
     text = read_text(file, shown)
     source = split(text, shown)

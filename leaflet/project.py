@@ -94,8 +94,7 @@ class Project:
         found: list[Path] = []
         handouts = absolute(self.handouts)
         for name in names:
-            candidates = [Path(name), self.handouts / name, self.handouts / f"{name}.md",
-                          self.handouts / f"{name}.MD"]
+            candidates = [Path(name), self.handouts / name, *same_name(self.handouts / f"{name}.md")]
             match = next((absolute(c) for c in candidates if is_markdown(c) and c.is_file()
                           and handouts in absolute(c).parents), None)
             if match is None:
@@ -131,6 +130,15 @@ def absolute(path: Path) -> Path:
 def is_markdown(path: Path) -> bool:
     """A handout's name ends in .md; editors on Windows may save NAME.MD."""
     return path.suffix.lower() == ".md"
+
+
+def same_name(path: Path) -> list[Path]:
+    """The handouts in ``path``'s folder that make the same PDF as it: ``a.md`` and
+    ``a.MD`` (or ``a.Md``) are one name on Windows and two files here."""
+    try:
+        return sorted(p for p in path.parent.iterdir() if p.stem == path.stem and is_markdown(p))
+    except OSError:
+        return []
 
 
 def is_hidden(relative: Path) -> bool:

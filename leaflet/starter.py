@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .kinds import available, load_kind
-from .project import Project
+from .project import Project, same_name
 
 
 def create(project: Project, kind_name: str, name: str, today: dt.date | None = None) -> Path:
@@ -27,8 +27,9 @@ def create(project: Project, kind_name: str, name: str, today: dt.date | None = 
     target = (project.handouts / f"{stem}.md").resolve()
     if not project.contains(target) or project.handouts.resolve() not in target.parents:
         raise UsageError(f"名前「{name}」は handouts/ の中を指していません")
-    if target.exists():
-        raise UsageError(f"{project.rel(target)} はもうあります。別の名前にしてください")
+    existing = target if target.exists() else next(iter(same_name(target)), None)
+    if existing is not None:
+        raise UsageError(f"{project.rel(existing)} はもうあります。別の名前にしてください")
     kind = load_kind(project, kind_name)
     revised = (today or dt.date.today()).isoformat()
     text = kind.starter.replace("{revised}", revised)

@@ -340,3 +340,17 @@ def test_a_handout_saved_as_upper_case_md_is_a_handout(project, write):
     built = run(project, "build", "knee/UPPER")
     assert built.exit_code == 0, built.output
     assert (project.root / "out/knee/UPPER.pdf").is_file()
+
+
+def test_two_files_with_one_name_are_refused_not_written_over_each_other(project, write):
+    write("a.md", GOOD)
+    write("a.MD", GOOD.replace("良い例", "別の例"))
+    built = run(project, "build")
+    assert built.exit_code == 1, built.output
+    assert "handouts/a.MD: 同じ名前の原稿が2つあります: handouts/a.MD、handouts/a.md" in built.output
+    assert not (project.root / "out/a.pdf").exists()
+    made = run(project, "new", "faq", "m")
+    (project.handouts / "m.md").rename(project.handouts / "m.Md")
+    again = run(project, "new", "faq", "m")
+    assert made.exit_code == 0 and again.exit_code == 2 and "handouts/m.Md はもうあります" in again.output
+    assert run(project, "build", "m").exit_code == 0  # found by its name whatever the case of .md
