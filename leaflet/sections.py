@@ -75,7 +75,7 @@ def split_sections(kind: Kind, source: Source) -> list[Part]:
         seen[section.name] = line
         end = markers[number + 1][0] if number + 1 < len(markers) else len(lines)
         text = "\n".join(lines[index + 1:end])
-        if section.required and not text.strip():  # a blank panel would be printed
+        if section.required and not re.sub(r"<!--.*?-->", "", text, flags=re.S).strip():  # a blank panel
             raise HandoutError(source.path, line, f"セクション「{section.name}」({section.label})が空です",
                                "この行の下に中身を書いてください")
         parts.append(Part(section.name, line + 1, text))

@@ -75,9 +75,9 @@ def test_image_inside_project_is_drawn(project, write, tmp_path):
         assert pdf.pages[0].rects or pdf.pages[0].curves or pdf.pages[0].images
 
 
-@pytest.mark.parametrize("name, written", [("50%41.svg", "50%2541.svg"), ("膝 図.svg", "膝%20図.svg")])
+@pytest.mark.parametrize("name, written", [("50%41.svg", "50%2541.svg"), ("%E8%86%9D.svg", "%25E8%2586%259D.svg")])
 def test_an_image_whose_name_has_percent_or_spaces_is_read_once_decoded(project, write, tmp_path, name, written):
-    # "%2541" is "%41" once decoded; decoding twice would look for "50A.svg".
+    # "%2541" is "%41" once decoded; decoding twice would look for "50A.svg" (and "膝.svg").
     (project.handouts / name).write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50"/></svg>')
     result = build_one(project, write("x.md", FRONT + f"![箱]({written})\n"), tmp_path / "out")

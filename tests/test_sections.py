@@ -49,6 +49,7 @@ def test_panels_by_name_and_japanese_alias(project, write):
     (("::: inside-middle", ":::: inside-middle"), 15, "書き方が違います"),
     # a required panel that is there but empty would print as a blank panel
     (("\n中央\n", "\n"), 15, "セクション「inside-middle」(中面・中央)が空です"),
+    (("\n中央\n", "\n<!-- あとで書く -->\n"), 15, "セクション「inside-middle」(中面・中央)が空です"),
 ])
 def test_panel_errors(project, write, change, line, words):
     path = write("b.md", BROCHURE.replace(*change))
