@@ -350,3 +350,30 @@ def test_bundled_brochure_stays_within_its_panels(project):
     shutil.copytree(ROOT / "handouts/knee/images", project.handouts / "images")
     result = build(project, project.handouts / "b.md")
     assert not failures(result, "overflow")
+
+
+# --- 9. furigana overlap --------------------------------------------------------------
+
+
+def test_furigana_drawn_over_the_line_above_fails(project):
+    result = build_fixture(project, "furigana-tight.md")
+    over, = failures(result, "furigana")
+    assert over.message.startswith("ふりがな「しつかきん」が「")
+    assert "重なっています" in over.message
+    assert float(over.figure.removesuffix("pt")) > 1
+    assert str(over.where) == "1ページ handouts/furigana-tight.md:9"
+    # The PDF agrees: the reading's box reaches into a glyph box of the line above it.
+    reading = [c for c in chars(result.pdf) if c["size"] < 9]
+    above = [c for c in chars(result.pdf) if c["size"] > 15.9 and c["bottom"] < max(r["bottom"] for r in reading)]
+    assert any(r["top"] < c["bottom"] - 0.5 and c["x0"] < r["x1"] and r["x0"] < c["x1"]
+               for r in reading for c in above)
+
+
+def test_furigana_clear_of_other_text_passes(project):
+    result = build_fixture(project, "furigana-clear.md")
+    assert the_pass(result, "furigana").figure.endswith("個すべて離れています")
+
+
+def test_no_furigana_passes(project):
+    result = build_fixture(project, "dark-enough.md")
+    assert the_pass(result, "furigana").figure == "ふりがななし"

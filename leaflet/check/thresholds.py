@@ -37,6 +37,10 @@ EDITION_EXTRA_PAGES = {"xl": 1}
 LINE_CHARS_MAX = {"normal": 40, "xl": 30}
 LINE_PITCH_MIN = 1.5  # line box height / font size
 
+# Furigana overlap (rule furigana): a reading's box may touch another text's box by this
+# much (px) before it counts as drawn over it (rounding in the layout).
+OVERLAP_PX = 0.05
+
 # Raster images (rule images) at their placed size.
 IMAGE_PPI_GOOD = 300
 IMAGE_PPI_MIN = 150
