@@ -345,6 +345,19 @@ def test_text_running_sideways_across_a_fold_fails(project):
     assert drawn > 97 * MM  # the PDF really has it past the fold
 
 
+def test_text_too_wide_for_an_outer_panel_runs_off_the_paper_not_over_a_fold(project):
+    from .check_tools import FIXTURES
+
+    text = (FIXTURES / "brochure-too-wide.md").read_text(encoding="utf-8")
+    text = text.replace(" ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJk", "").replace(
+        "原因を知りましょう。", "原因を知りましょう。 ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJk")
+    (project.handouts / "wide-cover.md").write_text(text, encoding="utf-8")
+    result = build(project, project.handouts / "wide-cover.md")
+    wide, = [o for o in failures(result, "overflow") if o.figure.startswith("横に")]
+    assert wide.where.panel == "cover"
+    assert "紙の右端へ" in wide.message and "折り目" not in wide.message
+
+
 def test_bundled_brochure_stays_within_its_panels(project):
     shutil.copy(ROOT / "handouts/knee/back-of-knee.md", project.handouts / "b.md")
     shutil.copytree(ROOT / "handouts/knee/images", project.handouts / "images")

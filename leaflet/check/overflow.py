@@ -46,9 +46,15 @@ def check(ctx: Context) -> list[Outcome]:
             run = max(wide, key=lambda r: max(r.x1 - panel.right, panel.left - r.x0))
             mm = max(run.x1 - panel.right, panel.left - run.x0) * T.MM_PER_PX
             label = ctx.where(panel=panel.name).panel_label or panel.name
+            # The outer panels' outer side is the paper's edge, not a fold.
+            same_page = [p for p in layout.panels if p.page == panel.page]
+            rightwards = run.x1 - panel.right >= panel.left - run.x0
+            outer = panel.right >= max(p.right for p in same_page) if rightwards \
+                else panel.left <= min(p.left for p in same_page)
+            where = ("紙の右端" if rightwards else "紙の左端") if outer else "折り目の向こう"
             outcomes.append(failed(
                 NAME, f"横に {mm:.1f}mm", ctx.where_run(run),
-                f"「{label}」の面の横幅に入りきらず、「{excerpt(run.text)}」が折り目の向こうへ{mm:.1f}mmはみ出しています"
+                f"「{label}」の面の横幅に入りきらず、「{excerpt(run.text)}」が{where}へ{mm:.1f}mmはみ出しています"
                 "(切れて印刷されます)。長い英数字やURLは途中で改行できないので、短くするか分けて書いてください"))
     for page in layout.pages[:high]:
         lines = [line for line in _flow(layout.lines) if line.page == page.number and not line.panel]
