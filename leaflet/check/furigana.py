@@ -40,4 +40,4 @@ def check(ctx: Context) -> list[Outcome]:
             "ふりがなが2行目に来ないよう文を短くしてください"))
     if outcomes:
         return outcomes
-    return [passed(NAME, f"{len(readings)}個すべて離れています", "ふりがなはどの文字にも重なっていません")]
+    return [passed(NAME, f"重なりなし({len(readings)}か所)", "ふりがなはどの文字にも重なっていません")]
