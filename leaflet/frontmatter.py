@@ -89,25 +89,28 @@ def split(text: str, shown: str) -> Source:
     return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
 
 
-_HEADING = re.compile(r"#{2,6}\s")  # "## 質問": a Markdown heading (a "# " line is a YAML comment)
-_BODY_LINE = re.compile(r"(#{2,6}\s|:::|[*+]\s|\d+\.\s|!\[)|[^\s:#\-\[{\"'][^:]*$")
-_KEY_LINE = re.compile(r"\s*[^\s:#][^:]*:(\s|$)")
+# A heading ("## 質問"; a "# " line is a YAML comment) or a section marker: Markdown only.
+_MARKDOWN_ONLY = re.compile(r"#{2,6}\s|:::")
+_BODY_LINE = re.compile(r"(#{2,6}\s|:::|[*+]\s|\d+\.\s|!\[|\{[^{}\n]+[|｜])|[^\s:#\-\[{\"'][^:]*$")
+_KEY_LINE = re.compile(r"\s*[A-Za-z_][\w-]*\s*:(\s|$)")  # front-matter names are ASCII
 
 
 def _refuse_forgotten_close(lines: list[str], end: int, shown: str, yaml_failed: bool) -> None:
     """The closing --- forgotten, and a later --- rule in the body closed the front matter
     instead: YAML reads the headings in between as comments and drops them without a word
-    (or gives up on the text). Told by what follows a blank line: a Markdown heading, or,
-    when YAML failed, any line that reads as Markdown, with no ``key:`` line after it."""
+    (or gives up on the text). Told by a line that is Markdown with no ``key:`` line after
+    it: a heading or section marker after a blank line, or, when YAML failed, one anywhere,
+    or any line that reads as Markdown after a blank line."""
     blank = False
     for i in range(1, end):
         line = lines[i]
         if not line.strip():
             blank = True
             continue
-        if not blank or any(_KEY_LINE.match(later) for later in lines[i + 1:end]):
+        if any(_KEY_LINE.match(later) for later in lines[i + 1:end]):
             continue
-        if _HEADING.match(line) or (yaml_failed and _BODY_LINE.match(line)):
+        markdown_only = bool(_MARKDOWN_ONLY.match(line))
+        if (markdown_only and (blank or yaml_failed)) or (yaml_failed and blank and _BODY_LINE.match(line)):
             raise HandoutError(
                 shown, i + 1, "フロントマターが閉じていません(この行から本文のようです)",
                 f"この行の前({i}行目)に --- だけの行を入れてください",

@@ -136,7 +136,8 @@ def same_name(path: Path) -> list[Path]:
     """The handouts in ``path``'s folder that make the same PDF as it: ``a.md`` and
     ``a.MD`` (or ``a.Md``) are one name on Windows and two files here."""
     try:
-        return sorted(p for p in path.parent.iterdir() if p.stem == path.stem and is_markdown(p))
+        return sorted(p for p in path.parent.iterdir()
+                      if p.stem == path.stem and is_markdown(p) and (p == path or p.is_file()))
     except OSError:
         return []
 

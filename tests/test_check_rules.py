@@ -368,18 +368,27 @@ def test_bundled_brochure_stays_within_its_panels(project):
 # --- 9. furigana overlap --------------------------------------------------------------
 
 
-def test_furigana_drawn_over_the_line_above_fails(project):
-    result = build_fixture(project, "furigana-tight.md")
+@pytest.mark.parametrize("leading", ["1.2", "1.4"])
+def test_furigana_drawn_over_the_line_above_fails_by_what_the_pdf_shows(project, leading):
+    # At 1.4 the overlap (2.6 pt) is smaller than the line above's half-leading: measured
+    # from where text boxes start rather than where their glyphs are drawn, it went unseen.
+    from .check_tools import FIXTURES
+
+    text = (FIXTURES / "furigana-tight.md").read_text(encoding="utf-8")
+    (project.handouts / "tight.md").write_text(text.replace("line-height: 1.2", f"line-height: {leading}"),
+                                               encoding="utf-8")
+    result = build(project, project.handouts / "tight.md")
     over, = failures(result, "furigana")
     assert over.message.startswith("ふりがな「しつかきん」が「")
     assert "重なっています" in over.message
-    assert float(over.figure.removesuffix("pt")) > 1
-    assert str(over.where) == "1ページ handouts/furigana-tight.md:9"
-    # The PDF agrees: the reading's box reaches into a glyph box of the line above it.
+    assert str(over.where) == "1ページ handouts/tight.md:9"
+    # The PDF agrees: how far the reading's glyph boxes reach into the line above.
     reading = [c for c in chars(result.pdf) if c["size"] < 9]
-    above = [c for c in chars(result.pdf) if c["size"] > 15.9 and c["bottom"] < max(r["bottom"] for r in reading)]
-    assert any(r["top"] < c["bottom"] - 0.5 and c["x0"] < r["x1"] and r["x0"] < c["x1"]
-               for r in reading for c in above)
+    above = [c for c in chars(result.pdf) if c["size"] > 15.9 and c["bottom"] < max(r["bottom"] for r in reading)
+             and any(c["x0"] < r["x1"] and r["x0"] < c["x1"] for r in reading)]
+    in_pdf = max(c["bottom"] for c in above) - min(r["top"] for r in reading)
+    assert in_pdf > 1
+    assert float(over.figure.removesuffix("pt")) == pytest.approx(in_pdf, abs=0.3)
 
 
 def test_furigana_clear_of_other_text_passes(project):

@@ -41,6 +41,12 @@ def test_parses_fields_and_body_line():
     ("---\nkind: faq\ntitle: 題\n\n## 質問1\n\n---\n\n## 質問2\n", 5, "フロントマターが閉じていません"),
     ("---\nkind: faq\ntitle: 題\n\n答えです。\n\n---\n", 5, "フロントマターが閉じていません"),
     ("---\nkind: brochure\ntitle: 題\n\n::: cover\n\n表紙\n---\n", 5, "フロントマターが閉じていません"),
+    # ... a heading straight under the keys; a body line that looks like "name: value";
+    # a section marker before one; a paragraph that starts with furigana
+    ("---\nkind: faq\ntitle: 題\n## 受付時間は?\n\n平日の9時からです。\n\n---\n", 4, "フロントマターが閉じていません"),
+    ("---\nkind: faq\ntitle: 題\n\n## 受付時間は?\n\n平日: 9時からです。\n\n---\n", 5, "フロントマターが閉じていません"),
+    ("---\nkind: brochure\ntitle: 題\n\n::: cover\n\n電話: 03-0000-0000\n---\n", 5, "フロントマターが閉じていません"),
+    ("---\nkind: faq\ntitle: 題\n\n{膝|ひざ}の話です。\n\n---\n", 5, "フロントマターが閉じていません"),
     ("---\n- a\n- b\n---\n", 2, "「名前: 値」"),
     ("---\nkind: faq\ntitle:膝の話\nrevised: 2026-01-01\n---\n", 3, "「title:」の後に空白がありません"),
     ("---\nkind: faq\ntitle：膝の話\nrevised: 2026-01-01\n---\n", 3, "「title：」の「：」が全角です"),

@@ -67,4 +67,5 @@ def test_raw_html_pictures_and_lists_count(caplog):
     caplog.set_level(logging.WARNING)
     convert('1. <img src="a.svg" alt="a">\n   一つ目\n', shape="list", item_images=1)
     convert('<ol>\n<li><img src="a.svg" alt="a"> 一つ目</li>\n</ol>\n', shape="list")
+    convert('<div class="x"><ol>\n<li><img src="a.svg" alt="a"> 一つ目</li>\n</ol></div>\n', shape="list")
     assert not caplog.records

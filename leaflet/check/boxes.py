@@ -286,7 +286,9 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     if not box.text.strip():
         return
     style = box.style
-    x0, y0, x1, y1 = rectangle_aabb(state.matrix, box.position_x, box.position_y, box.width, box.height)
+    # Where the glyphs are drawn: the content box (position_y is the margin box top, a
+    # half-leading above the text; rt and ruby bases have none, so they would look lower).
+    x0, y0, x1, y1 = rectangle_aabb(state.matrix, box.content_box_x(), box.content_box_y(), box.width, box.height)
     colour = _color(style, "color")
     if not state.margin:
         _drawn(layout, page, y1)

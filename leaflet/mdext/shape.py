@@ -55,9 +55,9 @@ def _line(element: etree.Element, first: int) -> int:
 
 
 def _raw_list(block: etree.Element, stash: list) -> bool:
-    """A raw HTML <ol> or <ul> written in the section (allowed like any raw HTML)."""
+    """A raw HTML block holding an <ol> or <ul> (allowed like any raw HTML)."""
     index = raw_block(block)
-    return index is not None and bool(re.match(r"\s*<(ol|ul)[\s>]", str(stash[index]), re.IGNORECASE))
+    return index is not None and bool(re.search(r"<(ol|ul)[\s>]", str(stash[index]), re.IGNORECASE))
 
 
 def _raw_images(item: etree.Element, stash: list) -> int:
