@@ -40,7 +40,7 @@ def test_furigana_is_measured_where_it_is_drawn(project, write, tmp_path):
 def test_roles(brochure):
     roles = {r.text.strip(): r.role for r in brochure.runs}
     assert roles["痛みませんか"] == HEADING  # h2 (one budoux phrase of it)
-    assert roles["2026年11月20日 改訂"] == NOTE  # .revised on the back panel
+    assert roles["2026年12月5日 改訂"] == NOTE  # .revised on the back panel
     assert roles["のうしゅ"] == FURIGANA
     assert roles["正座や、"] == BODY
 
