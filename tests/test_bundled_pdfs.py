@@ -72,7 +72,7 @@ def test_brochure_panels_on_the_right_folds(bundled):
     assert clinic and 97 * MM < clinic[0]["x0"] < 197 * MM
     assert 197 * MM < title["x0"]
     # Inside page: the panel that backs the flap (right) starts 3 mm later: 200 mm.
-    left, = find_text(pdf, "考えられる4つの原因")
+    left, = find_text(pdf, "膝の裏のどこが痛む")
     right, = [h for h in find_text(pdf, "自分でできるケア") if h["page"] == 2]  # not the cover's subtitle
     assert left["page"] == right["page"] == 2
     assert left["x0"] < 100 * MM and right["x0"] > 200 * MM
