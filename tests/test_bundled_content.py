@@ -1,0 +1,225 @@
+"""What the bundled leaflets say and show, read back from the built PDFs and the laid-out
+pages (issue 14): corrections against the column, its hedges and safety lines, the
+pictures, their size and their alt text."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from leaflet.check.boxes import measure
+from leaflet.load import load
+from leaflet.project import Project
+from leaflet.render import render, render_html
+
+from .conftest import ROOT
+from .pdfs import MM, chars, find_text, text_of
+
+BROCHURE, STRETCH, FAQ = "knee/back-of-knee", "knee/chair-stretch", "knee/faq"
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS px
+
+
+def flat(pdf) -> str:
+    """The PDF's words in the order they are drawn (WeasyPrint draws in document order,
+    so columns and panels stay apart), furigana and spaces left out: phrases are searched
+    here without their spaces."""
+    return "".join(c["text"] for c in chars(pdf) if c["size"] >= 9 and c["text"].strip())
+
+
+def questions(pdf) -> list[str]:
+    """The FAQ's questions: its 18 pt text, each ending in a question mark."""
+    text = "".join(c["text"] for c in chars(pdf) if abs(c["size"] - 18) < 0.1)
+    return [q + "?" for q in text.split("?") if q]
+
+
+def reading_above(pdf, base: str) -> list[str]:
+    """The furigana drawn above each occurrence of ``base`` in body text (≥ 14 pt)."""
+    drawn = [c for c in chars(pdf) if c["text"].strip()]
+    found = []
+    for i in range(len(drawn) - len(base) + 1):
+        run = drawn[i:i + len(base)]
+        if "".join(c["text"] for c in run) != base or run[0]["size"] < 14:
+            continue
+        if len({(c["page"], round(c["top"])) for c in run}) != 1:
+            continue  # not one run on one line
+        x0, x1, top = run[0]["x0"], run[-1]["x1"], run[0]["top"]
+        above = sorted((c for c in drawn if c["page"] == run[0]["page"] and c["size"] < 9
+                        and x0 - 2 <= (c["x0"] + c["x1"]) / 2 <= x1 + 2
+                        and top - 12 <= c["top"] and c["bottom"] <= top + 1),
+                       key=lambda c: c["x0"])
+        found.append("".join(c["text"] for c in above))
+    return found
+
+
+# --- corrections against the column ---------------------------------------------------
+
+def test_readings_list_reads_shikkakin():
+    from leaflet.yamlfile import read_file
+
+    assert read_file(ROOT / "readings.yaml")["膝窩筋"] == "しっかきん"
+
+
+@pytest.mark.parametrize("name", [BROCHURE, STRETCH, FAQ])
+def test_popliteus_is_read_shikkakin_wherever_it_is_printed(bundled, name):
+    pdf = bundled[name]
+    assert "しつかきん" not in text_of(pdf)  # the column's old kana spelling
+    readings = reading_above(pdf, "膝窩筋")
+    if name == BROCHURE:
+        assert readings, "the brochure names 膝窩筋 among the causes"
+    if readings:
+        assert readings[0] == "しっかきん", readings  # first occurrence: furigana above it
+
+
+def test_the_faq_says_the_knee_feels_hot_not_a_fever(bundled):
+    text = flat(bundled[FAQ])
+    assert "熱がある" not in text
+    assert "膝に熱っぽさがある" in text
+
+
+def test_regenerative_medicine_keeps_the_columns_hedges(bundled):
+    text = flat(bundled[FAQ])
+    answer = text[text.index("再生医療とは"):]
+    for hedge in ("注目されています", "期待できます", "すべての方に効果があるわけではありません",
+                  "診断を受けることが大切です"):
+        assert hedge in answer, hedge
+
+
+def test_the_last_question_asks_when_to_see_a_doctor_early_and_is_answered(bundled):
+    text = flat(bundled[FAQ])
+    assert "すぐ" not in text
+    assert questions(bundled[FAQ])[-1] == "早めに受診した方がいいのは、どんなときですか?"
+    last = text[text.rindex("早めに受診した方がいいのは"):]
+    assert "早めに整形外科を受診しましょう" in last and "まず医師に相談してください" in last
+    assert "ストレッチ" not in last  # its answer is about seeing a doctor
+
+
+def test_stretch_step_three_keeps_the_back_straight_and_says_where_it_is_felt(bundled, bundled_xl):
+    for pdf in (bundled[STRETCH], bundled_xl[STRETCH]):
+        text = flat(pdf)
+        assert "背すじを伸ばしたまま、体を前にゆっくり倒します" in text
+        assert "膝の裏が気持ちよく伸びたところで止めます" in text
+
+
+@pytest.mark.parametrize("name", [BROCHURE, STRETCH, FAQ])
+def test_the_columns_own_safety_lines(bundled, name):
+    text = flat(bundled[name])
+    assert "すぐやめ" not in text and "すぐにやめ" not in text  # not the column's line
+    assert "息は止めません" not in text
+    if name in (BROCHURE, STRETCH):
+        assert "痛みをがまんして" in text and "息は止めずに" in text
+
+
+def test_missing_points_are_on_the_leaflet_they_belong_to(bundled):
+    brochure, faq = flat(bundled[BROCHURE]), flat(bundled[FAQ])
+    # Baker's cyst as a water balloon, and why it makes kneeling hard
+    assert "水風船のようにふくらみます" in brochure and "正座がしにくくなります" in brochure
+    # the meniscus can tear with age, without a big injury
+    assert "大きなけががなくても" in brochure
+    # injections that drain fluid, hyaluronic acid, tablets when the pain is strong
+    for point in ("注射で水を抜く", "ヒアルロン酸の注射", "痛みが強いときは飲み薬"):
+        assert point in faq, point
+    # the column's reassurance
+    assert "多くの場合、症状は改善に向かいます" in brochure
+    assert "多くの場合、症状は改善に向かいます" in faq
+
+
+def test_the_stretch_sheet_is_named_by_its_title(bundled):
+    brochure = flat(bundled[BROCHURE])
+    assert "「椅子でできる膝の裏のストレッチ」の用紙" in brochure
+    assert "ストレッチの用紙" not in brochure
+
+
+@pytest.mark.parametrize("name", [BROCHURE, STRETCH, FAQ])
+def test_desu_masu_throughout(bundled, name):
+    text = flat(bundled[name])
+    assert not re.search(r"を。", text)  # 「〜に相談を。」
+    assert "メッシュ素材" not in text  # said plainly: 網目の布
+    # 膝, never ひざ, in what the handout writes (the clinic's facts come from clinic.yaml)
+    assert "ひざ" not in (ROOT / "handouts" / f"{name}.md").read_text(encoding="utf-8")
+    if name == FAQ:
+        asked = questions(bundled[name])
+        assert len(asked) == 7, asked
+        assert all(q.endswith("か?") for q in asked), asked  # not 「どんなとき?」
+
+
+# --- pictures -------------------------------------------------------------------------
+
+def laid_out_images(name: str, edition: str = "normal"):
+    project = Project.at(ROOT)
+    rendered = render(project, load(project, project.handouts / f"{name}.md"), edition)
+    return measure(rendered.document).images
+
+
+def test_the_brochure_has_a_cover_picture_and_the_where_it_hurts_schematic(bundled):
+    images = laid_out_images(BROCHURE)
+    assert len(images) >= 2
+    panels = {image.panel: image for image in images}
+    assert "cover" in panels and "inside-left" in panels
+    for image in images:
+        assert image.pixels is None  # drawings (SVG), sharp at any size
+        assert image.width / PX_PER_MM >= 60 and image.height / PX_PER_MM >= 50, image
+    # The schematic's labels name the four causes in words, drawn in the PDF in our font.
+    pdf = bundled[BROCHURE]
+    for label in ("ベーカー嚢腫", "変形性膝関節症", "半月板の損傷", "筋肉のかたさ"):
+        hits = [h for h in find_text(pdf, label) if h["page"] == 2 and h["size"] >= 13.5]
+        assert hits, label
+        assert all(h["fontname"].endswith("BIZ-UDPGothic-Bold") for h in hits)
+
+
+@pytest.mark.parametrize("edition", ["normal", "xl"])
+def test_stretch_pictures_are_at_least_55_mm_wide(edition):
+    images = laid_out_images(STRETCH, edition)
+    assert len(images) == 3
+    widths = [image.width / PX_PER_MM for image in images]
+    assert all(width >= 55 for width in widths), widths
+    assert len({image.page for image in images}) == 1  # all steps on one side
+
+
+def test_the_stretch_marker_is_explained_beside_step_three(bundled, bundled_xl):
+    for pdf in (bundled[STRETCH], bundled_xl[STRETCH]):
+        label, = find_text(pdf, "ここが伸びます")
+        step, = find_text(pdf, "背すじを伸ばした")
+        assert label["size"] >= 12  # readable at arm's length, though drawn in the picture
+        assert label["page"] == step["page"]
+        if pdf == bundled[STRETCH]:  # steps side by side: the label is in step 3's column
+            assert label["x0"] > 120 * MM and step["x0"] > 120 * MM
+
+
+def test_the_steps_are_different_pictures():
+    pictures = [(ROOT / f"handouts/knee/images/chair-stretch-{n}.svg").read_bytes() for n in (1, 2, 3)]
+    assert len(set(pictures)) == 3
+    assert b'font-family="BIZ UDPGothic"' in pictures[1]  # labelled in our font
+
+
+@pytest.mark.parametrize("name", [BROCHURE, STRETCH, FAQ])
+def test_picture_labels_are_at_least_note_size(bundled, name):
+    # Text drawn inside an SVG is not seen by the preflight; its size is checked here.
+    small = {c["text"] for c in chars(bundled[name]) if 9 <= c["size"] < 10.5}
+    assert not small, small
+
+
+def test_every_picture_in_the_bundled_handouts_has_alt_text():
+    project = Project.at(ROOT)
+    seen = 0
+    for file in project.all_handouts():
+        handout = load(project, file)
+        collector = _Images()
+        collector.feed(render_html(project, handout))
+        for src, alt in collector.images:
+            seen += 1
+            assert alt and len(alt.strip()) >= 10, (file.name, src, alt)
+            assert not alt.strip().lower().endswith((".svg", ".png", ".jpg")), alt
+    assert seen >= 5
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            values = dict(attrs)
+            self.images.append((values.get("src") or "", values.get("alt")))
