@@ -20,6 +20,8 @@ from markupsafe import Markup, escape
 
 from .atomic import atomic_open, write_atomic
 from .errors import HandoutError
+from .guide import SOURCE as GUIDE_SOURCE
+from .guide import write_guide
 from .inventory import describe
 from .kinds import load_kind
 from .mdext.phrases import split_phrases
@@ -135,7 +137,13 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
         kinds.setdefault(entry.kind, {"kind": entry.kind, "label": entry.kind_label, "count": 0})
         kinds[entry.kind]["count"] += 1  # type: ignore[operator]
     now = now or dt.datetime.now()
+    try:
+        guide = write_guide(project, out, project.templates / TEMPLATE_DIR)
+    except (OSError, jinja2.TemplateError) as error:  # the list of PDFs matters more than the guide
+        LOG.warning("使い方の手引き(%s)を書けませんでした: %s", GUIDE_SOURCE, error)
+        guide = None
     html = env.get_template(INDEX).render(
+        guide=guide.relative_to(out).as_posix() if guide else None,
         entries=entries,
         kinds=sorted(kinds.values(), key=lambda k: str(k["kind"])),
         clinic=project.clinic().get("name", ""),

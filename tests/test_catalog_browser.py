@@ -30,6 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BROWSER_ENV = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
 KINDS = {"knee/back-of-knee": "brochure", "knee/chair-stretch": "stretch", "knee/faq": "faq"}
 LONG = 90_000  # ms: generous, the machine may be busy; nothing here is timed
+GUIDE_LINK = "使い方の手引き(はじめての方へ)"
 
 
 def _missing() -> str | None:
@@ -146,6 +147,8 @@ def test_search_by_title(page, server, query, names):
 
 def test_keyboard_alone_filters_and_reaches_the_buttons(page, server):
     page.goto(server)
+    page.keyboard.press("Tab")  # the staff guide's link comes first, in the header
+    assert page.evaluate("document.activeElement.textContent") == GUIDE_LINK
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.press("Tab")
@@ -215,7 +218,40 @@ def test_japanese_is_drawn_with_a_japanese_font(page, server, tmp_path):
     page.screenshot(path=tmp_path / "catalog.png", full_page=True)  # to look at by hand
 
 
+def assert_guide_shown(page) -> None:
+    """The staff guide: its title, the contents, every picture of a page loaded."""
+    expect(page.locator("h1")).to_have_text("配布資料の作り方 ― スタッフのための手引き")
+    expect(page.get_by_role("navigation", name="目次").get_by_role("link")).to_have_count(10)
+    pictures = page.locator("main img")
+    expect(pictures).to_have_count(4)
+    for image in pictures.all():
+        image.scroll_into_view_if_needed()
+        image.evaluate("img => img.decode()")
+        assert image.evaluate("img => img.naturalWidth") > 0
+        assert len(image.get_attribute("alt") or "") >= 10  # says what the picture shows
+
+
+def test_the_catalog_links_the_staff_guide_and_back(page, server):
+    page.goto(server)
+    page.get_by_role("link", name=GUIDE_LINK).click()
+    expect(page).to_have_url(server + "guide/index.html")
+    assert_guide_shown(page)
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)") >= 18
+    page.get_by_role("link", name="困ったときは").first.click()  # the contents jump within the page
+    expect(page).to_have_url(re.compile(r"guide/index\.html#"))
+    page.get_by_role("link", name="← 配布資料の一覧に戻る").click()
+    expect(page).to_have_url(server + "index.html")
+    expect(page.locator(".card")).to_have_count(len(TITLES))
+
+
 # --- from a file share (file://, no server) ---------------------------------------------------
+
+
+def test_the_staff_guide_works_from_a_file(page, site):
+    page.goto((site[1] / "index.html").as_uri())
+    page.get_by_role("link", name=GUIDE_LINK).click()
+    expect(page).to_have_url((site[1] / "guide/index.html").as_uri())
+    assert_guide_shown(page)
 
 
 def test_static_page_works_from_a_file(page, site):

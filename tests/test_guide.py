@@ -1,0 +1,125 @@
+"""The staff guide (docs/guide/index.md → out/guide/index.html beside the catalog): written
+with its pictures, linked from the catalog, kept up to date cheaply, and in step with what
+the tool really says (its check labels, kinds and clinic.yaml fields)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import tinyhtml5
+
+from leaflet.catalog import update_catalog
+from leaflet.check import LABELS
+from leaflet.kinds import available
+from leaflet.project import Project
+
+from .conftest import ROOT, copy_project
+
+GUIDE = ROOT / "docs/guide/index.md"
+
+
+@pytest.fixture
+def with_guide(tmp_path):
+    project = copy_project(tmp_path / "proj")
+    shutil.copytree(ROOT / "docs", project.root / "docs")
+    return project
+
+
+def _guide_link(out: Path) -> list[str]:
+    tree = tinyhtml5.parse((out / "index.html").read_text(encoding="utf-8"))
+    return [a.get("href") for a in tree.iter("{http://www.w3.org/1999/xhtml}a") if "guide-link" in (a.get("class") or "")]
+
+
+def test_the_catalog_writes_and_links_the_guide_with_its_pictures(with_guide):
+    out = with_guide.out
+    update_catalog(with_guide, out)
+    assert _guide_link(out) == ["guide/index.html"]
+    page = (out / "guide/index.html").read_text(encoding="utf-8")
+    assert "<h1" in page and "スタッフのための手引き" in page
+    assert 'href="../index.html"' in page  # back to the catalog
+    pictures = re.findall(r'<img alt="([^"]*)" src="([^"]+)"', page)
+    assert len(pictures) == 4
+    for alt, src in pictures:
+        assert len(alt) >= 10, src
+        assert (out / "guide" / src).is_file(), src  # copied beside the page
+    # Everything the page needs is in it or beside it: it works from a file share.
+    assert "<link" not in page and "<script src" not in page
+
+
+def test_no_guide_no_link(project):
+    update_catalog(project, project.out)
+    assert _guide_link(project.out) == []
+    assert not (project.out / "guide").exists()
+
+
+def test_the_guide_is_only_made_again_when_it_changed(with_guide):
+    out = with_guide.out
+    update_catalog(with_guide, out)
+    page = out / "guide/index.html"
+    stamp = page.stat().st_mtime_ns  # the newest time of what it is made from
+    page.write_text("kept", encoding="utf-8")
+    os.utime(page, ns=(stamp, stamp))
+    source = with_guide.root / "docs/guide/index.md"
+    update_catalog(with_guide, out)
+    assert page.read_text(encoding="utf-8") == "kept"  # nothing changed: not rewritten
+    source.write_text(source.read_text(encoding="utf-8").replace("## 困ったときは", "## 困ったとき"),
+                      encoding="utf-8")
+    os.utime(source, ns=(page.stat().st_mtime_ns + 10**9,) * 2)
+    update_catalog(with_guide, out)
+    assert "困ったとき</h2>" in page.read_text(encoding="utf-8")
+
+
+def test_a_picture_removed_from_the_guide_is_removed_from_out(with_guide):
+    out = with_guide.out
+    update_catalog(with_guide, out)
+    (with_guide.root / "docs/guide/images/faq-1.png").unlink()
+    update_catalog(with_guide, out)
+    assert not (out / "guide/images/faq-1.png").exists()
+    assert (out / "guide/images/stretch.png").exists()
+
+
+def test_a_guide_that_cannot_be_written_still_leaves_the_catalog(with_guide, caplog):
+    out = with_guide.out
+    (out / "guide").mkdir(parents=True)
+    (out / "guide/index.html").mkdir()  # a folder where the page should go
+    update_catalog(with_guide, out)
+    assert (out / "index.html").is_file()
+    assert _guide_link(out) == []
+    assert "使い方の手引き" in caplog.text
+
+
+# --- the guide says what the tool does ----------------------------------------------------
+
+def test_the_guide_explains_every_check_by_its_label():
+    text = GUIDE.read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ")}
+    assert set(LABELS.values()) <= rows, set(LABELS.values()) - rows
+
+
+def test_the_guide_shows_every_kind_and_its_page():
+    text = GUIDE.read_text(encoding="utf-8")
+    for kind in available(Project.at(ROOT)):
+        assert f"kind: {kind}" in text, kind
+    for picture in ("brochure-outside", "brochure-inside", "stretch", "faq-1"):
+        assert f"(images/{picture}.png)" in text
+        assert (ROOT / f"docs/guide/images/{picture}.png").is_file()
+
+
+def test_the_guide_covers_markdown_furigana_pictures_clinic_facts_and_printing():
+    text = GUIDE.read_text(encoding="utf-8")
+    for example in ("\n- ", "\n1. ", "**", "## ", "{膝窩筋|しっかきん}", "![", "readings: false"):
+        assert example in text, example
+    assert "半角スペースを2つ" in text  # why not the invisible line break
+    for field in ("name", "doctor", "access", "treats", "menu", "phone", "address", "hours", "url"):
+        assert f"`{field}`" in text or f"{field}:" in text, field
+    assert "短辺とじ" in text and "PRINT GUIDE (issue 12)" in text  # the print guide's link to connect
+
+
+def test_the_sample_handouts_use_no_invisible_line_breaks():
+    for file in (ROOT / "handouts").rglob("*.md"):
+        lines = file.read_text(encoding="utf-8").splitlines()
+        assert not [n for n, line in enumerate(lines, 1) if line.endswith("  ")], file
