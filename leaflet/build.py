@@ -158,6 +158,9 @@ def build(project: Project, files: Iterable[Path], out: Path | None = None,
     changed = stale or any(not r.up_to_date for r in results)
     folder = Path(out or project.out)
     lost = not (folder / CATALOG_FILE).is_file() or (results and not (folder / THUMBNAILS).is_dir())
+    if catalog and not (changed or lost):
+        from .guide import out_of_date  # file times only: a no-change build stays near-instant
+        lost = out_of_date(project, folder)
     if catalog and (changed or lost):
         from .catalog import refresh_catalog
         refresh_catalog(project, out)

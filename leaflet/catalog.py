@@ -25,14 +25,14 @@ from .guide import write_guide
 from .inventory import describe
 from .kinds import load_kind
 from .mdext.phrases import split_phrases
-from .project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
+from .project import CATALOG_FILE, CATALOG_TEMPLATES, THUMBNAILS, Project, remove_empty_folders
 from .render_dates import japanese_date
 
 LOG = logging.getLogger("leaflet")
 
 INDEX = CATALOG_FILE
 THUMBS = THUMBNAILS
-TEMPLATE_DIR = "catalog"  # templates/catalog/: a subfolder, so never taken for a kind
+TEMPLATE_DIR = CATALOG_TEMPLATES  # a subfolder of templates/, so never taken for a kind
 THUMB_LONG_SIDE = 640  # px: sharp on a tablet at twice the card's CSS size
 THUMB_COLOURS = 128
 
@@ -138,7 +138,7 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
         kinds[entry.kind]["count"] += 1  # type: ignore[operator]
     now = now or dt.datetime.now()
     try:
-        guide = write_guide(project, out, project.templates / TEMPLATE_DIR)
+        guide = write_guide(project, out)
     except (OSError, jinja2.TemplateError) as error:  # the list of PDFs matters more than the guide
         LOG.warning("使い方の手引き(%s)を書けませんでした: %s", GUIDE_SOURCE, error)
         guide = None

@@ -13,33 +13,53 @@ import shutil
 from pathlib import Path
 
 from .atomic import atomic_open
-from .project import Project
+from .project import CATALOG_TEMPLATES, Project
 
 SOURCE = Path("docs/guide")      # in the project: index.md and images/
 TARGET = "guide"                 # in the output folder: index.html and images/
 PAGE = "index.html"
-TEMPLATE = "guide.html"          # templates/catalog/guide.html
+TEMPLATE = "guide.html"          # templates/catalog/guide.html (with catalog.css)
 PICTURES = (".png", ".jpg", ".jpeg", ".svg")
 
 
-def write_guide(project: Project, out: Path, templates: Path) -> Path | None:
+def write_guide(project: Project, out: Path) -> Path | None:
     """Write (or keep) ``out/guide/index.html`` and its pictures; None when the project
-    has no guide. ``templates``: the catalog's template folder."""
-    source = project.root / SOURCE
-    markdown_file = source / "index.md"
+    has no guide."""
+    markdown_file = project.root / SOURCE / "index.md"
     if not markdown_file.is_file():
         return None
     target = out / TARGET / PAGE
-    pictures = sorted(p for p in (source / "images").glob("*") if p.suffix.lower() in PICTURES)
-    inputs = [markdown_file, templates / TEMPLATE, templates / "catalog.css", *pictures]
-    stamp = max(p.stat().st_mtime_ns for p in inputs if p.is_file())
+    pictures, stamp = _inputs(project)
     _copy_pictures(pictures, out / TARGET / "images")
     if target.is_file() and target.stat().st_mtime_ns == stamp:
         return target
-    html = _page(markdown_file.read_text(encoding="utf-8"), templates)
+    html = _page(markdown_file.read_text(encoding="utf-8"), project.templates / CATALOG_TEMPLATES)
     with atomic_open(target, "w", encoding="utf-8", mtime_ns=stamp) as handle:
         handle.write(html)
     return target
+
+
+def out_of_date(project: Project, out: Path) -> bool:
+    """True when the guide in ``out`` is missing or older than what it is made from (a
+    build that changed no PDF still refreshes it then). Only reads file times."""
+    if not (project.root / SOURCE / "index.md").is_file():
+        return False
+    pictures, stamp = _inputs(project)
+    target = out / TARGET / PAGE
+    if not target.is_file() or target.stat().st_mtime_ns != stamp:
+        return True
+    copies = out / TARGET / "images"
+    return any(not (copies / p.name).is_file() or (copies / p.name).stat().st_mtime_ns != p.stat().st_mtime_ns
+               for p in pictures)
+
+
+def _inputs(project: Project) -> tuple[list[Path], int]:
+    """The guide's pictures, and the newest modification time of everything it is made from."""
+    source = project.root / SOURCE
+    templates = project.templates / CATALOG_TEMPLATES
+    pictures = sorted(p for p in (source / "images").glob("*") if p.suffix.lower() in PICTURES)
+    inputs = [source / "index.md", templates / TEMPLATE, templates / "catalog.css", *pictures]
+    return pictures, max(p.stat().st_mtime_ns for p in inputs if p.is_file())
 
 
 def _copy_pictures(pictures: list[Path], folder: Path) -> None:

@@ -13,6 +13,7 @@ CLINIC_FILE = "clinic.yaml"
 READINGS_FILE = "readings.yaml"
 CATALOG_FILE = "index.html"  # the catalog page, in the output folder
 THUMBNAILS = ".thumbs"  # the catalog's pictures of first pages, inside the output folder
+CATALOG_TEMPLATES = "catalog"  # templates/catalog/: the catalog's and the guide's templates
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,30 @@ def test_the_sample_handouts_use_no_invisible_line_breaks():
     for file in (ROOT / "handouts").rglob("*.md"):
         lines = file.read_text(encoding="utf-8").splitlines()
         assert not [n for n, line in enumerate(lines, 1) if line.endswith("  ")], file
+
+
+def test_a_build_that_changes_no_pdf_still_refreshes_a_changed_guide(with_guide):
+    from leaflet.build import build
+
+    from .conftest import write_stretch
+
+    def write(name, text):
+        path = with_guide.handouts / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    file = write_stretch(write, "s.md")
+    build(with_guide, [file], with_guide.out)
+    page = with_guide.out / "guide/index.html"
+    assert page.is_file()
+    source = with_guide.root / "docs/guide/index.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("## 困ったときは", "## 困ったとき"),
+                      encoding="utf-8")
+    os.utime(source, ns=(page.stat().st_mtime_ns + 10**9,) * 2)
+    results = build(with_guide, [file], with_guide.out)
+    assert all(r.up_to_date for r in results)  # no PDF was made again ...
+    assert "困ったとき</h2>" in page.read_text(encoding="utf-8")  # ... the guide was
+    (with_guide.out / "guide/images/stretch.png").unlink()
+    build(with_guide, [file], with_guide.out)
+    assert (with_guide.out / "guide/images/stretch.png").is_file()
