@@ -103,8 +103,8 @@ def test_stretch_sheet_that_spills_is_measured(project):
     spill, = failures(result, "overflow")
     lines, mm = map(int, re.fullmatch(r"\+(\d+)行 (\d+)mm", spill.figure).groups())
     assert spill.message.startswith("ストレッチ用紙は 1ページまでですが 2ページになり、"
-                                    "「ゆっくり元の姿勢に戻りま…」から後ろが2ページ目に")
-    assert str(spill.where) == "2ページ handouts/stretch-spills.md:30"
+                                    "「気持ちよく伸びたら止」から後ろが2ページ目に")
+    assert str(spill.where) == "2ページ handouts/stretch-spills.md:45"  # the second row of steps
     # Against the PDF: what page 2 holds, from its top margin (13 mm) down.
     assert len(page_sizes_mm(result.pdf)) == 2
     with pdfplumber.open(result.pdf) as pdf:
@@ -222,18 +222,18 @@ def _photo(project, size: tuple[int, int]):
 def test_low_resolution_photo_fails(project):
     result = _photo(project, (100, 80))
     low, = failures(result, "images")
-    assert low.figure == "67ppi"  # 100 px across 38 mm
-    assert low.message.startswith("画像「photo.png」は100×80画素を 38×30mmに広げていて 67ppi しかなく")
+    assert low.figure == "45ppi"  # 100 px across 57 mm (a step's picture: a third of the sheet)
+    assert low.message.startswith("画像「photo.png」は100×80画素を 57×46mmに広げていて 45ppi しかなく")
     assert str(low.where) == "1ページ handouts/photo.md:20"
     with pdfplumber.open(result.pdf) as pdf:
         image, = pdf.pages[0].images
-    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(66.8, abs=0.5)
+    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(44.6, abs=0.5)
 
 
 def test_photo_under_300_ppi_is_a_warning(project):
-    result = _photo(project, (400, 320))
+    result = _photo(project, (600, 480))
     warning, = outcomes(result, "images")
-    assert warning.status == "warn" and warning.figure == "267ppi"
+    assert warning.status == "warn" and warning.figure == "268ppi"
     assert result.passed
 
 
@@ -250,7 +250,7 @@ def test_findings_name_the_line_they_are_on_when_the_same_words_stand_earlier(pr
 
 
 def test_sharp_photo_passes(project):
-    result = _photo(project, (600, 480))
+    result = _photo(project, (900, 720))
     assert the_pass(result, "images").figure == "最低 401ppi"
 
 
