@@ -79,9 +79,8 @@ def _copy_pictures(pictures: list[Path], folder: Path) -> None:
 def _page(text: str, templates: Path) -> str:
     import jinja2
     import markdown
-    from markupsafe import Markup
-
     from markdown.extensions.toc import slugify_unicode
+    from markupsafe import Markup
 
     # Japanese headings keep their words as ids (#困ったときは), as GitHub makes them.
     converter = markdown.Markdown(extensions=["fenced_code", "tables", "toc"],
@@ -89,12 +88,11 @@ def _page(text: str, templates: Path) -> str:
     body = converter.convert(text)
     tokens = converter.toc_tokens  # type: ignore[attr-defined]
     top = tokens[0] if tokens else {"name": "使い方の手引き", "children": []}
-    sections = [{"id": t["id"], "name": t["name"]} for t in top["children"]]
+    head, end, rest = body.partition("</h1>")  # the contents go under the title
+    if not end:
+        head, rest = "", body
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    head, _, rest = body.partition("</h1>")  # the contents go under the title
-    if not rest:
-        head, rest = "", body
-    return env.get_template(TEMPLATE).render(title=top["name"], sections=sections,
-                                             head=Markup(head + ("</h1>" if head else "")), body=Markup(rest))
-
+    return env.get_template(TEMPLATE).render(
+        title=top["name"], sections=[{"id": t["id"], "name": t["name"]} for t in top["children"]],
+        head=Markup(head + end), body=Markup(rest))
