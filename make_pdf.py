@@ -142,8 +142,8 @@ def _echo(line: tuple[str, bool] | None) -> None:
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
           jobs: int | None, html: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
-    from leaflet.build import build as run_build
-    from leaflet.messages import closing_lines, result_lines, stale_line
+    from leaflet.build.pipeline import build as run_build
+    from leaflet.site.messages import closing_lines, result_lines, stale_line
 
     project = _project(project_dir, out)
     files = _find(project, handouts)
@@ -170,7 +170,8 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 @project_option
 def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
-    from leaflet.check import check_handouts, show
+    from leaflet.check import check_handouts
+    from leaflet.site import show
 
     project = _project(project_dir)
     files = _find(project, handouts)
@@ -197,7 +198,7 @@ def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_di
 @project_option
 def watch(out: Path | None, size: str | None, jobs: int | None, project_dir: Path) -> None:
     """保存するたびに、変わったリーフレットだけを PDF にし直します(Ctrl-C で終了)。"""
-    from leaflet.watch import watch as run_watch
+    from leaflet.site.watch import watch as run_watch
 
     project = _project(project_dir, out)
     run_watch(project, project.out, edition=size, jobs=jobs or _cores())
@@ -207,7 +208,7 @@ def watch(out: Path | None, size: str | None, jobs: int | None, project_dir: Pat
 @project_option
 def list_(project_dir: Path) -> None:
     """リーフレットの一覧(名前・種類・タイトル・改訂日)。"""
-    from leaflet.inventory import describe
+    from leaflet.site.inventory import describe
 
     project = _project(project_dir)
     rows = describe(project)
@@ -230,7 +231,7 @@ def list_(project_dir: Path) -> None:
 def new(kind: str, name: str, project_dir: Path) -> None:
     """種類 KIND のひな形から新しいリーフレット NAME を作ります。"""
     from leaflet.errors import UsageError
-    from leaflet.starter import create
+    from leaflet.source.starter import create
 
     project = _project(project_dir)
     try:
@@ -251,7 +252,7 @@ def new(kind: str, name: str, project_dir: Path) -> None:
 def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: Path) -> None:
     """一覧ページをブラウザで見られるようにし、原稿を直すと作り直して画面を更新します。"""
     from leaflet.errors import UsageError
-    from leaflet.serve import serve as run_serve
+    from leaflet.site.serve import serve as run_serve
 
     project = _project(project_dir, out)
     try:

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaflet.build import build  # noqa: E402
-from leaflet.catalog import THUMBS, update_catalog  # noqa: E402
+from leaflet.build.pipeline import build  # noqa: E402
+from leaflet.site.catalog import THUMBS, update_catalog  # noqa: E402
 from leaflet.project import Project  # noqa: E402
 
 

@@ -68,7 +68,7 @@ def write(project: Project):
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The bundled handouts, built once: name → PDF path."""
-    from leaflet.build import build
+    from leaflet.build.pipeline import build
 
     out = tmp_path_factory.mktemp("out")
     project = Project.at(ROOT, out)
@@ -142,7 +142,7 @@ FOURTH_KIND = {
 @pytest.fixture(scope="session")
 def bundled_xl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The bundled handouts' extra-large editions (brochures have none): name → PDF path."""
-    from leaflet.build import build
+    from leaflet.build.pipeline import build
 
     out = tmp_path_factory.mktemp("out-xl")
     project = Project.at(ROOT, out)

@@ -15,8 +15,8 @@ import tinyhtml5
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build import build
-from leaflet.catalog import THUMB_LONG_SIDE, CatalogEntry, update_catalog, write_catalog
+from leaflet.build.pipeline import build
+from leaflet.site.catalog import THUMB_LONG_SIDE, CatalogEntry, update_catalog, write_catalog
 
 NS = "{http://www.w3.org/1999/xhtml}"
 FAQ = """\
@@ -210,7 +210,7 @@ def test_a_current_picture_takes_the_page_count_from_the_build(project, write, m
 def test_a_pdf_written_without_its_record_is_counted_again(project, write):
     """A build interrupted after a worker wrote the PDF and its picture but before the
     main process recorded it: the old record's page count must not be shown."""
-    from leaflet.parallel import Task, run_task
+    from leaflet.build.parallel import Task, run_task
 
     file = write("a.md", FAQ.format(title="一つ目"))
     build(project, project.all_handouts())
@@ -353,7 +353,7 @@ def test_a_broken_clinic_yaml_is_a_warning_for_the_catalog(project, write, caplo
     build(project, project.all_handouts())
     (project.root / "clinic.yaml").write_text("name: 一\nname: 二\n", encoding="utf-8")
     caplog.set_level(logging.WARNING)
-    update = __import__("leaflet.catalog", fromlist=["refresh_catalog"]).refresh_catalog
+    update = __import__("leaflet.site.catalog", fromlist=["refresh_catalog"]).refresh_catalog
     assert update(project) is None
     assert "一覧ページ(index.html)を書けませんでした: clinic.yaml:2:" in caplog.text
 

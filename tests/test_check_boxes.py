@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from leaflet.check.boxes import BODY, FURIGANA, HEADING, NOTE, measure
-from leaflet.load import load
+from leaflet.source.load import load
 from leaflet.project import Project
-from leaflet.render import render, write_pdf
+from leaflet.render.page import render, write_pdf
 
 from .conftest import ROOT
 from .pdfs import MM, find_text

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 from leaflet.check import LABELS, RULES
 from leaflet.project import Project
-from leaflet.render import render, write_pdf
-from leaflet.load import load
+from leaflet.render.page import render, write_pdf
+from leaflet.source.load import load
 
 from .check_tools import FIXTURES, build_fixture, outcomes
 from .conftest import ROOT

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 
 from .conftest import ROOT, copy_project
 from .pdfs import fonts
@@ -28,7 +28,7 @@ def test_missing_glyph_is_not_drawn_in_a_system_font(project, write, tmp_path):
 
 
 def test_fontconfig_sees_no_system_fonts():
-    import leaflet.render  # noqa: F401  (isolates fonts on import)
+    import leaflet.render.page  # noqa: F401  (isolates fonts on import)
     from weasyprint.text.ffi import ffi, fontconfig
 
     config = fontconfig.FcInitLoadConfigAndFonts()
@@ -48,7 +48,7 @@ def test_weasyprint_loads_its_libraries_without_searching():
         real = ctypes.util.find_library
         ctypes.util.find_library = lambda name: calls.append(name) or real(name)
         counting = ctypes.util.find_library
-        from leaflet.engine import prepare
+        from leaflet.render.engine import prepare
         prepare()
         from weasyprint.text import ffi
         assert ctypes.util.find_library is counting, "find_library was not put back"
@@ -113,7 +113,7 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
     one nobody holds, or an old one that never got a lock, is removed."""
     import fcntl
 
-    from leaflet import fonts as fonts_module
+    from leaflet.render import fonts as fonts_module
 
     monkeypatch.setattr(fonts_module, "cache_dir", lambda: tmp_path)
     in_use, held = fonts_module.new_font_folder()
@@ -151,7 +151,7 @@ def test_a_planted_scratch_folder_is_not_used(tmp_path, plant):
         shared.chmod(0o777)
     code = textwrap.dedent("""
         import os, sys
-        from leaflet.fonts import cache_dir, isolate_fonts
+        from leaflet.render.fonts import cache_dir, isolate_fonts
         isolate_fonts()
         print(cache_dir())
         print(os.environ["FONTCONFIG_FILE"])

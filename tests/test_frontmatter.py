@@ -8,7 +8,7 @@ import re
 import pytest
 
 from leaflet.errors import HandoutError
-from leaflet.frontmatter import read_text, split
+from leaflet.source.frontmatter import read_text, split
 
 
 def error_of(text: str) -> HandoutError:

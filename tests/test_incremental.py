@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet import deps as deps_module
-from leaflet.deps import deps_of
+from leaflet.build import deps as deps_module
+from leaflet.build.deps import deps_of
 from leaflet.project import Project
-from leaflet.state import STATE_FILE
+from leaflet.build.state import STATE_FILE
 
 from .conftest import ROOT, write_stretch
 from .pdfs import text_of
@@ -258,8 +258,8 @@ def test_source_date_epoch_counts_only_without_revised(project, write, monkeypat
 @pytest.mark.parametrize("edition", ["normal", "xl"])
 def test_deps_cover_what_render_reads(name, edition):
     """deps mirrors render's choices without importing it: keep them in step."""
-    from leaflet.load import load
-    from leaflet.render import stylesheets
+    from leaflet.source.load import load
+    from leaflet.render.page import stylesheets
 
     project = Project.at(ROOT)
     file = project.handouts / f"{name}.md"
@@ -324,13 +324,13 @@ def test_cli_build_options_reach_the_package(project, write):
     from unittest import mock
 
     write("a.md", FAQ.format(title="A", extra=""))
-    with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
+    with mock.patch("leaflet.build.pipeline.build", autospec=True, return_value=[]) as called:
         result = run(project, "build", "--force", "--clean", "--jobs", "3", "--html", "--size", "xl")
     assert result.exit_code == 0, result.output
     kwargs = called.call_args.kwargs
     assert (kwargs["force"], kwargs["clean"], kwargs["jobs"], kwargs["html"]) == (True, True, 3, True)
     assert called.call_args.args[3] == "xl"
-    with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
+    with mock.patch("leaflet.build.pipeline.build", autospec=True, return_value=[]) as called:
         run(project, "build")
     assert called.call_args.kwargs["jobs"] == len(os.sched_getaffinity(0))  # default: the cores
 

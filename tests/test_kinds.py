@@ -9,10 +9,10 @@ import textwrap
 
 import pytest
 
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 from leaflet.errors import HandoutError
-from leaflet.kinds import available
-from leaflet.load import load
+from leaflet.source.kinds import available
+from leaflet.source.load import load
 
 from .conftest import FOURTH_KIND, ROOT
 from .pdfs import fonts, page_sizes_mm, text_of

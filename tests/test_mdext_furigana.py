@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from leaflet.mdext.furigana import FuriganaExtension
+from leaflet.source.markdown.furigana import FuriganaExtension
 
 from .markdown_tools import assert_renders
 

@@ -111,7 +111,7 @@ def test_watch_and_workers_survive_a_refused_attachment(project, write):
     """The refusal travels back from a worker process (it must pickle)."""
     import pickle
 
-    from leaflet.fetcher import RefusedURL
+    from leaflet.render.fetcher import RefusedURL
 
     error = pickle.loads(pickle.dumps(RefusedURL("file:///etc/x", "理由")))
     assert (error.url, error.reason, str(error)) == ("file:///etc/x", "理由", "理由: file:///etc/x")

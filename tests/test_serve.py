@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import make_pdf
 from leaflet.errors import UsageError
 from leaflet.project import Project
-from leaflet.serve import is_loopback, resolve_request, serve, version
+from leaflet.site.serve import is_loopback, resolve_request, serve, version
 
 from .conftest import ROOT
 from .serving import raw_get, running
@@ -221,7 +221,7 @@ def test_busy_port_is_a_usage_error(site):
 
 
 def test_cli_wiring(tmp_path):
-    with mock.patch("leaflet.serve.serve", autospec=True) as fake:
+    with mock.patch("leaflet.site.serve.serve", autospec=True) as fake:
         result = CliRunner().invoke(make_pdf.cli, [
             "serve", "--port", "9000", "--host", "0.0.0.0", "--no-build",
             "--out", str(tmp_path / "site"), "--project", str(tmp_path)])
@@ -232,7 +232,7 @@ def test_cli_wiring(tmp_path):
 
 
 def test_cli_defaults_to_loopback_and_rebuilding(tmp_path):
-    with mock.patch("leaflet.serve.serve", autospec=True) as fake:
+    with mock.patch("leaflet.site.serve.serve", autospec=True) as fake:
         result = CliRunner().invoke(make_pdf.cli, ["serve", "--project", str(tmp_path)])
     assert result.exit_code == 0, result.output
     (project, out, host, port), options = fake.call_args

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
-from leaflet.build import build_one
-from leaflet.mdext.phrases import boundaries
+from leaflet.build.pipeline import build_one
+from leaflet.source.markdown.phrases import boundaries
 
 from .pdfs import chars, text_of
 

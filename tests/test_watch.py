@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import make_pdf
 from leaflet.project import Project
-from leaflet.watch import watch
+from leaflet.site.watch import watch
 
 from .conftest import wait_for, write_stretch
 from .pdfs import text_of
@@ -107,7 +107,7 @@ def test_watch_ignores_its_own_output(project, watcher):
 def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, write):
     """Started on a built project, watch knows each handout's inputs from the state
     file (nothing is rebuilt) and still rebuilds the right ones on a change."""
-    from leaflet.build import build
+    from leaflet.build.pipeline import build
 
     write("a.md", FAQ.format(title="A", answer="答え。"))
     write_stretch(write, "s.md")
@@ -147,7 +147,7 @@ def test_a_save_during_the_first_build_is_not_lost(project, write):
 
 
 def test_cli_watch_calls_the_package_function(project):
-    with mock.patch("leaflet.watch.watch", autospec=True) as called:
+    with mock.patch("leaflet.site.watch.watch", autospec=True) as called:
         result = CliRunner().invoke(make_pdf.cli, ["watch", "--jobs", "3", "--size", "xl",
                                                    "--project", str(project.root)])
     assert result.exit_code == 0, result.output

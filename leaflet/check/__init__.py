@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..engine import prepare
+from ..render.engine import prepare
 from ..project import Project
 
 prepare()  # before WeasyPrint is first imported (idempotent)
@@ -25,8 +25,8 @@ from .relax import relaxations  # noqa: E402
 from .report import Outcome, Report, Where  # noqa: E402
 
 if TYPE_CHECKING:
-    from ..build import Result
-    from ..render import Rendered
+    from ..build.pipeline import Result
+    from ..render.page import Rendered
 
 RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
@@ -57,7 +57,7 @@ def check_handouts(project: Project, files: Iterable[Path], edition: str | None 
                    explicit: bool = True,
                    report: Callable[["Result"], None] = lambda r: None) -> list["Result"]:
     """Render and check each handout without writing a PDF (``make_pdf.py check``)."""
-    from ..build import build_one
+    from ..build.pipeline import build_one
 
     results = []
     for file in files:

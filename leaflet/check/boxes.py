@@ -19,7 +19,7 @@ from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
 
-from ..mdext.sourcelines import element_line
+from ..source.markdown.sourcelines import element_line
 from . import thresholds as T
 
 RGB = tuple[float, float, float]

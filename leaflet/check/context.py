@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..fontfaces import Face
-from ..load import Handout
+from ..render.fontfaces import Face
+from ..source.load import Handout
 from ..project import Project
 from .boxes import Layout, Line, Run
 from .report import Outcome, Where

@@ -14,7 +14,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from ..atomic import write_atomic
-from ..fonts import cache_dir
+from ..render.fonts import cache_dir
 from .boxes import Run
 from .context import Context, failed, passed
 from .report import Outcome

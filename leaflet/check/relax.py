@@ -8,7 +8,7 @@ build. A rule name that does not exist or a blank reason is an error with its li
 from __future__ import annotations
 
 from ..errors import HandoutError
-from ..load import Handout
+from ..source.load import Handout
 
 FIELD = "relax"
 

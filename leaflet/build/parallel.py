@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import Result, build_one
-from .project import CATALOG_FILE, Project
+from .pipeline import Result, build_one
+from ..project import CATALOG_FILE, Project
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
-WARM_MODULES = ["leaflet.render"]  # WeasyPrint, Jinja2, our fonts configuration
+WARM_MODULES = ["leaflet.render.page"]  # WeasyPrint, Jinja2, our fonts configuration
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,13 @@ def run_task(project: Project, task: Task) -> Result:
     if result.ok and result.pdf:
         html = result.pdf.with_suffix(".html")
         if task.html:
-            from .standalone import write_html
+            from ..render.standalone import write_html
 
             write_html(project, task.file, task.edition, html)
         elif html != Path(task.out) / CATALOG_FILE:
             html.unlink(missing_ok=True)  # from an earlier --html: it shows the old text now
     if result.ok and result.pdf and result.pdf == project.pdf_for(task.file, task.out):
-        from .catalog import make_thumbnail  # the normal edition's PDF is the card's picture
+        from ..site.catalog import make_thumbnail  # the normal edition's PDF is the card's picture
 
         make_thumbnail(task.out, result.name, result.pdf)
     return result
@@ -98,7 +98,7 @@ class Workers:
 def _worker_setup(main: int) -> None:
     from multiprocessing.util import Finalize
 
-    from .fontfaces import close_all
+    from ..render.fontfaces import close_all
 
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -115,7 +115,7 @@ def _exit_without(main: int) -> None:
         try:
             os.kill(main, 0)
         except (ProcessLookupError, PermissionError):  # gone (or its number reused by another user)
-            from .fontfaces import close_all
+            from ..render.fontfaces import close_all
 
             close_all()
             os._exit(0)

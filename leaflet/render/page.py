@@ -18,15 +18,15 @@ from urllib.request import url2pathname
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .atomic import atomic_open
-from .errors import IMAGE_FAILURES, HandoutError, line_of
+from ..atomic import atomic_open
+from ..errors import IMAGE_FAILURES, HandoutError, line_of
 from .engine import prepare
-from .load import Handout
-from .mdext.assets import LINK_SCHEMES, link_line
-from .mdext.furigana import strip_furigana
-from .mdext.phrases import phrase_html
-from .project import Project
-from .render_dates import japanese_date, source_date
+from ..source.load import Handout
+from ..source.markdown.assets import LINK_SCHEMES, link_line
+from ..source.markdown.furigana import strip_furigana
+from ..source.markdown.phrases import phrase_html
+from ..project import Project
+from .dates import japanese_date, source_date
 
 prepare()
 

@@ -23,14 +23,14 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter
 from watchfiles import watch as watch_changes
 
-from .build import Result
-from .incremental import Session, Stale
+from ..build.pipeline import Result
+from ..build.incremental import Session, Stale
 from .messages import Line, result_lines, stale_line
-from .project import Project, is_hidden, is_markdown
+from ..project import Project, is_hidden, is_markdown
 
 STEP_MS = 15  # quiet time that ends a burst of events (an editor's save is a few syscalls)
 LIVE_MS = 200  # longest wait for the OS watch to start; later, an idle step (cheap)
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _print(line: Line) -> None:
@@ -102,8 +102,8 @@ def _warm_up(project: Project) -> None:
     """Import WeasyPrint and lay out one handout in memory, so that the first save does
     not pay for the imports and WeasyPrint's first-use set-up; then move what exists
     now out of the garbage collector's way (fewer, shorter pauses while rebuilding)."""
-    from .load import load
-    from .render import render
+    from ..source.load import load
+    from ..render.page import render
 
     for file in project.all_handouts()[:1]:
         try:

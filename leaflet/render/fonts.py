@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
 
 EMPTY_CONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">

@@ -15,10 +15,10 @@ import re
 from html import escape
 from pathlib import Path
 
-from .atomic import write_atomic
-from .load import load
-from .project import Project
-from .render import edition_of, render_html, stylesheets
+from ..atomic import write_atomic
+from ..source.load import load
+from ..project import Project
+from .page import edition_of, render_html, stylesheets
 
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 

@@ -18,13 +18,13 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from .atomic import atomic_open, write_atomic
-from .errors import HandoutError
+from ..atomic import atomic_open, write_atomic
+from ..errors import HandoutError
 from .inventory import describe
-from .kinds import load_kind
-from .mdext.phrases import split_phrases
-from .project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
-from .render_dates import japanese_date
+from ..source.kinds import load_kind
+from ..source.markdown.phrases import split_phrases
+from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
+from ..render.dates import japanese_date
 
 LOG = logging.getLogger("leaflet")
 
@@ -63,7 +63,7 @@ def update_catalog(project: Project, out: Path | None = None,
 
 def checks_from_state(out: Path) -> dict[str, list[str] | None]:
     """Each PDF's failed check rules as the last build recorded them (normal edition)."""
-    from .state import State
+    from ..build.state import State
 
     return {record.name: record.summary.get("check_failures")
             for record in State.load(out).records.values() if record.edition in ("", "normal")}
@@ -87,7 +87,7 @@ def collect_entries(project: Project, out: Path,
     ``checks`` maps a handout name to its failing check rules (empty: passed); a name
     left out, or mapped to None, shows as not checked.
     """
-    from .state import State
+    from ..build.state import State
 
     checks = checks or {}
     labels: dict[str, str] = {}

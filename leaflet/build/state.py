@@ -88,7 +88,7 @@ class State:
         data = {"format": FORMAT,
                 "pdfs": {key: dataclasses.asdict(r) for key, r in sorted(self.records.items())},
                 "hashes": self.hashes}
-        from .atomic import write_atomic  # only when something was built
+        from ..atomic import write_atomic  # only when something was built
 
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, default=jsonable) + "\n")
 

@@ -4,9 +4,9 @@ error or warning (stderr) or progress (stdout)."""
 
 from __future__ import annotations
 
-from .build import Result
-from .incremental import Stale
-from .project import Project
+from ..build.pipeline import Result
+from ..build.incremental import Stale
+from ..project import Project
 
 Line = tuple[str, bool]  # (text, goes to stderr)
 
@@ -20,7 +20,7 @@ def result_lines(project: Project, result: Result) -> list[Line]:
     elif result.ok:
         lines.append((f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)", False))
         if result.checks is not None:
-            from .check.show import summary  # loaded only once something was rendered
+            from .show import summary  # loaded only once something was rendered
 
             lines.append((f"  {summary(result.checks)}", not result.passed))
     else:

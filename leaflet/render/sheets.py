@@ -17,9 +17,9 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from .deps import stylesheet_closure
+from ..build.deps import stylesheet_closure
 from .engine import prepare
-from .project import Project
+from ..project import Project
 
 prepare()
 

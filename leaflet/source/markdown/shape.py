@@ -16,7 +16,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from ..errors import HandoutError
+from ...errors import HandoutError
 from .sourcelines import element_line, raw_block
 
 LOG = logging.getLogger("leaflet")

@@ -8,13 +8,13 @@ from typing import Any
 
 import markdown
 
-from .errors import HandoutError
+from ..errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
-from .mdext.furigana import warn_malformed
-from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
+from .markdown.furigana import warn_malformed
+from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
                     ShapeExtension, SourceLinesExtension)
-from .project import Project, same_name
+from ..project import Project, same_name
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]

@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .catalog import INDEX, refresh_catalog
-from .errors import UsageError
-from .project import Project
+from ..errors import UsageError
+from ..project import Project
 
 LOOPBACK = "127.0.0.1"
 RELOAD_PATH = "/__reload"
@@ -237,7 +237,7 @@ def _start_watcher(project: Project, out: Path, stop: threading.Event,
     """Build what is out of date (so the first page shown is complete), then run the
     ``watch`` loop in a thread: it rebuilds what each save affects; every rebuild
     rewrites the catalog, which the open page notices."""
-    from .build import build
+    from ..build.pipeline import build
     from .messages import result_lines
     from .watch import watch
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import IMAGE_FAILURES, HandoutError
-from .project import CATALOG_FILE, THUMBNAILS, Project
+from ..errors import IMAGE_FAILURES, HandoutError
+from ..project import CATALOG_FILE, THUMBNAILS, Project
 
 if TYPE_CHECKING:
-    from .check import Report
+    from ..check import Report
 
 LOG = logging.getLogger("leaflet")
 
@@ -81,9 +81,9 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     does not offer is an error; in a build of everything it is skipped with a note.
     ``write=False`` renders and checks only (the ``check`` command)."""
     # Markdown and WeasyPrint load only when something is built.
-    from .check import run_checks
-    from .load import load
-    from .render import edition_of, render, write_pdf
+    from ..check import run_checks
+    from ..source.load import load
+    from ..render.page import edition_of, render, write_pdf
 
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
@@ -159,6 +159,6 @@ def build(project: Project, files: Iterable[Path], out: Path | None = None,
     folder = Path(out or project.out)
     lost = not (folder / CATALOG_FILE).is_file() or (results and not (folder / THUMBNAILS).is_dir())
     if catalog and (changed or lost):
-        from .catalog import refresh_catalog
+        from ..site.catalog import refresh_catalog
         refresh_catalog(project, out)
     return results

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import HandoutError
+from ..errors import HandoutError
 from .frontmatter import Source
 from .kinds import MAIN, Kind
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import yamlfile
-from .errors import HandoutError
+from .. import yamlfile
+from ..errors import HandoutError
 from .frontmatter import Source
-from .project import Project
+from ..project import Project
 
 COMMON_SCHEMA = "_common.yaml"
 MAIN = "main"  # the section that holds a body without section markers

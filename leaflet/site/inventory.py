@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HandoutError
-from .frontmatter import read_text, split
-from .mdext.furigana import strip_furigana
-from .project import Project
-from .render_dates import japanese_date
+from ..errors import HandoutError
+from ..source.frontmatter import read_text, split
+from ..source.markdown.furigana import strip_furigana
+from ..project import Project
+from ..render.dates import japanese_date
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Entry:
 
 
 def describe(project: Project) -> list[Entry]:
-    from .kinds import available
+    from ..source.kinds import available
 
     kinds = set(available(project))
     entries = []

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import __version__
-from .errors import HandoutError
-from .project import CLINIC_FILE, READINGS_FILE, Project, absolute
+from .. import __version__
+from ..errors import HandoutError
+from ..project import CLINIC_FILE, READINGS_FILE, Project, absolute
 
 BASE_TEMPLATE = "base.html"
 BASE_STYLESHEET = "base.css"  # as in render.py
@@ -143,8 +143,8 @@ def _plain(value: Any) -> Any:
 
 def deps_of(project: Project, file: Path, out: Path | None = None, edition: str | None = None,
             hashes: FileHashes | None = None, options: dict[str, Any] | None = None) -> Deps:
-    from .frontmatter import read_text, split  # YAML: only when something changed
-    from .kinds import COMMON_SCHEMA
+    from ..source.frontmatter import read_text, split  # YAML: only when something changed
+    from ..source.kinds import COMMON_SCHEMA
 
     hashes = hashes or FileHashes()
     file = absolute(file)
@@ -197,7 +197,7 @@ def _default(schemas: list[Path], field: str) -> Any:
 
 
 def _schema(path: Path) -> dict[str, Any]:
-    from . import yamlfile
+    from .. import yamlfile
 
     try:
         data = yamlfile.read_file(path)
@@ -285,7 +285,7 @@ def tool_fingerprint() -> str:
     upgrading WeasyPrint or editing the package rebuilds everything. Computed once per
     process, so a long-lived watcher records the code it actually runs."""
     h = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for source in sorted(package.rglob("*.py")):
         h.update(f"\n{source.relative_to(package)}\0".encode() + source.read_bytes())
     spec = find_spec("weasyprint")  # finds, does not import

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 from .kinds import available, load_kind
-from .project import Project, same_name
+from ..project import Project, same_name
 
 
 def create(project: Project, kind_name: str, name: str, today: dt.date | None = None) -> Path:

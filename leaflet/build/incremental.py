@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .build import Result
+from .pipeline import Result
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
-from .project import Project, absolute, remove_empty_folders
+from ..project import Project, absolute, remove_empty_folders
 from .state import Record, State, summary_of
 
 # Result fields kept as record fields; the others go to the record's summary.

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from . import yamlfile
-from .errors import HandoutError
+from .. import yamlfile
+from ..errors import HandoutError
 
 FENCE = "---"
 

@@ -15,7 +15,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..errors import HandoutError, line_of
+from ...errors import HandoutError, line_of
 
 # Links to these are printed, never fetched, so they are harmless in a PDF.
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
