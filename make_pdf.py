@@ -170,7 +170,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 @project_option
 def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
-    from leaflet.check import check_handouts
+    from leaflet.check.preflight import check_handouts
     from leaflet.site import show
 
     project = _project(project_dir)

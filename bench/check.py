@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaflet.check import glyphs, fonts, run_checks  # noqa: E402
+from leaflet.check import fonts, glyphs  # noqa: E402
+from leaflet.check.preflight import run_checks  # noqa: E402
 from leaflet.source.load import load  # noqa: E402
 from leaflet.project import Project  # noqa: E402
 from leaflet.render.page import render, write_pdf  # noqa: E402

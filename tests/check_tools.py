@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from leaflet.build.pipeline import Result, build_one
-from leaflet.check import Outcome
+from leaflet.check.report import Outcome
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
 

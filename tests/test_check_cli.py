@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import make_pdf
 from leaflet.build.pipeline import build_one
-from leaflet.check import LABELS, RULES
+from leaflet.check.preflight import LABELS, RULES
 from leaflet.project import Project
 from leaflet.render.page import render, write_pdf
 from leaflet.source.load import load
@@ -127,7 +127,7 @@ def test_check_is_wired_to_the_package(project, write, monkeypatch):
         seen.update(files=[f.name for f in files], edition=edition, explicit=explicit)
         return []
 
-    monkeypatch.setattr("leaflet.check.check_handouts", fake)
+    monkeypatch.setattr("leaflet.check.preflight.check_handouts", fake)
     result = run(project, "check", "a", "--size", "xl", "--json")
     assert result.exit_code == 0
     assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True}

@@ -17,7 +17,7 @@ from ..errors import IMAGE_FAILURES, HandoutError
 from ..project import CATALOG_FILE, THUMBNAILS, Project
 
 if TYPE_CHECKING:
-    from ..check import Report
+    from ..check.report import Report
 
 LOG = logging.getLogger("leaflet")
 
@@ -81,7 +81,7 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     does not offer is an error; in a build of everything it is skipped with a note.
     ``write=False`` renders and checks only (the ``check`` command)."""
     # Markdown and WeasyPrint load only when something is built.
-    from ..check import run_checks
+    from ..check.preflight import run_checks
     from ..source.load import load
     from ..render.page import edition_of, render, write_pdf
 
