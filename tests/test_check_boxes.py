@@ -10,13 +10,12 @@ from leaflet.source.load import load
 from leaflet.project import Project
 from leaflet.render.page import render, write_pdf
 
-from .conftest import ROOT
 from .pdfs import MM, find_text
 
 
 @pytest.fixture(scope="module")
-def brochure():
-    project = Project.at(ROOT)
+def brochure(sample):
+    project = sample
     return measure(render(project, load(project, project.handouts / "knee/back-of-knee.md")).document)
 
 

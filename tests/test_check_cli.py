@@ -37,8 +37,8 @@ def test_nine_rules_registered_with_labels():
     assert all(LABELS.values())
 
 
-def test_bundled_handouts_pass_every_rule():
-    result = CliRunner().invoke(make_pdf.cli, ["check", "--json", "--project", str(ROOT)])
+def test_bundled_handouts_pass_every_rule(sample):
+    result = CliRunner().invoke(make_pdf.cli, ["check", "--json", "--project", str(sample.root)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["passed"] is True
@@ -171,8 +171,8 @@ def test_bad_relax_is_an_error_with_its_line(project, write, relax, line, words)
 # --- measuring changes nothing ---------------------------------------------------------
 
 
-def test_checks_do_not_change_the_pdf(tmp_path):
-    project = Project.at(ROOT, tmp_path)
+def test_checks_do_not_change_the_pdf(sample, tmp_path):
+    project = Project.at(sample.root, tmp_path)
     file = project.handouts / "knee/back-of-knee.md"
     plain = render(project, load(project, file))
     write_pdf(plain, tmp_path / "plain.pdf")
@@ -198,10 +198,10 @@ def test_a_rule_that_crashes_is_a_failure_not_a_traceback(project, write, monkey
 
 
 def test_xl_check_of_everything_skips_brochures_and_allows_one_more_page(project):
-    from .conftest import ROOT
+    from .conftest import SAMPLE
     import shutil
 
-    shutil.copytree(ROOT / "handouts", project.handouts, dirs_exist_ok=True)
+    shutil.copytree(SAMPLE / "handouts", project.handouts, dirs_exist_ok=True)
     result = run(project, "check", "--size", "xl")
     assert result.exit_code == 0, result.output
     assert "handouts/knee/back-of-knee.md: 対象外(三つ折りパンフレット(brochure)には「xl」版がありません)" in result.output

@@ -16,7 +16,7 @@ from PIL import Image
 from leaflet.check import contrast, fonts
 
 from .check_tools import build, build_fixture, failures, outcomes, the_pass
-from .conftest import ROOT
+from .conftest import ROOT, SAMPLE
 from .pdfs import MM, chars, find_text, page_sizes_mm
 
 # --- 1. text size --------------------------------------------------------------------
@@ -196,7 +196,7 @@ def test_long_lines_and_tight_pitch(project):
 
 def test_xl_edition_allows_30_characters(project):
     (project.styles / "xl.css").write_text("/* the test's own XL sheet: same sizes as normal */\n")
-    shutil.copy(ROOT / "handouts/knee/faq.md", project.handouts / "faq.md")
+    shutil.copy(SAMPLE / "handouts/knee/faq.md", project.handouts / "faq.md")
     normal = build(project, project.handouts / "faq.md")
     assert the_pass(normal, "lines").figure == "最長 31字・行送り 1.50倍以上"
     xl = build(project, project.handouts / "faq.md", "xl")
@@ -329,7 +329,7 @@ def test_xl_body_at_20pt_is_measured_as_body(project):
     """The XL body (20 pt) is above the 18 pt 'large text' mark, but it is body text."""
     with (project.styles / "xl.css").open("a") as sheet:
         sheet.write("\n.qa .a { letter-spacing: -0.35em; }\n")  # squeeze ~40 字 into a line
-    shutil.copy(ROOT / "handouts/knee/faq.md", project.handouts / "faq.md")
+    shutil.copy(SAMPLE / "handouts/knee/faq.md", project.handouts / "faq.md")
     xl = build(project, project.handouts / "faq.md", "xl")
     long = failures(xl, "lines")[0]
     assert int(long.figure.removesuffix("字")) > 30 and "(基準 30字以下)" in long.message
@@ -359,8 +359,8 @@ def test_text_too_wide_for_an_outer_panel_runs_off_the_paper_not_over_a_fold(pro
 
 
 def test_bundled_brochure_stays_within_its_panels(project):
-    shutil.copy(ROOT / "handouts/knee/back-of-knee.md", project.handouts / "b.md")
-    shutil.copytree(ROOT / "handouts/knee/images", project.handouts / "images")
+    shutil.copy(SAMPLE / "handouts/knee/back-of-knee.md", project.handouts / "b.md")
+    shutil.copytree(SAMPLE / "handouts/knee/images", project.handouts / "images")
     result = build(project, project.handouts / "b.md")
     assert not failures(result, "overflow")
 

@@ -256,12 +256,12 @@ def test_source_date_epoch_counts_only_without_revised(project, write, monkeypat
 
 @pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
 @pytest.mark.parametrize("edition", ["normal", "xl"])
-def test_deps_cover_what_render_reads(name, edition):
+def test_deps_cover_what_render_reads(sample, name, edition):
     """deps mirrors render's choices without importing it: keep them in step."""
     from leaflet.source.load import load
     from leaflet.render.page import stylesheets
 
-    project = Project.at(ROOT)
+    project = sample
     file = project.handouts / f"{name}.md"
     handout = load(project, file)
     found = deps_of(project, file, edition=edition)

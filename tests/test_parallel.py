@@ -70,9 +70,9 @@ def test_a_failing_handout_fails_alone_in_a_parallel_run(five, write):
     assert (five.root / "out/h2.pdf").read_bytes() == old
 
 
-def test_force_builds_into_two_folders_are_byte_identical(tmp_path):
-    """The bundled handouts, once in this process and once in worker processes."""
-    project = Project.at(ROOT)
+def test_force_builds_into_two_folders_are_byte_identical(sample, tmp_path):
+    """The sample handouts, once in this process and once in worker processes."""
+    project = sample
     first = build(project, project.all_handouts(), tmp_path / "a", force=True, jobs=1)
     second = build(project, project.all_handouts(), tmp_path / "b", force=True, jobs=2)
     assert all(r.ok for r in first + second)

@@ -17,7 +17,6 @@ from leaflet.errors import UsageError
 from leaflet.project import Project
 from leaflet.site.serve import is_loopback, resolve_request, serve, version
 
-from .conftest import ROOT
 from .serving import raw_get, running
 
 TRAVERSALS = [
@@ -58,13 +57,13 @@ TRAVERSALS = [
 
 
 @pytest.fixture(scope="module")
-def site(bundled, tmp_path_factory) -> tuple[Project, Path]:
+def site(bundled, sample, tmp_path_factory) -> tuple[Project, Path]:
     """A copy of the bundled handouts' out/ (with its catalog), and the project it came from."""
     out = tmp_path_factory.mktemp("site") / "out"
     shutil.copytree(next(iter(bundled.values())).parent.parent, out)
     (out / ".make_pdf-state.json").write_text("{}")
     (out.parent / "secret.pdf").write_bytes(b"%PDF-1.7 secret")
-    return Project.at(ROOT, out), out
+    return Project.at(sample.root, out), out
 
 
 @pytest.fixture(scope="module")
