@@ -127,7 +127,7 @@ def test_check_is_wired_to_the_package(project, write, monkeypatch):
         seen.update(files=[f.name for f in files], edition=edition, explicit=explicit)
         return []
 
-    monkeypatch.setattr("leaflet.check.preflight.check_handouts", fake)
+    monkeypatch.setattr("leaflet.build.checking.check_handouts", fake)
     result = run(project, "check", "a", "--size", "xl", "--json")
     assert result.exit_code == 0
     assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True}

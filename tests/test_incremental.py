@@ -324,13 +324,13 @@ def test_cli_build_options_reach_the_package(project, write):
     from unittest import mock
 
     write("a.md", FAQ.format(title="A", extra=""))
-    with mock.patch("leaflet.build.pipeline.build", autospec=True, return_value=[]) as called:
+    with mock.patch("leaflet.site.publish.build_with_catalog", autospec=True, return_value=[]) as called:
         result = run(project, "build", "--force", "--clean", "--jobs", "3", "--html", "--size", "xl")
     assert result.exit_code == 0, result.output
     kwargs = called.call_args.kwargs
     assert (kwargs["force"], kwargs["clean"], kwargs["jobs"], kwargs["html"]) == (True, True, 3, True)
     assert called.call_args.args[3] == "xl"
-    with mock.patch("leaflet.build.pipeline.build", autospec=True, return_value=[]) as called:
+    with mock.patch("leaflet.site.publish.build_with_catalog", autospec=True, return_value=[]) as called:
         run(project, "build")
     assert called.call_args.kwargs["jobs"] == len(os.sched_getaffinity(0))  # default: the cores
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .pipeline import Result
+from .result import Result
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
 from ..project import Project, absolute, remove_empty_folders

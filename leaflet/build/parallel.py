@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .pipeline import Result, build_one
 from ..project import CATALOG_FILE, Project
+from ..render.fonts import cache_dir
+from .result import Result
+from .thumbnail import make_thumbnail
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
-WARM_MODULES = ["leaflet.render.page"]  # WeasyPrint, Jinja2, our fonts configuration
+WARM_MODULES = ["leaflet.build.pipeline"]  # WeasyPrint, Jinja2, Markdown: imported once
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Task:
 
 
 def run_task(project: Project, task: Task) -> Result:
+    from .pipeline import build_one  # the whole renderer: only where a handout is built
+
     result = build_one(project, task.file, task.out, task.edition, task.explicit, **task.options)
     if result.ok and result.pdf:
         html = result.pdf.with_suffix(".html")
@@ -51,9 +55,7 @@ def run_task(project: Project, task: Task) -> Result:
         elif html != Path(task.out) / CATALOG_FILE:
             html.unlink(missing_ok=True)  # from an earlier --html: it shows the old text now
     if result.ok and result.pdf and result.pdf == project.pdf_for(task.file, task.out):
-        from ..site.catalog import make_thumbnail  # the normal edition's PDF is the card's picture
-
-        make_thumbnail(task.out, result.name, result.pdf)
+        make_thumbnail(task.out, result.name, result.pdf)  # the normal edition's PDF is the card's picture
     return result
 
 
@@ -77,6 +79,7 @@ class Workers:
     def _context() -> BaseContext:
         import multiprocessing  # only when there is work for several processes
 
+        cache_dir()  # made here (if it must be private), so workers share it and this process removes it
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WARM_MODULES)
         return context
@@ -98,7 +101,7 @@ class Workers:
 def _worker_setup(main: int) -> None:
     from multiprocessing.util import Finalize
 
-    from ..render.fontfaces import close_all
+    from ..render.weasy import close_all
 
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -115,7 +118,7 @@ def _exit_without(main: int) -> None:
         try:
             os.kill(main, 0)
         except (ProcessLookupError, PermissionError):  # gone (or its number reused by another user)
-            from ..render.fontfaces import close_all
+            from ..render.weasy import close_all
 
             close_all()
             os._exit(0)

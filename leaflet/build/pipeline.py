@@ -1,60 +1,26 @@
-"""Stage 3, build: load → render → write, one handout at a time, each failure kept
-to its own handout so the others still build and its previous PDF survives.
-``build`` skips the handouts whose inputs did not change and spreads the others over
-worker processes (see ``incremental`` and ``parallel``).
+"""One handout, start to finish: load → render → check → write, each failure kept to
+its own handout so the others still build and its previous PDF survives.
+
+This module loads the whole pipeline (Markdown, Jinja2, WeasyPrint): it is imported
+where a handout is actually built — a worker process, ``check``, ``watch`` — never by
+what only decides what to build.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ..errors import IMAGE_FAILURES, HandoutError
-from ..project import CATALOG_FILE, THUMBNAILS, Project
-
-if TYPE_CHECKING:
-    from ..check.report import Report
+from ..check.preflight import run_checks
+from ..errors import HandoutError
+from ..project import Project
+from ..render.page import edition_of, render, write_pdf
+from ..render.weasy import engine_logger, is_engine_record, reported_by_us
+from ..source.load import load
+from .result import Result
 
 LOG = logging.getLogger("leaflet")
-
-
-@dataclass
-class Result:
-    source: str  # as shown to the editor
-    name: str
-    pdf: Path | None = None
-    pages: int = 0
-    seconds: float = 0.0
-    error: str | None = None
-    skipped: str | None = None  # why nothing was built (not an error)
-    warnings: list[str] = field(default_factory=list)
-    # WeasyPrint's own warnings that our checks and errors already report (not shown)
-    engine_warnings: list[str] = field(default_factory=list)
-    checks: Report | None = None  # the preflight's measurements (leaflet.check)
-    # Labels of the failed check rules ([] = all passed; None = not checked). Kept in the
-    # build state, so the catalog and a no-change build know it without re-checking.
-    check_failures: list[str] | None = None
-    up_to_date: bool = False  # nothing it depends on changed: not built again
-
-    @property
-    def ok(self) -> bool:
-        """Built (or, for ``check``, rendered) without an error."""
-        return self.error is None
-
-    @property
-    def passed(self) -> bool:
-        """Built and every check passed (or was relaxed): exit code 0."""
-        return self.ok and not self.check_failures and (self.checks is None or self.checks.passed)
-
-
-# WeasyPrint warnings that our own checks and errors already say, in Japanese and with
-# a file:line: a character the fonts lack (the glyph rule), an image that cannot be
-# drawn (an error of the handout).
-_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", *IMAGE_FAILURES)
 
 
 class _Collect(logging.Handler):
@@ -67,8 +33,8 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if record.name.startswith("weasyprint"):
-            if message.startswith(_SAID_BY_US):
+        if is_engine_record(record):
+            if reported_by_us(message):
                 self.said_by_us.append(message)
                 return
             message = f"組版エンジン(WeasyPrint)より: {message}"
@@ -80,15 +46,10 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     """Build one handout. ``explicit``: the editor named it, so an edition its kind
     does not offer is an error; in a build of everything it is skipped with a note.
     ``write=False`` renders and checks only (the ``check`` command)."""
-    # Markdown and WeasyPrint load only when something is built.
-    from ..check.preflight import run_checks
-    from ..source.load import load
-    from ..render.page import edition_of, render, write_pdf
-
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
     collect = _Collect()
-    loggers = [logging.getLogger("leaflet"), logging.getLogger("weasyprint")]
+    loggers = [LOG, engine_logger()]
     for logger in loggers:
         logger.addHandler(collect)
     try:
@@ -125,40 +86,3 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     result.engine_warnings = collect.said_by_us
     result.seconds = time.perf_counter() - start
     return result
-
-
-def build(project: Project, files: Iterable[Path], out: Path | None = None,
-          edition: str | None = None,
-          report: Callable[[Result], None] = lambda r: None, *,
-          explicit: bool = True, catalog: bool = True,
-          force: bool = False, jobs: int = 1, html: bool = False, clean: bool = False,
-          progress: bool | None = None, on_stale: Callable[..., None] | None = None,
-          **options: Any) -> list[Result]:
-    """Build what changed (everything with ``force``) in ``jobs`` processes; report each
-    handout in order, up-to-date ones too. ``html``: also write the HTML beside each PDF.
-    PDFs whose handout was deleted go to ``on_stale``, and are removed with ``clean``.
-    ``explicit``: the handouts were named (see ``build_one``). Other ``options`` are
-    passed to ``build_one`` and are part of what decides a rebuild. ``catalog``: rewrite
-    out/index.html afterwards."""
-    from .incremental import Session  # deps, state, workers
-
-    stale: list[Any] = []
-
-    def note_stale(item: Any) -> None:
-        stale.append(item)
-        if on_stale:
-            on_stale(item)
-
-    with Session(project, out, edition, jobs=jobs, html=html, progress=progress,
-                 explicit=explicit, options=options) as session:
-        results = session.build(files, report, force=force, clean=clean, on_stale=note_stale)
-    # out/index.html lists every handout with a PDF, not only those just built. When
-    # nothing changed it is left alone (a no-change build stays near-instant), unless
-    # the page or its pictures were deleted.
-    changed = stale or any(not r.up_to_date for r in results)
-    folder = Path(out or project.out)
-    lost = not (folder / CATALOG_FILE).is_file() or (results and not (folder / THUMBNAILS).is_dir())
-    if catalog and (changed or lost):
-        from ..site.catalog import refresh_catalog
-        refresh_catalog(project, out)
-    return results

@@ -18,15 +18,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 from ..build.deps import stylesheet_closure
-from .engine import prepare
 from ..project import Project
-
-prepare()
-
-from weasyprint import CSS  # noqa: E402  (after prepare)
-from weasyprint.urls import URLFetcher  # noqa: E402
-
-from .fontfaces import FontFaces  # noqa: E402  (remembers @font-face files for the preflight)
+from .weasy import CSS, FontFaces, URLFetcher
 
 KEEP = 4  # stylesheet sets kept (each holds its fonts' temporary copies)
 RACY_SECONDS = 2.0  # a file this fresh may change again within one mtime tick
