@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..project import CATALOG_FILE, Project
+from ..project import Project
 from ..render.fonts import cache_dir
+from .plan import Plan
 from .result import Result
-from .thumbnail import make_thumbnail
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -40,23 +40,14 @@ class Task:
     html: bool = False  # also write the rendered HTML beside the PDF
     explicit: bool = True  # the handout was named (see build_one); not part of the digest
     options: dict[str, Any] = field(default_factory=dict)  # more keyword arguments for build_one
+    plan: Plan | None = None  # made by the main process: the worker does not parse again
 
 
 def run_task(project: Project, task: Task) -> Result:
     from .pipeline import build_one  # the whole renderer: only where a handout is built
 
-    result = build_one(project, task.file, task.out, task.edition, task.explicit, **task.options)
-    if result.ok and result.pdf:
-        html = result.pdf.with_suffix(".html")
-        if task.html:
-            from ..render.standalone import write_html
-
-            write_html(project, task.file, task.edition, html)
-        elif html != Path(task.out) / CATALOG_FILE:
-            html.unlink(missing_ok=True)  # from an earlier --html: it shows the old text now
-    if result.ok and result.pdf and result.pdf == project.pdf_for(task.file, task.out):
-        make_thumbnail(task.out, result.name, result.pdf)  # the normal edition's PDF is the card's picture
-    return result
+    return build_one(project, task.file, task.out, task.edition, task.explicit, plan=task.plan,
+                     html=task.html, thumbnail=True, **task.options)
 
 
 class Workers:

@@ -12,13 +12,17 @@ import logging
 import time
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..check.preflight import run_checks
 from ..errors import HandoutError
-from ..project import Project
-from ..render.page import edition_of, render, write_pdf
+from ..project import CATALOG_FILE, Project
+from ..render.page import Rendered, render, write_pdf
+from ..render.standalone import standalone_html
 from ..render.weasy import engine_logger, is_engine_record, reported_by_us
-from ..source.load import load
+from ..source.load import Handout, load
+from .plan import NORMAL, Plan, plan_for
 from .result import Result
+from .thumbnail import make_thumbnail
 
 LOG = logging.getLogger("leaflet")
 
@@ -42,10 +46,14 @@ class _Collect(logging.Handler):
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None, explicit: bool = True, write: bool = True) -> Result:
-    """Build one handout. ``explicit``: the editor named it, so an edition its kind
-    does not offer is an error; in a build of everything it is skipped with a note.
-    ``write=False`` renders and checks only (the ``check`` command)."""
+              edition: str | None = None, explicit: bool = True, write: bool = True, *,
+              plan: Plan | None = None, html: bool = False, thumbnail: bool = False) -> Result:
+    """Build one handout into ``out`` (default: the project's out/). ``explicit``: the
+    editor named it, so an edition its kind does not offer is an error; in a build of
+    everything it is skipped with a note. ``write=False`` renders and checks only (the
+    ``check`` command). ``plan``: made already (by the build that decided to rebuild);
+    ``html``: also write the HTML beside the PDF; ``thumbnail``: draw the catalog's
+    picture of a normal edition. One render serves all of them."""
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
     collect = _Collect()
@@ -53,8 +61,11 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     for logger in loggers:
         logger.addHandler(collect)
     try:
-        handout = load(project, file)
-        chosen = edition_of(handout, edition)
+        plan = plan or plan_for(project, file, out, edition)
+        result.facts = plan.facts
+        handout = load(project, file, plan.source)
+        assert plan.edition is not None and plan.target is not None, "a handout that loads is planned"
+        chosen = plan.edition.name
         if chosen not in handout.kind.editions:
             why = f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません"
             if not explicit and "size" not in handout.meta_lines:
@@ -62,7 +73,7 @@ def build_one(project: Project, file: Path, out: Path | None = None,
                 return result
             raise HandoutError(result.source, handout.meta_lines.get("size"), why,
                                f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
-        rendered = render(project, handout, chosen)
+        rendered = render(project, handout, plan.edition)
         # Measure before writing: write_pdf() subsets the fonts in place. A failed check
         # still writes the PDF (the editor can look at it); the result is not "passed".
         result.checks = run_checks(project, rendered)
@@ -70,9 +81,11 @@ def build_one(project: Project, file: Path, out: Path | None = None,
             result.checks.label(o.rule) for o in result.checks.failures))
         result.pages = len(rendered.document.pages)
         if write:
-            target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
-            write_pdf(rendered, target)
-            result.pdf = target
+            write_pdf(rendered, plan.target)
+            result.pdf = plan.target
+            _html_beside(rendered, plan.target, html, Path(out or project.out))
+            if thumbnail and chosen == NORMAL:  # the normal edition's PDF is the card's picture
+                make_thumbnail(Path(out or project.out), result.name, plan.target)
     except HandoutError as error:
         result.error = str(error)
     except Exception as error:  # noqa: BLE001 — one handout's surprise never stops the others
@@ -86,3 +99,22 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     result.engine_warnings = collect.said_by_us
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _html_beside(rendered: Rendered, pdf: Path, wanted: bool, out: Path) -> None:
+    """``--html``: the HTML beside the PDF; without it, one left by an earlier ``--html``
+    is removed (it would show the old text), never the catalog page itself."""
+    target = pdf.with_suffix(".html")
+    if wanted:
+        write_atomic(target, standalone_html(rendered))
+    elif target != out / CATALOG_FILE:
+        target.unlink(missing_ok=True)
+
+
+def render_handout(project: Project, file: Path, edition: str | None = None) -> Rendered:
+    """Load and lay out one handout as a build would: no checks, nothing written (for
+    warming a process up, and for tests). Raises ``HandoutError`` for bad input."""
+    plan = plan_for(project, file, edition=edition)
+    handout: Handout = load(project, file, plan.source)
+    assert plan.edition is not None
+    return render(project, handout, plan.edition)

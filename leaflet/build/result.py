@@ -4,10 +4,29 @@ results are unpickled in the main process, which never loads WeasyPrint."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..check.report import Report
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a handout's front matter says, as the state records it and the catalog lists it."""
+
+    kind: str
+    title: str  # as written (furigana markup and all)
+    revised: str  # an ISO date, or what was written, or ""
+
+    @classmethod
+    def of(cls, meta: Mapping[str, Any]) -> Facts:
+        """From a handout's front matter, as read (not validated)."""
+        revised = meta.get("revised")
+        return cls(str(meta.get("kind") or ""), str(meta.get("title") or ""),
+                   revised.isoformat() if isinstance(revised, dt.date) else str(revised or ""))
 
 
 @dataclass
@@ -27,6 +46,7 @@ class Result:
     # build state, so the catalog and a no-change build know it without re-checking.
     check_failures: list[str] | None = None
     up_to_date: bool = False  # nothing it depends on changed: not built again
+    facts: Facts | None = None  # None: its front matter could not be read
 
     @property
     def ok(self) -> bool:

@@ -25,11 +25,11 @@ from ..source.markdown.assets import LINK_SCHEMES, link_line
 from ..source.markdown.furigana import strip_furigana
 from ..source.markdown.phrases import phrase_html
 from .dates import japanese_date, source_date
+from .edition import Edition
 from .fetcher import MISSING, ProjectFetcher, RefusedURL
 from .sheets import parsed
 from .weasy import HTML, Document, ImageFailures, drop_margin_box, engine_logger
 
-BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
 
 
@@ -39,11 +39,7 @@ class Rendered:
     html: str
     document: Document
     edition: str
-
-
-def edition_of(handout: Handout, requested: str | None) -> str:
-    """``normal`` or ``xl``: the command line wins over front matter."""
-    return requested or str(handout.meta.get("size") or "normal")
+    stylesheets: tuple[Path, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -61,7 +57,7 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
-def render_html(project: Project, handout: Handout, edition: str = "normal") -> str:
+def render_html(project: Project, handout: Handout, edition: Edition) -> str:
     env = _environment(project.templates)
     template = env.get_template(handout.kind.template)
     return template.render(
@@ -70,33 +66,22 @@ def render_html(project: Project, handout: Handout, edition: str = "normal") -> 
         sections={name: Markup(html) for name, html in handout.sections.items()},
         clinic=project.clinic(),
         kind=handout.kind,
-        edition=edition,
-        stylesheets=stylesheets(project, handout, edition),
+        edition=edition.name,
+        stylesheets=list(edition.stylesheets),
     )
 
 
-def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
-    """base.css, the kind's stylesheet, then the edition's: styles/xl.css and
-    styles/<kind>.xl.css, when they exist."""
-    sheets = [project.styles / BASE_STYLESHEET, handout.kind.stylesheet]
-    if edition != "normal":
-        sheets += [project.styles / f"{edition}.css",
-                   project.styles / f"{handout.kind.name}.{edition}.css"]
-    return [s for s in sheets if s.is_file()]
-
-
-def render(project: Project, handout: Handout, edition: str = "normal",
-           html: str | None = None) -> Rendered:
+def render(project: Project, handout: Handout, edition: Edition, html: str | None = None) -> Rendered:
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
     with _resource_errors(handout):
-        fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
+        fonts, css = parsed(list(edition.stylesheets), edition.files, fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
         drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
-    return Rendered(handout, html, document, edition)
+    return Rendered(handout, html, document, edition.name, edition.stylesheets)
 
 
 def write_pdf(rendered: Rendered, target: Path) -> None:

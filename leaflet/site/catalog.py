@@ -25,6 +25,7 @@ from ..source.kinds import load_kind
 from ..source.markdown.phrases import split_phrases
 from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from ..render.dates import japanese_date
+from ..build.result import Facts
 from ..build.state import State
 from ..build.thumbnail import draw as draw_thumbnail
 from ..build.thumbnail import thumbnail_path
@@ -53,34 +54,38 @@ class CatalogEntry:
 
 
 def update_catalog(project: Project, out: Path | None = None,
-                   checks: Mapping[str, Sequence[str] | None] | None = None) -> Path:
+                   checks: Mapping[str, Sequence[str] | None] | None = None,
+                   known: Mapping[str, Facts] | None = None) -> Path:
     """Refresh thumbnails and rewrite ``out/index.html`` from what is in out/ now.
-    Check results come from ``checks`` or else from the build state (``state``)."""
+    Check results come from ``checks`` or else from the build state (``state``);
+    ``known``: handouts whose front matter a build has just read (by name)."""
     out = out or project.out
     if checks is None:
         checks = checks_from_state(out)
-    return write_catalog(project, out, collect_entries(project, out, checks))
+    return write_catalog(project, out, collect_entries(project, out, checks, known))
 
 
 def checks_from_state(out: Path) -> dict[str, list[str] | None]:
     """Each PDF's failed check rules as the last build recorded them (normal edition)."""
-    return {record.name: record.summary.get("check_failures")
+    return {record.name: record.check_failures
             for record in State.load(out).records.values() if record.edition in ("", "normal")}
 
 
 def refresh_catalog(project: Project, out: Path | None = None,
-                    checks: Mapping[str, Sequence[str] | None] | None = None) -> Path | None:
+                    checks: Mapping[str, Sequence[str] | None] | None = None,
+                    known: Mapping[str, Facts] | None = None) -> Path | None:
     """``update_catalog`` for the end of a build: the PDFs are what matters, so a catalog
     that cannot be written is a warning, never a failed build."""
     try:
-        return update_catalog(project, out, checks)
+        return update_catalog(project, out, checks, known)
     except (OSError, jinja2.TemplateError, HandoutError) as error:  # e.g. a broken clinic.yaml
         LOG.warning("一覧ページ(%s)を書けませんでした: %s", INDEX, error)
         return None
 
 
 def collect_entries(project: Project, out: Path,
-                    checks: Mapping[str, Sequence[str] | None] | None = None) -> list[CatalogEntry]:
+                    checks: Mapping[str, Sequence[str] | None] | None = None,
+                    known: Mapping[str, Facts] | None = None) -> list[CatalogEntry]:
     """One entry per handout with a PDF in ``out``; its thumbnail is made if missing or old.
 
     ``checks`` maps a handout name to its failing check rules (empty: passed); a name
@@ -90,7 +95,7 @@ def collect_entries(project: Project, out: Path,
     labels: dict[str, str] = {}
     recorded = {key: (record.pages, record.pdf_mtime_ns) for key, record in State.load(out).records.items()}
     entries = []
-    for row in describe(project):
+    for row in describe(project, known):
         pdf = project.pdf_for(row.file, out)
         xl = project.pdf_for(row.file, out, "xl")
         if not pdf.is_file():

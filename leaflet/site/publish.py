@@ -42,4 +42,6 @@ def refresh_after_build(project: Project, out: Path | None, results: Sequence[Re
         return None
     from .catalog import refresh_catalog  # Jinja2 and the handouts' front matter: only now
 
-    return refresh_catalog(project, out)
+    # What the build read of each handout's front matter: the catalog does not parse it again.
+    known = {r.name: r.facts for r in results if r.facts is not None}
+    return refresh_catalog(project, out, known=known)

@@ -108,12 +108,11 @@ def _warm_up(project: Project) -> None:
     """Import WeasyPrint and lay out one handout in memory, so that the first save does
     not pay for the imports and WeasyPrint's first-use set-up; then move what exists
     now out of the garbage collector's way (fewer, shorter pauses while rebuilding)."""
-    from ..source.load import load
-    from ..render.page import render
+    from ..build.pipeline import render_handout
 
     for file in project.all_handouts()[:1]:
         try:
-            render(project, load(project, file)).document.write_pdf()
+            render_handout(project, file).document.write_pdf()
         except Exception:  # noqa: BLE001 — a broken handout is reported by the build
             pass
     gc.collect()
