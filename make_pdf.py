@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from leaflet.errors import SetupError
+
 ROOT = Path(__file__).resolve().parent
 
 project_option = click.option(
@@ -78,6 +80,9 @@ class _Commands(click.Group):
         except UsageProblem as error:
             error.show()
             sys.exit(error.exit_code)
+        except SetupError as error:  # the installation cannot build anything (e.g. another WeasyPrint)
+            click.echo(f"エラー: {error}", err=True)
+            sys.exit(1)
         except click.UsageError as error:
             click.echo(f"エラー: {_in_japanese(error)}", err=True)
             click.echo(f"  ({error.format_message()})", err=True)
