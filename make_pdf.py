@@ -19,8 +19,15 @@ from leaflet.errors import SetupError
 
 ROOT = Path(__file__).resolve().parent
 
+
+def default_project() -> Path:
+    """The project folder: this file's folder when run from a checkout (``python
+    make_pdf.py``), else — installed, as ``make-pdf`` — the current directory."""
+    return ROOT if (ROOT / "templates").is_dir() and (ROOT / "leaflet").is_dir() else Path.cwd()
+
+
 project_option = click.option(
-    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT,
+    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=default_project,
     show_default=False, hidden=True, help="Project folder (for tests).")
 out_option = click.option(
     "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -268,7 +275,12 @@ def serve(port: int, host: str, no_build: bool, out: Path | None, jobs: int | No
         raise UsageProblem(str(error)) from None
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """The ``make-pdf`` command (and ``python make_pdf.py``)."""
     from leaflet.quick_exit import run_and_exit
 
     run_and_exit(cli)
+
+
+if __name__ == "__main__":
+    main()

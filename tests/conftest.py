@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sys
 import textwrap
 import time
 from collections.abc import Callable
@@ -23,9 +22,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
-sys.path.insert(0, str(ROOT))
 
-from leaflet.project import Project  # noqa: E402
+from leaflet.project import Project
 
 TOOL_PARTS = ("templates", "styles", "fonts")  # the tool's own, from the project
 SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample
