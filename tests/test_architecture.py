@@ -173,7 +173,9 @@ def test_a_build_reads_lays_out_and_writes_each_handout_once(tmp_path, monkeypat
     """Building the sample (with --html and the catalog): each handout's front matter is
     parsed once, it is converted once, filled into its template once and laid out by
     WeasyPrint once — that one layout gives the PDF, the HTML and the thumbnail."""
+    import leaflet.build.pipeline  # noqa: F401  (imported now, so that its names are counted too)
     import leaflet.render.page as page
+    import leaflet.site.inventory  # noqa: F401
     import leaflet.source.frontmatter as frontmatter
     import leaflet.source.load as loading
     from leaflet.render import weasy
@@ -188,11 +190,12 @@ def test_a_build_reads_lays_out_and_writes_each_handout_once(tmp_path, monkeypat
             return real(*args, **kwargs)
         return wrapper
 
+    real_split, real_load = frontmatter.split, loading.load
     for module in [m for n, m in sys.modules.items() if n.startswith("leaflet")]:
-        if getattr(module, "split", None) is frontmatter.split:
-            monkeypatch.setattr(module, "split", counting("split", frontmatter.split, lambda text, shown: shown))
-        if getattr(module, "load", None) is loading.load:
-            monkeypatch.setattr(module, "load", counting("load", loading.load, lambda p, file, *a: file.name))
+        if getattr(module, "split", None) is real_split:
+            monkeypatch.setattr(module, "split", counting("split", real_split, lambda text, shown: shown))
+        if getattr(module, "load", None) is real_load:
+            monkeypatch.setattr(module, "load", counting("load", real_load, lambda p, file, *a: file.name))
     monkeypatch.setattr(page, "render_html", counting("template", page.render_html, lambda p, h, e: h.name))
     monkeypatch.setattr(weasy.HTML, "render", counting("layout", weasy.HTML.render, lambda self, **k: "doc"))
     results = build_with_catalog(project, project.all_handouts(), html=True)
