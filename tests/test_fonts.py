@@ -22,11 +22,19 @@ from .pdfs import fonts
 
 
 def test_missing_glyph_is_not_drawn_in_a_system_font(project, write, tmp_path):
-    # ⚕ ♿ ₩ are in DejaVu Sans (installed on this machine) but not in BIZ UDPGothic.
+    """⚕ ♿ ₩ are not in BIZ UDPGothic; a system font that has them (DejaVu Sans, here)
+    must not stand in: the PDF embeds our fonts only, and the glyph rule names them."""
+    system = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}  # fontconfig's own view
+    found = subprocess.run(["fc-list", ":charset=2695 267f 20a9", "family"], capture_output=True, text=True,
+                           env=system)
+    if not found.stdout.strip():
+        pytest.skip("no system font has ⚕ ♿ ₩: nothing could stand in for them here")
     path = write("x.md", "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n記号 ⚕ ♿ ₩ です。\n")
     result = build_one(project, path, tmp_path / "out")
     assert result.ok, result.error
     assert set(fonts(result.pdf)) <= {"BIZ-UDPGothic", "BIZ-UDPGothic-Bold"}, fonts(result.pdf)
+    assert result.checks is not None
+    assert {o.figure for o in result.checks.failures if o.rule == "glyphs"} == {"U+2695", "U+267F", "U+20A9"}
 
 
 def test_fontconfig_sees_no_system_fonts():
