@@ -109,6 +109,7 @@ def short_scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="mp-"))
 
 
+@pytest.mark.slow
 def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
     """WeasyPrint copies the fonts (9 MB) for every font configuration and removes the
     copy only in ``__del__``, which worker processes never ran: each handout of a parallel
@@ -127,6 +128,7 @@ def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
     shutil.rmtree(scratch)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_share_the_scratch_folder_safely(tmp_path):
     """Two parallel builds of the same user at the same time (as a build beside ``serve``,
     or ``make test`` beside a build): each one's font copies are its own, locked while in
@@ -200,9 +202,8 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
     fonts_module.sweep_font_folders()
     assert in_use.exists() and fresh.exists() and other.exists()
     assert not ended.exists() and not old.exists()
-    with pytest.raises(BlockingIOError):  # still ours: the sweep did not take it
-        with open(in_use / fonts_module.LOCK, "rb") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with pytest.raises(BlockingIOError), open(in_use / fonts_module.LOCK, "rb") as lock:  # still ours
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     held.close()
 
 

@@ -24,8 +24,8 @@ import make_pdf
 from leaflet.build import deps as deps_module
 from leaflet.build.deps import deps_of
 from leaflet.build.plan import plan_for
-from leaflet.project import Project
 from leaflet.build.state import STATE_FILE
+from leaflet.project import Project
 
 from .conftest import ROOT, write_stretch
 from .pdfs import text_of

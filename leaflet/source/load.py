@@ -9,12 +9,19 @@ from typing import Any
 import markdown
 
 from ..errors import HandoutError
+from ..project import Project, same_name
 from .frontmatter import Source, read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
+from .markdown import (
+    EXTENSIONS,
+    AssetsExtension,
+    FuriganaExtension,
+    PhrasesExtension,
+    ReadingsExtension,
+    ShapeExtension,
+    SourceLinesExtension,
+)
 from .markdown.furigana import warn_malformed
-from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    ShapeExtension, SourceLinesExtension)
-from ..project import Project, same_name
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
