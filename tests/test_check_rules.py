@@ -222,18 +222,19 @@ def _photo(project, size: tuple[int, int]):
 def test_low_resolution_photo_fails(project):
     result = _photo(project, (100, 80))
     low, = failures(result, "images")
-    assert low.figure == "67ppi"  # 100 px across 38 mm
-    assert low.message.startswith("画像「photo.png」は100×80画素を 38×30mmに広げていて 67ppi しかなく")
+    # 100 px across 35 mm: the 5:4 picture fills the step's 38 × 28 mm slot's height
+    assert low.figure == "73ppi"
+    assert low.message.startswith("画像「photo.png」は100×80画素を 35×28mmに広げていて 73ppi しかなく")
     assert str(low.where) == "1ページ handouts/photo.md:20"
     with pdfplumber.open(result.pdf) as pdf:
         image, = pdf.pages[0].images
-    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(66.8, abs=0.5)
+    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(72.6, abs=0.5)
 
 
 def test_photo_under_300_ppi_is_a_warning(project):
     result = _photo(project, (400, 320))
     warning, = outcomes(result, "images")
-    assert warning.status == "warn" and warning.figure == "267ppi"
+    assert warning.status == "warn" and warning.figure == "290ppi"
     assert result.passed
 
 
@@ -251,7 +252,7 @@ def test_findings_name_the_line_they_are_on_when_the_same_words_stand_earlier(pr
 
 def test_sharp_photo_passes(project):
     result = _photo(project, (600, 480))
-    assert the_pass(result, "images").figure == "最低 401ppi"
+    assert the_pass(result, "images").figure == "最低 435ppi"
 
 
 def _faq_with_background(project, css: str, size: tuple[int, int]):
