@@ -18,6 +18,7 @@ from weasyprint.anchors import rectangle_aabb
 from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
+from weasyprint.layout.replaced import replacedbox_layout
 
 from ..source.markdown.sourcelines import element_line
 from . import thresholds as T
@@ -112,12 +113,36 @@ class Image:
     page: int
     src: str
     pixels: tuple[int, int] | None  # None: a vector image (SVG)
-    width: float  # placed size, px
+    width: float  # placed size, px: where it is drawn (inside its box, after object-fit)
     height: float
     top: float
     bottom: float
     panel: str | None
     line: int | None = None  # file line of the block that holds it (data-line)
+    left: float = 0.0
+    background: bool = False  # a CSS background image (painted under its box's content)
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Something drawn that is not text or a picture: a border side (a rule, a frame)
+    or a background, in px."""
+
+    page: int
+    what: str  # RULE or FILL
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    panel: str | None
+    line: int | None = None
+
+
+RULE, FILL = "rule", "fill"
 
 
 @dataclass
@@ -127,6 +152,7 @@ class Layout:
     lines: list[Line] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)  # border sides and backgrounds
     body_pitch: float = 0.0  # px between body lines (root font size × line-height)
     body_size_pt: float = 0.0  # the root font size: 16 pt, 20 pt in the XL edition
     drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
@@ -203,6 +229,8 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
     if not state.margin and _visible(box):
         _drawn(layout, page, box.border_box_y() + box.border_height())
+    if _visible(box):
+        _add_shapes(box, state, page, layout)
     children = getattr(box, "children", ())
     if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
         state = replace(state, block="".join(_line_text(c) for c in children
@@ -307,11 +335,34 @@ def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
     pixels = (image.width, image.height) if isinstance(image, RasterImage) else None
     element = box.element
     src = element.get("src", "") if element is not None and hasattr(element, "get") else ""
-    top = box.content_box_y()
-    layout.images.append(Image(page, src, pixels, box.width, box.height, top, top + box.height,
-                               state.panel, state.line))
+    # Where the picture itself is drawn: with object-fit: contain a portrait photo in a
+    # landscape slot fills only the middle of its box.
+    width, height, left, top = replacedbox_layout(box)
+    x0, y0, x1, y1 = rectangle_aabb(state.matrix, left, top, width, height)
+    layout.images.append(Image(page, src, pixels, x1 - x0, y1 - y0, y0, y1, state.panel, state.line, x0))
     if not state.margin:
-        _drawn(layout, page, top + box.height)
+        _drawn(layout, page, y1)
+
+
+def _add_shapes(box: Any, state: _State, page: int, layout: Layout) -> None:
+    """The box's background and each border side it draws, as rectangles."""
+    style = box.style
+    x, y = box.border_box_x(), box.border_box_y()
+    width, height = box.border_width(), box.border_height()
+
+    def add(what: str, left: float, top: float, w: float, h: float) -> None:
+        if w > 0 and h > 0:
+            layout.shapes.append(Shape(page, what, *rectangle_aabb(state.matrix, left, top, w, h),
+                                       state.panel, state.line))
+
+    if _color(style, "background_color")[3] > 0:
+        add(FILL, x, y, width, height)
+    sides = {side: style[f"border_{side}_width"] if style[f"border_{side}_style"] not in ("none", "hidden") else 0
+             for side in ("top", "right", "bottom", "left")}
+    add(RULE, x, y, width, sides["top"])
+    add(RULE, x, y + height - sides["bottom"], width, sides["bottom"])
+    add(RULE, x, y, sides["left"], height)
+    add(RULE, x + width - sides["right"], y, sides["right"], height)
 
 
 def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -327,7 +378,8 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
         pixels = (layer.image.width, layer.image.height) if isinstance(layer.image, RasterImage) else None
         src = spec[1] if spec[0] == "url" and isinstance(spec[1], str) else ""
         top = box.border_box_y()
-        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel))
+        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel,
+                                   left=box.border_box_x(), background=True))
 
 
 def _line_text(box: Any) -> str:
