@@ -13,6 +13,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .pictures import upright
+
 
 MISSING = "ファイルが見つかりません"
 
@@ -49,4 +51,17 @@ class ProjectFetcher(URLFetcher):
             raise RefusedURL(url, MISSING)
         # WeasyPrint ignores a linked stylesheet that is not served as text/css.
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind}, status=200)
+        data = path.read_bytes()
+        if kind.startswith("image/") and kind != "image/svg+xml":
+            data = upright(data)  # a phone's portrait photo: pixels turned once, cached
+        return _Fetched(path.as_uri(), data, {"Content-Type": kind}, status=200)
+
+
+class _Fetched(URLFetcherResponse):
+    """A response with no file behind it: given a path, WeasyPrint re-reads a JPEG or
+    PNG from disk when it writes the PDF, embedding the file as it is then rather than
+    the bytes read here (turned upright)."""
+
+    @property
+    def path(self) -> None:
+        return None

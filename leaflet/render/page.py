@@ -32,6 +32,7 @@ prepare()
 
 from weasyprint import HTML, Document  # noqa: E402  (after prepare)
 
+from .embed import shrink_pictures  # noqa: E402
 from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
 from .sheets import parsed  # noqa: E402
 
@@ -115,6 +116,7 @@ def _drop_margin_box(document: Document, at_keyword: str) -> None:
 def write_pdf(rendered: Rendered, target: Path) -> None:
     """Write atomically: a failed write never leaves a half-written or missing PDF.
     Attachments and SVG images are fetched only now, so errors are watched here too."""
+    shrink_pictures(rendered.document)  # 300 ppi at the size each picture is drawn
     with atomic_open(target) as handle, _resource_errors(rendered.handout):
         rendered.document.write_pdf(handle)
 
