@@ -12,8 +12,9 @@ from ..errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
 from .markdown.furigana import warn_malformed
-from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    ShapeExtension, SourceLinesExtension)
+from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, IndentedTextExtension, ListIndentExtension,
+                       ListStartExtension, PhrasesExtension, ReadingsExtension, ShapeExtension, SourceLinesExtension,
+                       TypedListsExtension)
 from ..project import Project, same_name
 from .sections import split_sections
 
@@ -58,7 +59,9 @@ def load(project: Project, file: Path) -> Handout:
     shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
-        extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
+        extensions=[*BASE_EXTENSIONS, TypedListsExtension(), ListIndentExtension(), IndentedTextExtension(),
+                    ListStartExtension(),
+                    furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
                     lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
