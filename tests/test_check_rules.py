@@ -18,6 +18,7 @@ from leaflet.check import contrast, fonts
 from .check_tools import build, build_fixture, failures, outcomes, the_pass
 from .conftest import ROOT, SAMPLE
 from .pdfs import MM, chars, find_text, page_sizes_mm
+from .test_mdext_placeholders import fill
 
 # --- 1. text size --------------------------------------------------------------------
 
@@ -152,6 +153,7 @@ def test_a_spill_that_starts_at_a_list_marker_quotes_the_item(project):
 def test_brochure_that_fits_every_panel(project, write):
     path = write("b.md", (ROOT / "templates/brochure.yaml").read_text(encoding="utf-8")
                  .split("starter: |\n", 1)[1].replace("\n  ", "\n").replace("{revised}", "2026-11-20").lstrip())
+    fill(project, "b")  # the starter with its example lines rewritten
     result = build(project, path)
     ok = the_pass(result, "overflow")
     assert ok.figure == "2ページ(上限 2)"

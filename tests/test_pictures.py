@@ -319,7 +319,7 @@ revised: 2026-11-20
 
 ::: inside-left
 
-## 中面・左
+## 左の面
 
 ![横の写真](images/wide.jpg)
 
@@ -327,7 +327,7 @@ revised: 2026-11-20
 
 ::: inside-middle
 
-## 中面・中央
+## 中央の面
 
 1. 番号付きの一つ目
 2. ![横の写真](images/wide.jpg)
@@ -335,7 +335,7 @@ revised: 2026-11-20
 
 ::: inside-right
 
-## 中面・右
+## 右の面
 
 - ![縦の写真](images/turned.jpg)
   箇条書きの中の写真

@@ -12,6 +12,7 @@ from ..errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
 from .markdown.furigana import warn_malformed
+from .markdown.placeholders import PlaceholdersExtension, placeholder_in, refuse
 from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, IndentedTextExtension, ListIndentExtension,
                        ListStartExtension, PhrasesExtension, ReadingsExtension, ShapeExtension, SourceLinesExtension,
                        TypedListsExtension)
@@ -50,17 +51,21 @@ def load(project: Project, file: Path) -> Handout:
     source = split(text, shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
+    placeholders = frozenset(kind.placeholders)
     for key, value in meta.items():  # title, subtitle…: printed with furigana too
         if isinstance(value, str):
             warn_malformed(value, shown, source.meta_lines.get(key))
+            if words := placeholder_in(value, placeholders):
+                raise refuse(shown, source.meta_lines.get(key), words)
     furigana = FuriganaExtension(source=shown)
+    unfinished = PlaceholdersExtension(placeholders=list(placeholders), source=shown)
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
     lines = SourceLinesExtension()
     shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
-        extensions=[*BASE_EXTENSIONS, TypedListsExtension(), ListIndentExtension(), IndentedTextExtension(),
-                    ListStartExtension(),
+        extensions=[*BASE_EXTENSIONS, unfinished, TypedListsExtension(), ListIndentExtension(),
+                    IndentedTextExtension(), ListStartExtension(),
                     furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
                     lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
@@ -68,6 +73,7 @@ def load(project: Project, file: Path) -> Handout:
     sections: dict[str, str] = {}
     for part in split_sections(kind, source):
         furigana.setConfig("first_line", part.first_line)
+        unfinished.setConfig("first_line", part.first_line)
         assets.setConfig("text", part.text)
         assets.setConfig("first_line", part.first_line)
         lines.setConfig("text", part.text)

@@ -1,9 +1,12 @@
-"""Furigana: ``{漢字|かんじ}`` → ``<ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>``
-(``{漢字｜かんじ}`` with the full-width bar works too).
+"""Furigana: ``{漢字|かんじ}`` → ``<ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>``.
 
-The same syntax as Vivliostyle's VFM. ``\\{`` escapes it (Markdown's own backslash
-escape runs first), and code spans are never touched. A malformed one (``{漢字|`` left
-open, ``{|}`` empty) stays literal text and is logged as a warning with ``file:line``.
+The same syntax as Vivliostyle's VFM. What a Japanese input method types works too: the
+full-width bar and braces (``｛穿刺｜せんし｝``, in any mix with the ASCII ones). ``\\{``
+escapes it (Markdown's own backslash escape runs first), and code spans are never
+touched. A malformed one (``{漢字|`` left open, ``{|}`` empty) stays literal text and is
+logged as a warning with ``file:line``; so is a near miss that prints as typed: another
+separator (``{穿刺/せんし}``), other brackets (``[穿刺|せんし]``, ``(穿刺|せんし)``) or no
+bar at all (``{理学療法士りがくりょうほうし}``: kanji, then more hiragana than kanji).
 """
 
 from __future__ import annotations
@@ -19,10 +22,22 @@ from markdown.preprocessors import Preprocessor
 
 LOG = logging.getLogger("leaflet")
 
-# The bar may be full-width too: "｜" is what a Japanese input method types.
-FURIGANA_RE = r"\{([^{}|｜\n]+)[|｜]([^{}|｜\n]+)\}"
+# Braces and bar may be full-width too: "｛｜｝" is what a Japanese input method types.
+FURIGANA_RE = r"[{｛]([^{}｛｝|｜\n]+)[|｜]([^{}｛｝|｜\n]+)[}｝]"
 # A "{" that starts something ruby-like (has a bar after it) but is not a valid one.
-MALFORMED_RE = re.compile(r"(?<!\\)\{[^{}\n]*[|｜][^{}\n]*(\}|$)")
+MALFORMED_RE = re.compile(r"(?<!\\)[{｛][^{}｛｝\n]*[|｜][^{}｛｝\n]*([}｝]|$)")
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
+_KANA = "ぁ-ゖァ-ヺー"
+# Near misses, each printed as typed: (pattern, what is wrong). A base with kanji and a
+# reading in kana, so that ordinary braces and brackets are left alone.
+NEAR_MISSES = [
+    (re.compile(rf"(?<!\\)[{{｛]([^{{}}｛｝|｜\n]*[{_KANJI}][^{{}}｛｝|｜\n]*?)\s*[/／:：,、・]\s*([{_KANA}]+)[}}｝]"),
+     "区切りが「|」ではありません"),
+    (re.compile(rf"[\[［【(（]([^\[\]［］【】()（）|｜\n]*[{_KANJI}][^\[\]［］【】()（）|｜\n]*?)\s*[|｜]\s*"
+                rf"([{_KANA}]+)[\]］】)）](?!\()"),
+     "かっこが { } ではありません"),
+    (re.compile(rf"(?<!\\)[{{｛]([{_KANJI}]+)([ぁ-ゖ]+)[}}｝]"), "「|」がありません"),
+]
 
 
 def strip_furigana(text: str) -> str:
@@ -66,10 +81,17 @@ class MalformedFuriganaWarner(Preprocessor):
 
 def warn_malformed(text: str, source: str, line: int | None) -> None:
     """Log each ruby-like piece of ``text`` that is not valid furigana (it prints as typed)."""
+    at = line if line is not None else ""
     for match in MALFORMED_RE.finditer(text):
         if not re.fullmatch(FURIGANA_RE, match.group(0)):
             LOG.warning("%s:%s: ふりがなの書き方が正しくありません「%s」 — {漢字|かんじ} の形で書いてください",
-                        source, line if line is not None else "", match.group(0))
+                        source, at, match.group(0))
+    for pattern, wrong in NEAR_MISSES:
+        for match in pattern.finditer(text):
+            if pattern is NEAR_MISSES[-1][0] and len(match.group(2)) <= len(match.group(1)):
+                continue  # {痛み}: kanji and its okurigana, not a word and its reading
+            LOG.warning("%s:%s: 「%s」はふりがなになりません(%s) — ふりがなを付けるなら {%s|%s} と書いてください",
+                        source, at, match.group(0), wrong, match.group(1).strip(), match.group(2))
 
 
 class FuriganaExtension(Extension):
