@@ -105,24 +105,22 @@ def alternating(repeat: int, first, second) -> tuple[float, float]:
 
 
 def in_process(project_dir: Path, out: Path, repeat: int) -> tuple[float, float, float, int]:
-    """Warm, in this process: render + check + write of each sheet, ours and, on the
-    photo sheet, the same pipeline with WeasyPrint's own ``dpi=300`` render option in
-    place of ours (no upright, no downsampling of ours: patched out for the measurement)."""
+    """Warm, in this process: one handout built (load, render, check, write: what ``watch``
+    does on a save) for each sheet, ours and, on the photo sheet, the same pipeline with
+    WeasyPrint's own ``dpi=300`` render option in place of ours (no upright, no
+    downsampling of ours: patched out for the measurement)."""
     from unittest import mock
 
-    from leaflet.check.preflight import run_checks
+    from leaflet.build.pipeline import build_one
     from leaflet.project import Project
     from leaflet.render import fetcher, page
-    from leaflet.source.load import load
 
     project = Project.at(project_dir)
-    photos, svgs = (load(project, project.handouts / f"{n}.md") for n in ("photos", "svgs"))
 
-    def ours(handout, name: str = "") -> float:
+    def ours(name: str, target: Path = out) -> float:
         start = time.perf_counter()
-        rendered = page.render(project, handout)
-        run_checks(project, rendered)
-        page.write_pdf(rendered, out / f"{name or handout.name}.pdf")
+        result = build_one(project, project.handouts / f"{name}.md", target)
+        assert result.ok, result.error
         return time.perf_counter() - start
 
     real_render = page.HTML.render
@@ -131,27 +129,26 @@ def in_process(project_dir: Path, out: Path, repeat: int) -> tuple[float, float,
         with mock.patch.object(fetcher, "upright", lambda data: data), \
                 mock.patch.object(page, "shrink_pictures", lambda document: 0), \
                 mock.patch.object(page.HTML, "render", lambda self, **kw: real_render(self, dpi=300, **kw)):
-            return ours(photos, "weasy-dpi")
+            return ours("photos", out / "weasy-dpi")
 
-    ours(photos), ours(svgs), weasy_dpi()  # first use; fills our picture cache
-    photo_time, svg_time = alternating(repeat, lambda: ours(photos), lambda: ours(svgs))
+    ours("photos"), ours("svgs"), weasy_dpi()  # first use; fills our picture cache
+    photo_time, svg_time = alternating(repeat, lambda: ours("photos"), lambda: ours("svgs"))
     dpi_time = statistics.median(weasy_dpi() for _ in range(repeat))
-    return photo_time, svg_time, dpi_time, (out / "weasy-dpi.pdf").stat().st_size
+    return photo_time, svg_time, dpi_time, (out / "weasy-dpi/photos.pdf").stat().st_size
 
 
 def raw_size(project_dir: Path, out: Path) -> int:
     """Raw WeasyPrint on our HTML, no options: the photos embedded as they are."""
-    from weasyprint import HTML
-
+    from leaflet.build.pipeline import build_one
     from leaflet.project import Project
-    from leaflet.render.page import render_html, stylesheets
-    from leaflet.source.load import load
+    from leaflet.render.weasy import HTML
 
     project = Project.at(project_dir)
-    handout = load(project, project.handouts / "photos.md")
+    result = build_one(project, project.handouts / "photos.md", out / "html", html=True)
+    assert result.ok, result.error
+    html = out / "html/photos.html"
     target = out / "raw.pdf"
-    HTML(string=render_html(project, handout), base_url=project.handouts.as_uri() + "/").write_pdf(
-        target, stylesheets=[str(s) for s in stylesheets(project, handout, "normal")])
+    HTML(filename=str(html)).write_pdf(target)
     return target.stat().st_size
 
 
@@ -182,13 +179,14 @@ def main() -> None:
         raw = raw_size(project, tmp)
         photo_time, svg_time, dpi_time, dpi_size = in_process(project, tmp, args.repeat)
 
-    verdict = lambda ok: "pass" if ok else "MISS"  # noqa: E731
+    verdict = lambda ok: "pass" if ok else "MISS"
     print(f"bench/pictures.py — {time.strftime('%Y-%m-%d')}, {args.repeat} repeats, medians")
     print(f"(p1) PDF bytes, photo sheet: {size / 1e6:.3f} MB (target < {SIZE_TARGET / 1e6:.1f} MB) "
           f"{verdict(size < SIZE_TARGET)}; photos in: {photo_bytes / 1e6:.1f} MB; raw WeasyPrint: "
           f"{raw / 1e6:.2f} MB; WeasyPrint dpi=300: {dpi_size / 1e6:.3f} MB")
     print(f"(p2) build, empty picture cache: {cold_photos / cold_svgs:.2f}x "
-          f"({cold_photos:.2f} s vs {cold_svgs:.2f} s for the SVG sheet) {verdict(cold_photos / cold_svgs < TIME_TARGET)}")
+          f"({cold_photos:.2f} s vs {cold_svgs:.2f} s for the SVG sheet) "
+          f"{verdict(cold_photos / cold_svgs < TIME_TARGET)}")
     print(f"(p3) build, filled picture cache: {warm_photos / warm_svgs:.2f}x "
           f"({warm_photos:.2f} s vs {warm_svgs:.2f} s) {verdict(warm_photos / warm_svgs < TIME_TARGET)}")
     print(f"(p4) warm in one process (watch): {photo_time / svg_time:.2f}x ({photo_time:.3f} s vs "

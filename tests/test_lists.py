@@ -8,6 +8,7 @@ import pdfplumber
 import pytest
 
 from .check_tools import build, build_fixture, failures, the_pass
+from .conftest import STEP_SVG
 from .pdfs import MM, find_text
 
 # Brochure panels, left to right, in mm: outside flap | back | cover, inside left | middle | right.
@@ -115,7 +116,7 @@ revised: 2026-11-20
 
 @pytest.mark.parametrize("edition", [None, "xl"])
 def test_lists_in_every_column_of_the_stretch_sheet(project, write, edition):
-    write("images/step.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30"/></svg>')
+    write("images/step.svg", STEP_SVG)
     result = build(project, write("s.md", STRETCH), edition)
     assert result.passed, [(o.rule, o.message) for o in result.checks.failures]
     with pdfplumber.open(result.pdf) as pdf:

@@ -6,8 +6,13 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from leaflet.source.markdown import (IndentedTextExtension, ListIndentExtension, ListStartExtension,
-                                     SourceLinesExtension, TypedListsExtension)
+from leaflet.source.markdown import (
+    IndentedTextExtension,
+    ListIndentExtension,
+    ListStartExtension,
+    SourceLinesExtension,
+    TypedListsExtension,
+)
 
 from .markdown_tools import assert_renders
 

@@ -13,8 +13,6 @@ from leaflet.project import Project
 from leaflet.source.kinds import available, load_kind
 from leaflet.source.markdown.placeholders import PlaceholdersExtension
 
-from .conftest import ROOT
-
 PLACEHOLDERS = ["質問を書きます", "答え。", "本文"]
 
 
@@ -33,8 +31,9 @@ def convert(source: str) -> str:
 def test_an_untouched_starter_line_is_an_error_at_its_line(source, line, words):
     with pytest.raises(HandoutError) as caught:
         convert(source)
-    assert str(caught.value) == (f"handouts/x.md:{line}: 書きかけです(「{words}」は new で作ったときの見本の文のままです)"
-                                 " — 見本の文を、このリーフレットの文に書き換えるか、行ごと消してください")
+    assert str(caught.value) == (f"handouts/x.md:{line}: 書きかけです(「{words}」は new で作ったときの"
+                                 "見本の文のままです) — 見本の文を、このリーフレットの文に書き換えるか、"
+                                 "行ごと消してください")
 
 
 @pytest.mark.parametrize("source", [
@@ -47,16 +46,16 @@ def test_the_editors_own_words_pass(source):
 
 
 @pytest.mark.parametrize("kind", ["brochure", "faq", "stretch"])
-def test_every_placeholder_is_a_line_of_its_kinds_starter(kind):
-    found = load_kind(Project.at(ROOT), kind)
+def test_every_placeholder_is_a_line_of_its_kinds_starter(project, kind):
+    found = load_kind(project, kind)
     assert found.placeholders
     lines = {line.strip().removeprefix("title: ").removeprefix("subtitle: ").lstrip("#-0123456789. ")
              for line in found.starter.splitlines()}
     assert set(found.placeholders) <= lines, set(found.placeholders) - lines
 
 
-def test_every_kind_lists_its_placeholders():
-    assert available(Project.at(ROOT)) == ["brochure", "faq", "stretch"]
+def test_every_kind_lists_its_placeholders(project):
+    assert all(load_kind(project, kind).placeholders for kind in available(project))
 
 
 def run(project, *args):
@@ -72,7 +71,7 @@ def test_a_handout_fresh_from_new_fails_as_unfinished(project, kind, line, words
     assert run(project, "new", kind, "n").exit_code == 0
     built = run(project, "build", "n")
     assert built.exit_code == 1
-    assert f"エラー: handouts/n.md:{line}: 書きかけです(「{words}」は new で作ったときの見本の文のままです)" in built.output
+    assert f"エラー: handouts/n.md:{line}: 書きかけです(「{words}」は new で作ったときの見本の文" in built.output
     assert not (project.root / "out/n.pdf").exists()
 
 

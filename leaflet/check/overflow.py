@@ -9,8 +9,8 @@ import math
 import re
 
 from . import thresholds as T
-from .boxes import Line, Run
 from .context import Context, excerpt, failed, passed
+from .layout import Line, Run
 from .report import Outcome
 
 NAME = "overflow"

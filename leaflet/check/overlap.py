@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import thresholds as T
-from .boxes import FILL, Image, Run, Shape
 from .context import Context, excerpt, failed, passed
+from .layout import FILL, Image, Run, Shape
 from .report import Outcome
 
 NAME = "overlap"

@@ -11,10 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from .pictures import upright
-
+from .weasy import BytesResponse, FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 MISSING = "ファイルが見つかりません"
 
@@ -54,14 +52,5 @@ class ProjectFetcher(URLFetcher):
         data = path.read_bytes()
         if kind.startswith("image/") and kind != "image/svg+xml":
             data = upright(data)  # a phone's portrait photo: pixels turned once, cached
-        return _Fetched(path.as_uri(), data, {"Content-Type": kind}, status=200)
+        return BytesResponse(path.as_uri(), data, {"Content-Type": kind}, status=200)
 
-
-class _Fetched(URLFetcherResponse):
-    """A response with no file behind it: given a path, WeasyPrint re-reads a JPEG or
-    PNG from disk when it writes the PDF, embedding the file as it is then rather than
-    the bytes read here (turned upright)."""
-
-    @property
-    def path(self) -> None:
-        return None

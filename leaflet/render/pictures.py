@@ -24,7 +24,7 @@ import math
 import os
 from collections.abc import Callable
 from contextlib import suppress
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -88,7 +88,7 @@ def downsample(data: bytes, size: tuple[int, int]) -> bytes:
 def _open(data: bytes) -> Image.Image | None:
     try:
         image = Image.open(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 — not a picture Pillow reads (SVG, broken): WeasyPrint says so
+    except Exception:
         return None
     return image
 
@@ -116,7 +116,7 @@ def _cached(data: bytes, what: str, make: Callable[[], bytes]) -> bytes:
             path.unlink()  # torn or edited: made again
     try:
         result = make()
-    except Exception:  # noqa: BLE001 — a picture Pillow cannot decode after all: WeasyPrint says so
+    except Exception:
         return data
     with suppress(OSError):  # a full or read-only scratch folder costs time, not the build
         path = folder / f"{key}-{_digest(result)}"
@@ -129,7 +129,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folder() -> Path:
     folder = cache_dir() / CACHE_FOLDER
     folder.mkdir(mode=0o700, exist_ok=True)
