@@ -38,7 +38,7 @@ class UsageProblem(click.UsageError):
     """Our own usage errors (unknown handout or kind, port in use), said in Japanese;
     exit code 2 like click's."""
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file=None) -> None:
         click.echo(f"エラー: {self.format_message()}", err=True)
         click.echo("使い方: make_pdf.py --help", err=True)
 
@@ -78,7 +78,7 @@ class _Commands(click.Group):
             click.echo("中断しました(Ctrl-C)。作成済みの PDF はそのまま残ります。", err=True)
             ctx.exit(130)
 
-    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def main(self, *args, **kwargs):
         try:
             status = super().main(*args, **{**kwargs, "standalone_mode": False})
             if isinstance(status, int):  # ctx.exit(n) (--help, Ctrl-C) returns n here
@@ -154,8 +154,8 @@ def _echo(line: tuple[str, bool] | None) -> None:
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
           jobs: int | None, html: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
-    from leaflet.site.publish import build_with_catalog as run_build
     from leaflet.site.messages import closing_lines, result_lines, stale_line
+    from leaflet.site.publish import build_with_catalog as run_build
 
     project = _project(project_dir, out)
     files = _find(project, handouts)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from leaflet.project import Project
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
-
-from leaflet.project import Project
 
 TOOL_PARTS = ("templates", "styles", "fonts")  # the tool's own, from the project
 SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample

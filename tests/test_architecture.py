@@ -173,7 +173,7 @@ def test_a_build_reads_lays_out_and_writes_each_handout_once(tmp_path, monkeypat
     """Building the sample (with --html and the catalog): each handout's front matter is
     parsed once, it is converted once, filled into its template once and laid out by
     WeasyPrint once — that one layout gives the PDF, the HTML and the thumbnail."""
-    import leaflet.build.pipeline  # noqa: F401  (imported now, so that its names are counted too)
+    import leaflet.build.pipeline
     import leaflet.render.page as page
     import leaflet.site.inventory  # noqa: F401
     import leaflet.source.frontmatter as frontmatter

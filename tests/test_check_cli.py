@@ -11,14 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build.pipeline import build_one
+from leaflet.build.pipeline import build_one, render_handout
 from leaflet.check.preflight import LABELS, RULES
 from leaflet.project import Project
 from leaflet.render.page import write_pdf
-from leaflet.build.pipeline import render_handout
 
 from .check_tools import FIXTURES, build_fixture, outcomes
-from .conftest import ROOT
 
 GOOD = "---\nkind: faq\ntitle: 良い例\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n"
 
@@ -198,8 +196,9 @@ def test_a_rule_that_crashes_is_a_failure_not_a_traceback(project, write, monkey
 
 
 def test_xl_check_of_everything_skips_brochures_and_allows_one_more_page(project):
-    from .conftest import SAMPLE
     import shutil
+
+    from .conftest import SAMPLE
 
     shutil.copytree(SAMPLE / "handouts", project.handouts, dirs_exist_ok=True)
     result = run(project, "check", "--size", "xl")

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 import make_pdf
 
 from .conftest import ROOT
-from .test_mdext_placeholders import fill
 from .pdfs import page_sizes_mm
+from .test_mdext_placeholders import fill
 
 GOOD = """\
 ---

@@ -22,11 +22,19 @@ from .pdfs import fonts
 
 
 def test_missing_glyph_is_not_drawn_in_a_system_font(project, write, tmp_path):
-    # ⚕ ♿ ₩ are in DejaVu Sans (installed on this machine) but not in BIZ UDPGothic.
+    """⚕ ♿ ₩ are not in BIZ UDPGothic; a system font that has them (DejaVu Sans, here)
+    must not stand in: the PDF embeds our fonts only, and the glyph rule names them."""
+    system = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}  # fontconfig's own view
+    found = subprocess.run(["fc-list", ":charset=2695 267f 20a9", "family"], capture_output=True, text=True,
+                           env=system)
+    if not found.stdout.strip():
+        pytest.skip("no system font has ⚕ ♿ ₩: nothing could stand in for them here")
     path = write("x.md", "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n記号 ⚕ ♿ ₩ です。\n")
     result = build_one(project, path, tmp_path / "out")
     assert result.ok, result.error
     assert set(fonts(result.pdf)) <= {"BIZ-UDPGothic", "BIZ-UDPGothic-Bold"}, fonts(result.pdf)
+    assert result.checks is not None
+    assert {o.figure for o in result.checks.failures if o.rule == "glyphs"} == {"U+2695", "U+267F", "U+20A9"}
 
 
 def test_fontconfig_sees_no_system_fonts():
@@ -101,6 +109,7 @@ def short_scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="mp-"))
 
 
+@pytest.mark.slow
 def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
     """WeasyPrint copies the fonts (9 MB) for every font configuration and removes the
     copy only in ``__del__``, which worker processes never ran: each handout of a parallel
@@ -119,6 +128,7 @@ def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
     shutil.rmtree(scratch)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_share_the_scratch_folder_safely(tmp_path):
     """Two parallel builds of the same user at the same time (as a build beside ``serve``,
     or ``make test`` beside a build): each one's font copies are its own, locked while in
@@ -192,9 +202,8 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
     fonts_module.sweep_font_folders()
     assert in_use.exists() and fresh.exists() and other.exists()
     assert not ended.exists() and not old.exists()
-    with pytest.raises(BlockingIOError):  # still ours: the sweep did not take it
-        with open(in_use / fonts_module.LOCK, "rb") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with pytest.raises(BlockingIOError), open(in_use / fonts_module.LOCK, "rb") as lock:  # still ours
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     held.close()
 
 

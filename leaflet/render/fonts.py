@@ -17,7 +17,7 @@ import stat
 import tempfile
 import time
 from contextlib import suppress
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -38,7 +38,7 @@ FONT_COPIES = "fonts-"  # + pid + "-" + random: WeasyPrint's copies of @font-fac
 SCRATCH_ENV = "MAKE_PDF_SCRATCH"  # a private scratch folder, handed to worker processes
 
 
-@lru_cache(maxsize=None)
+@cache
 def cache_dir() -> Path:
     """This user's scratch folder for what can always be made again (fontconfig's cache,
     fonts' character maps, WeasyPrint's font copies); never the project or the output.

@@ -70,7 +70,7 @@ def _import_quickly() -> None:
         with warnings.catch_warnings():
             # fontconfig may already be isolated (no system fonts): that is on purpose.
             warnings.filterwarnings("ignore", message=NO_FONTS_WARNING)
-            import weasyprint  # noqa: F401
+            import weasyprint
     except OSError:
         ctypes.util.find_library = search
         with warnings.catch_warnings():  # not loadable by soname: search the usual way
@@ -256,6 +256,8 @@ class FontFaces(FontConfiguration):
     folder, locked by this process, and removed by ``close()`` (see ``fonts``).
     """
 
+    _folder: Path | None
+
     def __init__(self) -> None:
         prepare()  # fontconfig must see only our fonts before a configuration loads it
         super().__init__()
@@ -272,7 +274,7 @@ class FontFaces(FontConfiguration):
             shutil.rmtree(folder, ignore_errors=True)
             self._lock.close()
 
-    def add_font_face(self, rule_descriptors, url_fetcher):  # type: ignore[no-untyped-def]
+    def add_font_face(self, rule_descriptors: dict[str, Any], url_fetcher: Any) -> Any:
         self.faces.append(Face(
             family=str(rule_descriptors.get("font_family", "")),
             weight=rule_descriptors.get("font_weight", "normal"),
@@ -333,8 +335,8 @@ class ImageFailures(logging.Handler):
     def first(self) -> str | None:
         if not self.records:
             return None
-        record = self.records[0]
-        url = str(record.args[0]) if record.args else ""
+        args = self.records[0].args
+        url = str(args[0]) if isinstance(args, tuple) and args else ""
         # An inline <svg>: WeasyPrint names the folder it is in, or gives its own
         # exception text, not a file.
         if not url.rsplit("/", 1)[-1] or not url.startswith(("file:", "http:", "https:", "data:")):

@@ -19,16 +19,16 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..atomic import write_atomic
-from ..errors import HandoutError
-from .inventory import describe
-from ..source.kinds import load_kind
-from ..source.markdown.phrases import split_phrases
-from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
-from ..render.dates import japanese_date
 from ..build.result import Facts
 from ..build.state import State
 from ..build.thumbnail import draw as draw_thumbnail
 from ..build.thumbnail import thumbnail_path
+from ..errors import HandoutError
+from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
+from ..render.dates import japanese_date
+from ..source.kinds import load_kind
+from ..source.markdown.phrases import split_phrases
+from .inventory import describe
 
 LOG = logging.getLogger("leaflet")
 

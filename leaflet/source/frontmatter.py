@@ -74,8 +74,9 @@ def split(text: str, shown: str) -> Source:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(shown, 1 if line is None else line + 2,
                            f"フロントマターの YAML に誤りがあります({problem})", fix) from None
-    except ValueError as error:  # a date that does not exist: 2026-02-30
-        raise HandoutError(shown, _bad_value_line(yaml_text), "フロントマターの日付が正しくありません(その日付はありません)",
+    except ValueError:  # a date that does not exist: 2026-02-30
+        raise HandoutError(shown, _bad_value_line(yaml_text),
+                           "フロントマターの日付が正しくありません(その日付はありません)",
                            "2026-11-20 のように、実在する年-月-日で書いてください") from None
     _refuse_forgotten_close(lines, end, shown, yaml_failed=False)
     if meta is None:
