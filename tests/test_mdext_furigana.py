@@ -7,7 +7,7 @@ import logging
 import markdown
 import pytest
 
-from leaflet.source.markdown.furigana import FuriganaExtension
+from leaflet.source.markdown.furigana import SPAN, FuriganaExtension, near_misses
 
 from .markdown_tools import assert_renders
 
@@ -92,3 +92,11 @@ def test_ordinary_brackets_are_not_near_misses(caplog, source):
     caplog.set_level(logging.WARNING, logger="leaflet")
     markdown.markdown(source, extensions=ext())
     assert caplog.records == []
+
+
+def test_near_misses_are_short_pieces_so_a_long_line_is_read_once():
+    """Each near miss is looked for in a bracketed piece of at most SPAN characters, so a
+    60 KB line of brackets and kanji is not searched again from every bracket."""
+    assert near_misses("{" + "漢" * (SPAN - 2) + "/ひ}")  # still a piece
+    assert near_misses("{" + "漢" * SPAN + "/ひ}") == []  # longer than any base and reading
+    assert near_misses("(" + "漢ひ|" * 20_000) == []

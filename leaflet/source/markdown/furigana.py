@@ -28,16 +28,34 @@ FURIGANA_RE = r"[{｛]([^{}｛｝|｜\n]+)[|｜]([^{}｛｝|｜\n]+)[}｝]"
 MALFORMED_RE = re.compile(r"(?<!\\)[{｛][^{}｛｝\n]*[|｜][^{}｛｝\n]*([}｝]|$)")
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
 _KANA = "ぁ-ゖァ-ヺー"
-# Near misses, each printed as typed: (pattern, what is wrong). A base with kanji and a
-# reading in kana, so that ordinary braces and brackets are left alone.
-NEAR_MISSES = [
-    (re.compile(rf"(?<!\\)[{{｛]([^{{}}｛｝|｜\n]*[{_KANJI}][^{{}}｛｝|｜\n]*?)\s*[/／:：,、・]\s*([{_KANA}]+)[}}｝]"),
-     "区切りが「|」ではありません"),
-    (re.compile(rf"[\[［【(（]([^\[\]［］【】()（）|｜\n]*[{_KANJI}][^\[\]［］【】()（）|｜\n]*?)\s*[|｜]\s*"
-                rf"([{_KANA}]+)[\]］】)）](?!\()"),
-     "かっこが { } ではありません"),
-    (re.compile(rf"(?<!\\)[{{｛]([{_KANJI}]+)([ぁ-ゖ]+)[}}｝]"), "「|」がありません"),
-]
+# Near misses, each printed as typed. Found in two steps so that a long line costs linear
+# time: a bracketed piece of at most SPAN characters, then what is inside it. Only a base
+# with kanji and a reading in kana count, so ordinary braces and brackets are left alone.
+SPAN = 80
+_BRACED = re.compile(rf"(?<!\\)[{{｛]([^{{}}｛｝\n]{{1,{SPAN}}})[}}｝]")
+_BRACKETED = re.compile(rf"[\[［【(（]([^\[\]［］【】()（）\n]{{1,{SPAN}}})[\]］】)）](?!\()")
+_OTHER_SEPARATOR = re.compile(rf"(.*[{_KANJI}].*?)\s*[/／:：,、・]\s*([{_KANA}]+)")
+_BAR = re.compile(rf"(.*[{_KANJI}].*?)\s*[|｜]\s*([{_KANA}]+)")
+_NO_BAR = re.compile(rf"([{_KANJI}]+)([ぁ-ゖ]+)")
+
+
+def near_misses(text: str) -> list[tuple[str, str, str, str]]:
+    """Ruby-like pieces of ``text`` that will print as typed: (the piece, what is wrong,
+    base, reading)."""
+    found = []
+    for match in _BRACED.finditer(text):
+        inside = match.group(1)
+        if "|" in inside or "｜" in inside:
+            continue  # furigana, or malformed (warned as such)
+        if other := _OTHER_SEPARATOR.fullmatch(inside):
+            found.append((match.group(0), "区切りが「|」ではありません", other.group(1).strip(), other.group(2)))
+        elif (bare := _NO_BAR.fullmatch(inside)) and len(bare.group(2)) > len(bare.group(1)):
+            # {理学療法士りがくりょうほうし}; not {痛み}, a kanji and its okurigana
+            found.append((match.group(0), "「|」がありません", bare.group(1), bare.group(2)))
+    for match in _BRACKETED.finditer(text):
+        if bar := _BAR.fullmatch(match.group(1)):
+            found.append((match.group(0), "かっこが { } ではありません", bar.group(1).strip(), bar.group(2)))
+    return found
 
 
 def strip_furigana(text: str) -> str:
@@ -86,12 +104,9 @@ def warn_malformed(text: str, source: str, line: int | None) -> None:
         if not re.fullmatch(FURIGANA_RE, match.group(0)):
             LOG.warning("%s:%s: ふりがなの書き方が正しくありません「%s」 — {漢字|かんじ} の形で書いてください",
                         source, at, match.group(0))
-    for pattern, wrong in NEAR_MISSES:
-        for match in pattern.finditer(text):
-            if pattern is NEAR_MISSES[-1][0] and len(match.group(2)) <= len(match.group(1)):
-                continue  # {痛み}: kanji and its okurigana, not a word and its reading
-            LOG.warning("%s:%s: 「%s」はふりがなになりません(%s) — ふりがなを付けるなら {%s|%s} と書いてください",
-                        source, at, match.group(0), wrong, match.group(1).strip(), match.group(2))
+    for piece, wrong, base, reading in near_misses(text):
+        LOG.warning("%s:%s: 「%s」はふりがなになりません(%s) — ふりがなを付けるなら {%s|%s} と書いてください",
+                    source, at, piece, wrong, base, reading)
 
 
 class FuriganaExtension(Extension):
