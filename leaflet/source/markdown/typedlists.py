@@ -53,10 +53,20 @@ def _classify(line: str) -> tuple[str, int, str, str] | None:
 class TypedListsPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         marks = [_classify(line) for line in lines]
+        # Whether another item of the same list shape comes later: a line with none cannot
+        # start a list of two, and is not scanned from (which kept a long run of items at
+        # ever deeper indents from costing quadratic time).
+        later: list[bool] = [False] * len(lines)
+        seen: set[tuple[str, int]] = set()
+        for position in range(len(lines) - 1, -1, -1):
+            mark = marks[position]
+            if mark is not None:
+                later[position] = (mark[0], mark[1]) in seen
+                seen.add((mark[0], mark[1]))
         out: list[str] = []
         index = 0
         while index < len(lines):
-            run = self._run(lines, marks, index)
+            run = self._run(lines, marks, index) if later[index] else None
             if not run:
                 out.append(lines[index])
                 index += 1
