@@ -223,3 +223,76 @@ def test_the_boundary_is_imported_quickly_and_leaves_find_library_alone():
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert Path(weasyprint.__file__).parent.name == "weasyprint"
+
+
+def _picture(tmp_path: Path, size: tuple[int, int]) -> Path:
+    from PIL import Image
+
+    path = tmp_path / f"p{size[0]}x{size[1]}.png"
+    Image.new("RGB", size, "teal").save(path)
+    return path
+
+
+def test_where_a_picture_is_drawn_inside_its_box(tmp_path):
+    """``picture_area`` (replacedbox_layout): object-fit contain draws a tall picture in
+    the middle of a wide box (the overlap rule and the downsampling measure that)."""
+    path = _picture(tmp_path, (30, 60))
+    document = layout(f'<img src="{path.as_uri()}" style="width: 120px; height: 60px; object-fit: contain">')
+    (box, image, width, height), = weasy.placed_rasters(document)
+    assert (width, height) == (30, 60)
+    drawn_width, drawn_height, left, top = weasy.picture_area(box)
+    assert (drawn_width, drawn_height) == (30, 60)
+    assert left == pytest.approx(box.content_box_x() + 45) and top == pytest.approx(box.content_box_y())
+
+
+def test_a_picture_can_be_swapped_for_a_smaller_copy_after_layout(tmp_path):
+    """``raster_bytes`` and ``replace_raster``: the copy is what the PDF embeds, drawn
+    at the same place and size."""
+    import io
+
+    import pdfplumber
+    from PIL import Image
+
+    path = _picture(tmp_path, (300, 200))
+    document = layout(f'<img src="{path.as_uri()}" style="width: 30px">')
+    (box, image, _w, _h), = weasy.placed_rasters(document)
+    assert Image.open(io.BytesIO(weasy.raster_bytes(image))).size == (300, 200)
+    small = io.BytesIO()
+    Image.new("RGB", (60, 40), "teal").save(small, "PNG")
+    weasy.replace_raster([box], image, small.getvalue(), (60, 40))
+    target = tmp_path / "out.pdf"
+    document.write_pdf(target)
+    with pdfplumber.open(target) as pdf:
+        embedded, = pdf.pages[0].images
+    assert embedded["srcsize"] == (60, 40)
+    assert embedded["x1"] - embedded["x0"] == pytest.approx(30 * 0.75)
+
+
+def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
+    """Given a file path, WeasyPrint re-reads a PNG or JPEG from disk when it writes the
+    PDF; ``BytesResponse`` has none, so the bytes the fetcher read are the ones embedded."""
+    import pdfplumber
+
+    path = _picture(tmp_path, (40, 40))
+    other = _picture(tmp_path, (20, 20)).read_bytes()
+
+    class Swapping(weasy.URLFetcher):
+        def __init__(self, response: type) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+            self.response = response
+
+        def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+            return self.response(url, other, {"Content-Type": "image/png"}, status=200)
+
+    fonts = weasy.FontFaces()
+    css = weasy.CSS(string=STYLE, font_config=fonts)
+    for response, ours in ((weasy.BytesResponse, True), (weasy.URLFetcherResponse, False)):
+        document = weasy.HTML(string=f'<img src="{path.as_uri()}">', url_fetcher=Swapping(response)).render(
+            stylesheets=[css], font_config=fonts)
+        target = tmp_path / "out.pdf"
+        document.write_pdf(target)
+        with pdfplumber.open(target) as pdf:
+            embedded, = pdf.pages[0].images
+            data = embedded["stream"].get_data()  # decoded: RGB for each pixel
+        # A plain response embeds the 40 × 40 file on disk as if it were the 20 × 20 fetched.
+        assert embedded["srcsize"] == (20, 20) and (len(data) == 20 * 20 * 3) is ours

@@ -10,7 +10,7 @@ from typing import Any
 from ..project import Project
 from ..render.weasy import Face
 from ..source.load import Handout
-from .boxes import Layout, Line, Run
+from .layout import Layout, Line, Run
 from .report import Outcome, Where
 
 EXCERPT = 12  # characters of a text quoted in a message

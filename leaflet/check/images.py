@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from . import thresholds as T
-from .boxes import Image
 from .context import Context, failed, passed
+from .layout import Image
 from .report import Outcome
 
 NAME = "images"

@@ -59,6 +59,8 @@ class Kind:
     phrase_breaks: tuple[str, ...] = ("h1", "h2", "h3", "h4")
     editions: tuple[str, ...] = ("normal",)
     starter: str = ""
+    # Lines of the starter that are only examples: a handout still holding one is unfinished.
+    placeholders: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def section_for(self, marker: str) -> Section | None:
@@ -100,11 +102,12 @@ def load_kind(project: Project, name: str) -> Kind:
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
         starter=data.get("starter", ""),
+        placeholders=tuple(str(p).strip() for p in data.get("placeholders") or ()),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter", "placeholders"}
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:
