@@ -9,12 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from leaflet.build.pipeline import render_handout
 from leaflet.check.boxes import measure
-from leaflet.load import load
 from leaflet.project import Project
-from leaflet.render import render, render_html
 
-from .conftest import ROOT
+from .conftest import SAMPLE
 from .pdfs import MM, chars, find_text, text_of
 
 BROCHURE, STRETCH, FAQ = "knee/back-of-knee", "knee/chair-stretch", "knee/faq"
@@ -58,7 +57,7 @@ def reading_above(pdf, base: str) -> list[str]:
 def test_readings_list_reads_shikkakin():
     from leaflet.yamlfile import read_file
 
-    assert read_file(ROOT / "readings.yaml")["膝窩筋"] == "しっかきん"
+    assert read_file(SAMPLE / "readings.yaml")["膝窩筋"] == "しっかきん"
 
 
 @pytest.mark.parametrize("name", [BROCHURE, STRETCH, FAQ])
@@ -137,7 +136,7 @@ def test_desu_masu_throughout(bundled, name):
     assert not re.search(r"を。", text)  # 「〜に相談を。」
     assert "メッシュ素材" not in text  # said plainly: 網目の布
     # 膝, never ひざ, in what the handout writes (the clinic's facts come from clinic.yaml)
-    assert "ひざ" not in (ROOT / "handouts" / f"{name}.md").read_text(encoding="utf-8")
+    assert "ひざ" not in (SAMPLE / "handouts" / f"{name}.md").read_text(encoding="utf-8")
     if name == FAQ:
         asked = questions(bundled[name])
         assert len(asked) == 7, asked
@@ -146,14 +145,14 @@ def test_desu_masu_throughout(bundled, name):
 
 # --- pictures -------------------------------------------------------------------------
 
-def laid_out_images(name: str, edition: str = "normal"):
-    project = Project.at(ROOT)
-    rendered = render(project, load(project, project.handouts / f"{name}.md"), edition)
+def laid_out_images(project: Project, name: str, edition: str = "normal"):
+    """The pictures as WeasyPrint laid them out (the render a build makes)."""
+    rendered = render_handout(project, project.handouts / f"{name}.md", edition)
     return measure(rendered.document).images
 
 
-def test_the_brochure_has_a_cover_picture_and_the_where_it_hurts_schematic(bundled):
-    images = laid_out_images(BROCHURE)
+def test_the_brochure_has_a_cover_picture_and_the_where_it_hurts_schematic(sample, bundled):
+    images = laid_out_images(sample, BROCHURE)
     assert len(images) >= 2
     panels = {image.panel: image for image in images}
     assert "cover" in panels and "inside-left" in panels
@@ -169,8 +168,8 @@ def test_the_brochure_has_a_cover_picture_and_the_where_it_hurts_schematic(bundl
 
 
 @pytest.mark.parametrize("edition", ["normal", "xl"])
-def test_stretch_pictures_are_at_least_55_mm_wide(edition):
-    images = laid_out_images(STRETCH, edition)
+def test_stretch_pictures_are_at_least_55_mm_wide(sample, edition):
+    images = laid_out_images(sample, STRETCH, edition)
     assert len(images) == 3
     widths = [image.width / PX_PER_MM for image in images]
     assert all(width >= 55 for width in widths), widths
@@ -188,7 +187,7 @@ def test_the_stretch_marker_is_explained_beside_step_three(bundled, bundled_xl):
 
 
 def test_the_steps_are_different_pictures():
-    pictures = [(ROOT / f"handouts/knee/images/chair-stretch-{n}.svg").read_bytes() for n in (1, 2, 3)]
+    pictures = [(SAMPLE / f"handouts/knee/images/chair-stretch-{n}.svg").read_bytes() for n in (1, 2, 3)]
     assert len(set(pictures)) == 3
     assert b'font-family="BIZ UDPGothic"' in pictures[1]  # labelled in our font
 
@@ -200,13 +199,11 @@ def test_picture_labels_are_at_least_note_size(bundled, name):
     assert not small, small
 
 
-def test_every_picture_in_the_bundled_handouts_has_alt_text():
-    project = Project.at(ROOT)
+def test_every_picture_in_the_bundled_handouts_has_alt_text(sample):
     seen = 0
-    for file in project.all_handouts():
-        handout = load(project, file)
+    for file in sample.all_handouts():
         collector = _Images()
-        collector.feed(render_html(project, handout))
+        collector.feed(render_handout(sample, file).html)
         for src, alt in collector.images:
             seen += 1
             assert alt and len(alt.strip()) >= 10, (file.name, src, alt)

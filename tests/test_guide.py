@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 import tinyhtml5
 
-from leaflet.catalog import update_catalog
-from leaflet.check import LABELS
-from leaflet.kinds import available
-from leaflet.project import Project
+from leaflet.check.preflight import LABELS
+from leaflet.site.catalog import update_catalog
+from leaflet.source.kinds import available
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, SAMPLE, copy_project
 
 GUIDE = ROOT / "docs/guide/index.md"
 
@@ -100,9 +99,9 @@ def test_the_guide_explains_every_check_by_its_label():
     assert set(LABELS.values()) <= rows, set(LABELS.values()) - rows
 
 
-def test_the_guide_shows_every_kind_and_its_page():
+def test_the_guide_shows_every_kind_and_its_page(project):
     text = GUIDE.read_text(encoding="utf-8")
-    for kind in available(Project.at(ROOT)):
+    for kind in available(project):  # the tool's kinds (templates/)
         assert f"kind: {kind}" in text, kind
     for picture in ("brochure-outside", "brochure-inside", "stretch", "faq-1"):
         assert f"(images/{picture}.png)" in text
@@ -120,13 +119,13 @@ def test_the_guide_covers_markdown_furigana_pictures_clinic_facts_and_printing()
 
 
 def test_the_sample_handouts_use_no_invisible_line_breaks():
-    for file in (ROOT / "handouts").rglob("*.md"):
+    for file in (SAMPLE / "handouts").rglob("*.md"):
         lines = file.read_text(encoding="utf-8").splitlines()
         assert not [n for n, line in enumerate(lines, 1) if line.endswith("  ")], file
 
 
 def test_a_build_that_changes_no_pdf_still_refreshes_a_changed_guide(with_guide):
-    from leaflet.build import build
+    from leaflet.site.publish import build_with_catalog as build
 
     from .conftest import write_stretch
 
