@@ -179,11 +179,61 @@ def test_stretch_pictures_are_at_least_55_mm_wide(sample, edition):
 def test_the_stretch_marker_is_explained_beside_step_three(bundled, bundled_xl):
     for pdf in (bundled[STRETCH], bundled_xl[STRETCH]):
         label, = find_text(pdf, "ここが伸びます")
-        step, = find_text(pdf, "背すじを伸ばした")
+        step, = find_text(pdf, "背すじを")  # step 3's first line
         assert label["size"] >= 12  # readable at arm's length, though drawn in the picture
         assert label["page"] == step["page"]
         if pdf == bundled[STRETCH]:  # steps side by side: the label is in step 3's column
             assert label["x0"] > 120 * MM and step["x0"] > 120 * MM
+
+
+def step_texts(pdf, body_pt: float) -> list[list[str]]:
+    """The steps' text as drawn: for each step, its lines top to bottom (body-size text
+    between the やり方 heading and the log's heading; the number discs are larger). Steps
+    side by side are told apart by the gap between columns, steps one under the other by
+    a gap between lines wider than the line pitch."""
+    heading, = find_text(pdf, "やり方")
+    log, = find_text(pdf, "できた日に")
+    body = [c for c in chars(pdf) if c["page"] == heading["page"] and heading["bottom"] < c["top"] < log["top"]
+            and abs(c["size"] - body_pt) < 0.2 and c["text"].strip()]
+    rows: dict[float, list[dict]] = {}
+    for c in body:
+        rows.setdefault(round(c["top"]), []).append(c)
+    columns: dict[int, list[tuple[float, str]]] = {}
+    for top in sorted(rows):
+        run: list[dict] = []
+        for c in [*sorted(rows[top], key=lambda c: c["x0"]), None]:
+            if run and (c is None or c["x0"] - run[-1]["x1"] > 3 * MM):  # a gap: the next column
+                columns.setdefault(round(run[0]["x0"] / (20 * MM)), []).append((top, "".join(r["text"] for r in run)))
+                run = []
+            if c is not None:
+                run.append(c)
+    steps: list[list[str]] = []
+    for key in sorted(columns):
+        previous = None
+        for top, line in columns[key]:
+            if previous is None or top - previous > 1.8 * body_pt * 1.05:
+                steps.append([])
+            steps[-1].append(line)
+            previous = top
+    return steps
+
+
+@pytest.mark.parametrize("edition, body_pt", [("normal", 16), ("xl", 20)])
+def test_step_text_breaks_only_between_phrases(bundled, bundled_xl, edition, body_pt):
+    """A step's column holds ~10 characters a line (~15 in XL): each line ends where a
+    phrase (文節) does, never inside a word (片|足, 気|持ち) or before a lone 「す。」."""
+    from leaflet.source.markdown.phrases import boundaries
+
+    pdf = (bundled if edition == "normal" else bundled_xl)[STRETCH]
+    steps = step_texts(pdf, body_pt)
+    assert len(steps) == 3, steps
+    for lines in steps:
+        text = "".join(lines)
+        cuts, end = boundaries(text), 0
+        for line in lines[:-1]:
+            end += len(line)
+            assert end in cuts, (lines, line)
+        assert len(lines[-1]) > 2, lines  # no lone 「す。」
 
 
 def test_the_steps_are_different_pictures():

@@ -104,7 +104,7 @@ def test_stretch_sheet_that_spills_is_measured(project):
     spill, = failures(result, "overflow")
     lines, mm = map(int, re.fullmatch(r"\+(\d+)行 (\d+)mm", spill.figure).groups())
     assert spill.message.startswith("ストレッチ用紙は 1ページまでですが 2ページになり、"
-                                    "「気持ちよく伸びたら止」から後ろが2ページ目に")
+                                    "「気持ちよく」から後ろが2ページ目に")
     assert str(spill.where) == "2ページ handouts/stretch-spills.md:45"  # the second row of steps
     # Against the PDF: what page 2 holds, from its top margin (13 mm) down.
     assert len(page_sizes_mm(result.pdf)) == 2
@@ -225,18 +225,19 @@ def _photo(project, size: tuple[int, int]):
 def test_low_resolution_photo_fails(project):
     result = _photo(project, (100, 80))
     low, = failures(result, "images")
-    assert low.figure == "45ppi"  # 100 px across 57 mm (a step's picture: a third of the sheet)
-    assert low.message.startswith("画像「photo.png」は100×80画素を 57×46mmに広げていて 45ppi しかなく")
+    # 100 px across 52 mm: the 5:4 picture fills the height of the step's 57 × 41.8 mm slot
+    assert low.figure == "49ppi"
+    assert low.message.startswith("画像「photo.png」は100×80画素を 52×42mmに広げていて 49ppi しかなく")
     assert str(low.where) == "1ページ handouts/photo.md:20"
     with pdfplumber.open(result.pdf) as pdf:
         image, = pdf.pages[0].images
-    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(44.6, abs=0.5)
+    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(48.6, abs=0.5)
 
 
 def test_photo_under_300_ppi_is_a_warning(project):
     result = _photo(project, (600, 480))
     warning, = outcomes(result, "images")
-    assert warning.status == "warn" and warning.figure == "268ppi"
+    assert warning.status == "warn" and warning.figure == "292ppi"
     assert result.passed
 
 
@@ -254,7 +255,7 @@ def test_findings_name_the_line_they_are_on_when_the_same_words_stand_earlier(pr
 
 def test_sharp_photo_passes(project):
     result = _photo(project, (900, 720))
-    assert the_pass(result, "images").figure == "最低 401ppi"
+    assert the_pass(result, "images").figure == "最低 438ppi"
 
 
 def _faq_with_background(project, css: str, size: tuple[int, int]):
@@ -285,7 +286,7 @@ def test_sharp_background_image_and_gradients_pass(project):
     css = ("h1 { background: linear-gradient(#fff, #eee), "
            "url(../handouts/images/logo.png) no-repeat right top / 38mm 30mm; }")
     result = _faq_with_background(project, css, (600, 480))
-    assert the_pass(result, "images").figure == "最低 401ppi"
+    assert the_pass(result, "images").figure == "最低 438ppi"
 
 
 # --- 8. fonts ------------------------------------------------------------------------

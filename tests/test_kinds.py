@@ -126,6 +126,6 @@ def test_stretch_steps_written_as_bullets_are_numbered_steps(project):
     assert result.ok and result.check_failures == [], (result.error, result.check_failures)
     drawn = text_of(result.pdf)
     assert drawn.count("•") == 3  # the safety list's own bullets only
-    # The step numbers are drawn in round 20 pt markers, in order.
-    markers = [c["text"] for c in chars(result.pdf) if c["text"] in "123" and 19.5 <= c["size"] <= 20.5]
+    # The step numbers are drawn in round 18 pt markers, in order.
+    markers = [c["text"] for c in chars(result.pdf) if c["text"] in "123" and 17.5 <= c["size"] <= 18.5]
     assert markers == ["1", "2", "3"], drawn

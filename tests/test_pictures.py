@@ -261,14 +261,14 @@ def test_a_stretch_sheet_of_phone_photos_fits_passes_and_stays_small(project, ph
     assert result.pdf.stat().st_size < 1_500_000
     with pdfplumber.open(result.pdf) as pdf:
         placed = pdf.pages[0].images
-    # each embedded at 300 ppi of where it is drawn (not its 38 × 28 mm slot)
+    # each embedded at 300 ppi of where it is drawn (not its 57 × 41.8 mm slot)
     for image in placed:
         width_in = (image["x1"] - image["x0"]) / 72
         height_in = (image["bottom"] - image["top"]) / 72
         assert image["srcsize"][0] / width_in == pytest.approx(300, abs=3)
         assert image["srcsize"][1] / height_in == pytest.approx(300, abs=3)
     shapes = [(round((i["x1"] - i["x0"]) / MM), round((i["bottom"] - i["top"]) / MM)) for i in placed]
-    assert shapes == [(21, 28), (37, 28), (21, 28)]  # portrait, landscape, portrait: each as tall as the slot
+    assert shapes == [(31, 42), (56, 42), (31, 42)]  # portrait, landscape, portrait: each as tall as the slot
 
 
 def test_a_photo_turned_by_exif_is_printed_upright(project):
@@ -389,11 +389,25 @@ def test_portrait_and_landscape_photos_fit_every_slot(project, name, text, editi
 # --- rule: nothing drawn over a picture ------------------------------------------------------
 
 
+# The steps as they were before pictures had a slot (issue 11): one under the other, the
+# picture placed beside the number, 38 mm wide and as tall as its shape makes it. A
+# stylesheet edited like this is what the rule must catch.
+PICTURE_BESIDE_THE_NUMBER = """
+.steps > ol > li { float: none; width: auto; box-sizing: content-box; margin: 0 0 2mm; min-height: 28mm;
+                   padding-left: 56mm; text-indent: 0; line-height: var(--leading); }
+.steps > ol > li::before, .steps > ol > li:has(img)::before { top: 2mm; }
+.steps li img { position: absolute; left: 12mm; top: 1.5mm; width: 38mm; height: auto; margin: 0; }
+"""
+
+
+def _restyle(project, css: str) -> None:
+    sheet = project.styles / "stretch.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n" + css + "\n", encoding="utf-8")
+
+
 def test_a_portrait_photo_over_the_divider_fails_naming_it_and_its_line(project):
     small_photos(project.handouts)
-    # The step picture as it was before it had a slot: 38 mm wide, as tall as its shape makes it.
-    sheet = project.styles / "stretch.css"
-    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n.steps li img { height: auto; }\n", encoding="utf-8")
+    _restyle(project, PICTURE_BESIDE_THE_NUMBER)
     result = build_fixture(project, "photo-steps.md")
     found = failures(result, "overlap")
     assert [o.where.line for o in found] == [20, 24]
@@ -418,8 +432,19 @@ def test_a_picture_pulled_over_text_fails(project):
     assert found.where.line == 11
 
 
-def test_two_pictures_in_one_step_fail_as_one_over_the_other(project):
+def test_two_pictures_in_one_step_stand_one_under_the_other(project, caplog):
+    """Our steps put a picture in the flow, over the step's text: a second picture is a
+    warning (one a step), never drawn over the first."""
     small_photos(project.handouts)
+    result = build_fixture(project, "two-pictures-a-step.md")
+    assert "画像が2枚あります" in caplog.text
+    assert the_pass(result, "overlap").figure == "重なりなし(画像 2点)"
+    assert assert_nothing_over_pictures(result.pdf) == 2
+
+
+def test_two_pictures_in_one_step_placed_at_one_spot_fail_as_one_over_the_other(project):
+    small_photos(project.handouts)
+    _restyle(project, PICTURE_BESIDE_THE_NUMBER.replace("height: auto", "height: 28mm; object-fit: contain"))
     result = build_fixture(project, "two-pictures-a-step.md")
     found, = failures(result, "overlap")
     assert found.message.startswith("画像「wide.jpg」が画像「tall.jpg」に ")
