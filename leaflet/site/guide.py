@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from ..atomic import atomic_open
 from ..project import CATALOG_TEMPLATES, Project
@@ -87,8 +88,9 @@ def _page(text: str, templates: Path) -> str:
     converter = markdown.Markdown(extensions=["fenced_code", "tables", "toc"],
                                   extension_configs={"toc": {"slugify": slugify_unicode}})
     body = converter.convert(text)
-    tokens = converter.toc_tokens  # type: ignore[attr-defined]
-    top = tokens[0] if tokens else {"name": "使い方の手引き", "children": []}
+    # The toc extension sets it on the converter: a list of nested dicts (name, id, children).
+    tokens: list[dict[str, Any]] = getattr(converter, "toc_tokens", [])
+    top: dict[str, Any] = tokens[0] if tokens else {"name": "使い方の手引き", "children": []}
     head, end, rest = body.partition("</h1>")  # the contents go under the title
     if not end:
         head, rest = "", body
