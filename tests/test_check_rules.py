@@ -286,7 +286,7 @@ def test_sharp_background_image_and_gradients_pass(project):
     css = ("h1 { background: linear-gradient(#fff, #eee), "
            "url(../handouts/images/logo.png) no-repeat right top / 38mm 30mm; }")
     result = _faq_with_background(project, css, (600, 480))
-    assert the_pass(result, "images").figure == "最低 438ppi"
+    assert the_pass(result, "images").figure == "最低 401ppi"
 
 
 # --- 8. fonts ------------------------------------------------------------------------

@@ -129,10 +129,13 @@ def test_lists_in_every_column_of_the_stretch_sheet(project, write, edition):
     frame_left = min(r["x0"] for r in frames)
     safety, = find_text(result.pdf, "痛みが出たら")
     assert safety["x0"] > frame_left + 8 * MM
-    # the list inside a step is a list: its own lines, to the right of the step's picture
+    # the list inside a step is a list: its own lines under the step's text, indented from
+    # the step's column (the first line of a step is indented for its number)
     inner, = find_text(result.pdf, "背すじを伸ばす")
-    step, = find_text(result.pdf, "椅子に浅く腰かけます。")
-    assert inner["top"] > step["top"] and inner["x0"] > step["x0"]
+    step, = find_text(result.pdf, "椅子に浅く")
+    column = [c for c in chars if c["page_number"] == inner["page"] and step["top"] - 1 <= c["top"] < inner["top"]
+              and abs(c["x0"] - inner["x0"]) < 30 * MM]
+    assert inner["top"] > step["top"] and inner["x0"] > min(c["x0"] for c in column) + 3 * MM
 
 
 @pytest.mark.parametrize("edition", [None, "xl"])
