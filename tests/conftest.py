@@ -26,6 +26,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
 
 TOOL_PARTS = ("templates", "styles", "fonts")  # the tool's own, from the project
+GUIDE = "docs"  # the staff guide (docs/guide/): the tool's own, written beside the catalog
 SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample
 
 
@@ -39,12 +40,15 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) ->
         time.sleep(0.05)
 
 
-def copy_project(dest: Path, with_handouts: bool = False) -> Project:
+def copy_project(dest: Path, with_handouts: bool = False, with_guide: bool = False) -> Project:
     """A project in ``dest``: the tool's templates, styles and fonts, the sample's
-    clinic.yaml and readings.yaml, and (``with_handouts``) the sample handouts."""
+    clinic.yaml and readings.yaml, (``with_handouts``) the sample handouts and
+    (``with_guide``) the tool's staff guide."""
     parts = [(ROOT / p, dest / p) for p in TOOL_PARTS] + [(SAMPLE / p, dest / p) for p in SAMPLE_PARTS]
     if with_handouts:
         parts.append((SAMPLE / "handouts", dest / "handouts"))
+    if with_guide:
+        parts.append((ROOT / GUIDE, dest / GUIDE))
     for src, target in parts:
         if src.is_dir():
             shutil.copytree(src, target)
@@ -56,9 +60,9 @@ def copy_project(dest: Path, with_handouts: bool = False) -> Project:
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The sample project with its handouts, copied once per session. Read it, do not
-    change it (tests that change files use ``project``)."""
-    return copy_project(tmp_path_factory.mktemp("sample") / "proj", with_handouts=True)
+    """The sample project with its handouts and the staff guide, copied once per session.
+    Read it, do not change it (tests that change files use ``project``)."""
+    return copy_project(tmp_path_factory.mktemp("sample") / "proj", with_handouts=True, with_guide=True)
 
 
 @pytest.fixture(autouse=True)

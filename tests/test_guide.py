@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,7 @@ GUIDE = ROOT / "docs/guide/index.md"
 
 @pytest.fixture
 def with_guide(tmp_path):
-    project = copy_project(tmp_path / "proj")
-    shutil.copytree(ROOT / "docs", project.root / "docs")
-    return project
+    return copy_project(tmp_path / "proj", with_guide=True)
 
 
 def _guide_link(out: Path) -> list[str]:
