@@ -58,6 +58,9 @@ class Kind:
     markdown: tuple[str, ...] = ()
     phrase_breaks: tuple[str, ...] = ("h1", "h2", "h3", "h4")
     editions: tuple[str, ...] = ("normal",)
+    # The order a reader takes the template's parts in (their data-panel names), when it
+    # is not the order they are printed in: the PDF's structure tree follows it.
+    reading_order: tuple[str, ...] = ()
     starter: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -99,12 +102,14 @@ def load_kind(project: Project, name: str) -> Kind:
         markdown=tuple(data.get("markdown", ())),
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
+        reading_order=tuple(data.get("reading_order", ())),
         starter=data.get("starter", ""),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "reading_order",
+          "starter"}
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:

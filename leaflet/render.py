@@ -34,6 +34,7 @@ from weasyprint import HTML, Document  # noqa: E402  (after prepare)
 
 from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
 from .sheets import parsed  # noqa: E402
+from .tagging import write_tagged  # noqa: E402
 
 BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
@@ -114,9 +115,10 @@ def _drop_margin_box(document: Document, at_keyword: str) -> None:
 
 def write_pdf(rendered: Rendered, target: Path) -> None:
     """Write atomically: a failed write never leaves a half-written or missing PDF.
-    Attachments and SVG images are fetched only now, so errors are watched here too."""
+    Attachments and SVG images are fetched only now, so errors are watched here too.
+    The PDF is tagged (leaflet.tagging): structure tree, reading order, furigana as Ruby."""
     with atomic_open(target) as handle, _resource_errors(rendered.handout):
-        rendered.document.write_pdf(handle)
+        write_tagged(rendered.document, handle, rendered.handout.kind.reading_order)
 
 
 class _Errors(logging.Handler):
