@@ -26,6 +26,7 @@ pdf: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/browser-deps.sh
+	bash scripts/test-deps.sh
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)

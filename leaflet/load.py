@@ -12,8 +12,8 @@ from .errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
 from .mdext.furigana import warn_malformed
-from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    ShapeExtension, SourceLinesExtension)
+from .mdext import (EXTENSIONS, AltTextExtension, AssetsExtension, FuriganaExtension, PhrasesExtension,
+                    ReadingsExtension, ShapeExtension, SourceLinesExtension)
 from .project import Project, same_name
 from .sections import split_sections
 
@@ -59,7 +59,7 @@ def load(project: Project, file: Path) -> Handout:
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
         extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
-                    lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
+                    AltTextExtension(), lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
     sections: dict[str, str] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from markdown.extensions import Extension
 
+from .alttext import AltTextExtension
 from .assets import AssetsExtension
 from .furigana import FuriganaExtension
 from .phrases import PhrasesExtension
@@ -21,6 +22,6 @@ EXTENSIONS: dict[str, type[Extension]] = {
 }
 
 __all__ = [
-    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "PhrasesExtension", "QaExtension",
+    "EXTENSIONS", "AltTextExtension", "AssetsExtension", "FuriganaExtension", "PhrasesExtension", "QaExtension",
     "ReadingsExtension", "ShapeExtension", "SourceLinesExtension",
 ]

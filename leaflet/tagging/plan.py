@@ -93,12 +93,20 @@ class Node:
     def page(self) -> int | None:
         return next((mark.page for mark in self.marks()), None)
 
+    @property
+    def in_panel(self) -> str | None:
+        """The brochure panel this node is in."""
+        node: Node | None = self
+        while node is not None and node.panel is None:
+            node = node.parent
+        return node.panel if node is not None else None
+
 
 @dataclass
 class Plan:
     root: Node
     artifacts: list[Artifact]
-    missing_alt: list[Mark]  # pictures with no alt attribute at all (a preflight failure)
+    missing_alt: list[Node]  # Figures with no alt attribute at all (a preflight failure)
 
     def find(self, role: str) -> list[Node]:
         return [node for node in self.root.nodes() if node.role == role]
@@ -125,7 +133,7 @@ class _Planner:
         self.root = Node("Document")
         self.nodes: dict[tuple[int, str], Node] = {}  # (element, pseudo) → the node it fills
         self.artifacts: list[Artifact] = []
-        self.missing_alt: list[Mark] = []
+        self.missing_alt: list[Node] = []
 
     def walk(self, page: int, box: Any, owner: Node) -> None:
         box = weasy.unwrap(box)
@@ -141,8 +149,8 @@ class _Planner:
             if weasy.is_replaced(box):
                 node.bbox = (page, box.content_box_x(), box.content_box_y(),
                              box.content_box_x() + box.width, box.content_box_y() + box.height)
-                if node.alt is None:
-                    self.missing_alt.append(mark)
+                if node.alt is None and node not in self.missing_alt:
+                    self.missing_alt.append(node)
             _add_content(node, mark)
             return
         if node.role == "Link":
