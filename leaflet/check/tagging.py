@@ -21,7 +21,7 @@ from .report import Outcome, Where
 NAME = "tagging"
 LABEL = "読み上げ用の構造"
 
-RUBY_PARTS = ("ruby", "rb", "rt")
+BASES = ("ruby", "rb")  # the elements whose text is a furigana's base
 
 
 def check(ctx: Context) -> list[Outcome]:
@@ -54,7 +54,7 @@ def check(ctx: Context) -> list[Outcome]:
                 "{漢字|かんじ} の形で書き、ふりがな(rt)を隠すスタイルを使わないでください"))
     for artifact in structure.artifacts:
         element = getattr(artifact.box, "element", None)
-        if element is not None and str(element.tag) in RUBY_PARTS:
+        if element is not None and str(element.tag) in BASES:
             text = getattr(artifact.box, "text", "")
             outcomes.append(failed(
                 NAME, "飾り扱いのふりがな", ctx.where(artifact.page + 1, text=text or None),
