@@ -9,6 +9,8 @@
 (d) watch: save -> new PDF for a one-page leaflet                        target <= 0.25 s
 (e) PDF bytes vs Chromium --print-to-pdf of the same HTML                target <= 50%
 (f) time added by the preflight check                                    (no target)
+(g) time of a tagged build vs the same build untagged (warm)             target <= +25%
+(h) bytes of the tagged PDFs vs the same PDFs untagged                   target <= +30%
 
 Every figure is a median of several repeats; whole-process timings include Python's
 start-up and imports, as an editor waits for them. Nothing is written to the repository:
@@ -258,6 +260,49 @@ def figure_f(repeat: int) -> tuple[float | None, str]:
     return added / base, f"checks {added * 1000:.0f} ms on a {base * 1000:.0f} ms build (warm)"
 
 
+_TAGGING: dict[str, tuple[float, str]] = {}
+
+
+def tagging_cost(repeat: int) -> dict[str, tuple[float, str]]:
+    """Warm builds of the bundled handouts in one process, tagged (as shipped) and
+    untagged (``Document.write_pdf`` as before tagging, without the tagging rule), in
+    turns; and the bytes of both sets of PDFs. Measured once for (g) and (h)."""
+    if _TAGGING:
+        return _TAGGING
+    from leaflet import check, render
+    from leaflet.build import build_one
+    from leaflet.project import Project
+
+    project = Project.at(ROOT)
+    files = project.all_handouts()
+    out = Path(tempfile.mkdtemp(prefix="bench-g-"))
+    tagged_writer, rules = render.write_tagged, list(check.RULES)
+
+    def untagged_writer(document, target, reading_order=(), **options):  # noqa: ANN001, ANN202
+        document.write_pdf(target)
+
+    def run(tagged: bool) -> float:
+        render.write_tagged = tagged_writer if tagged else untagged_writer
+        check.RULES[:] = rules if tagged else [r for r in rules if r.NAME != "tagging"]
+        try:
+            start = time.perf_counter()
+            for file in files:
+                assert build_one(project, file, out / ("tagged" if tagged else "plain")).ok
+            return time.perf_counter() - start
+        finally:
+            render.write_tagged, check.RULES[:] = tagged_writer, rules
+
+    run(True), run(False)  # first use
+    tagged, plain = medians(repeat, lambda: run(True), lambda: run(False))
+    size = {kind: sum(p.stat().st_size for p in (out / kind).rglob("*.pdf")) for kind in ("tagged", "plain")}
+    shutil.rmtree(out)
+    _TAGGING["g"] = (tagged / plain - 1, f"{tagged * 1000:.0f} ms vs {plain * 1000:.0f} ms for {len(files)} handouts "
+                                         "(render, check, write; warm)")
+    _TAGGING["h"] = (size["tagged"] / size["plain"] - 1,
+                     f"{size['tagged'] / 1024:.0f} KiB vs {size['plain'] / 1024:.0f} KiB")
+    return _TAGGING
+
+
 # --- report -------------------------------------------------------------------------
 
 
@@ -277,7 +322,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="repeats per timing (median)")
-    parser.add_argument("--only", default="abcdef", help="the figures to measure, e.g. --only ac")
+    parser.add_argument("--only", default="abcdefgh", help="the figures to measure, e.g. --only ac")
     args = parser.parse_args()
     repeat = args.repeat
     print(f"make_pdf bench, {dt.date.today().isoformat()}: {machine()}\n", flush=True)
@@ -296,6 +341,10 @@ def main() -> None:
             ("(e) PDF bytes vs Chromium", lambda: figure_e(tmp), "<= 50%",
              lambda v: v <= 0.5, "{:.0%}"),
             ("(f) time added by check", lambda: figure_f(repeat), "-", None, "{:+.0%}"),
+            ("(g) tagged build vs untagged, time", lambda: tagging_cost(repeat)["g"], "<= +25%",
+             lambda v: v <= 0.25, "{:+.0%}"),
+            ("(h) tagged PDFs vs untagged, bytes", lambda: tagging_cost(repeat)["h"], "<= +30%",
+             lambda v: v <= 0.30, "{:+.0%}"),
         ]
         if "e" in args.only and "a" not in args.only:
             args.only += "a"  # (e) prints the HTML that (a) writes
