@@ -33,6 +33,7 @@ prepare()
 from weasyprint import HTML, Document  # noqa: E402  (after prepare)
 
 from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
+from .fontslim import drop_unused_font_tables  # noqa: E402
 from .sheets import parsed  # noqa: E402
 from .tagging import write_tagged  # noqa: E402
 
@@ -118,7 +119,8 @@ def write_pdf(rendered: Rendered, target: Path) -> None:
     Attachments and SVG images are fetched only now, so errors are watched here too.
     The PDF is tagged (leaflet.tagging): structure tree, reading order, furigana as Ruby."""
     with atomic_open(target) as handle, _resource_errors(rendered.handout):
-        write_tagged(rendered.document, handle, rendered.handout.kind.reading_order)
+        write_tagged(rendered.document, handle, rendered.handout.kind.reading_order,
+                     finisher=drop_unused_font_tables)
 
 
 class _Errors(logging.Handler):
