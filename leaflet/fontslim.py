@@ -33,7 +33,8 @@ def without_tables(program: bytes, tags: tuple[str, ...]) -> bytes | None:
     """The font program less ``tags`` (other tables copied as they are), or None when
     there is nothing to drop or it cannot be read."""
     try:
-        font = TTFont(io.BytesIO(program), lazy=True)
+        # No new timestamp in head: the same input must give the same PDF bytes.
+        font = TTFont(io.BytesIO(program), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
         present = [tag for tag in tags if tag in font.reader]
         if not present:
             return None

@@ -31,9 +31,10 @@ def add(project, name: str) -> None:
     shutil.copy(FIXTURES / name, project.handouts / name)
 
 
-def test_nine_rules_registered_with_labels():
+def test_ten_rules_registered_with_labels():
     assert [rule.NAME for rule in RULES] == [
-        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "fonts", "furigana"]
+        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "fonts", "furigana",
+        "tagging"]
     assert all(LABELS.values())
 
 
@@ -44,7 +45,7 @@ def test_bundled_handouts_pass_every_rule():
     assert data["passed"] is True
     assert {h["name"] for h in data["handouts"]} == {"knee/back-of-knee", "knee/chair-stretch", "knee/faq"}
     for handout in data["handouts"]:
-        assert [c["status"] for c in handout["checks"]] == ["pass"] * 9, handout
+        assert [c["status"] for c in handout["checks"]] == ["pass"] * 10, handout
 
 
 def test_build_prints_one_summary_line_per_handout(project, write):

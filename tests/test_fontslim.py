@@ -73,3 +73,14 @@ def test_an_unreadable_or_already_lean_program_is_left_alone():
     font = (ROOT / "fonts/BIZUDPGothic-Regular.ttf").read_bytes()
     lean = without_tables(font, UNREAD)
     assert lean is not None and without_tables(lean, UNREAD) is None
+
+
+def test_the_same_font_gives_the_same_bytes_at_any_time(monkeypatch):
+    """fontTools stamps head.modified with the clock unless told not to: builds must stay
+    byte-identical (a parallel build's PDFs differed by a second)."""
+    import fontTools.ttLib.tables._h_e_a_d as head
+
+    font = (ROOT / "fonts/BIZUDPGothic-Bold.ttf").read_bytes()
+    first = without_tables(font, UNREAD)
+    monkeypatch.setattr(head, "timestampNow", lambda: 4_000_000_000)
+    assert without_tables(font, UNREAD) == first

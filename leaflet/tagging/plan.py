@@ -195,7 +195,7 @@ class _Planner:
             node = self._list_item(name, element, owner)
         else:
             node = Node(role, element)
-        node.lang = element.get("lang") if name != "html" else None
+        node.lang = element.get("lang")
         node.panel = element.get("data-panel")
         node.line = element_line(element) or owner.line
         if node.parent is None:
@@ -266,10 +266,12 @@ def _split_rubies(root: Node) -> None:
         at = parent.kids.index(ruby)
         pieces = []
         for group in groups:
-            piece = Node("Ruby", ruby.element, lang=ruby.lang, line=ruby.line)
+            piece = Node("Ruby", ruby.element, parent=parent, lang=ruby.lang, line=ruby.line)
             for kid in group:
-                piece.add(kid) if isinstance(kid, Node) else piece.kids.append(kid)
-            piece.parent = parent
+                if isinstance(kid, Node):
+                    piece.add(kid)
+                else:
+                    piece.kids.append(kid)
             pieces.append(piece)
         parent.kids[at:at + 1] = pieces
 

@@ -66,7 +66,10 @@ def margin_keyword(box: Any) -> str | None:
 def declared_artifact(box: Any) -> bool:
     """The stylesheet said ``--pdf-artifact: yes`` (custom properties are inherited, so
     everything inside such a box is decoration too)."""
-    value = box.style["__pdf_artifact"]
+    try:
+        value = box.style["__pdf_artifact"]  # how WeasyPrint 70 keys a custom property
+    except KeyError:
+        return False
     return bool(value) and getattr(value[0], "value", None) == "yes"
 
 
