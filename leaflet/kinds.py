@@ -91,6 +91,12 @@ def load_kind(project: Project, name: str) -> Kind:
         for sname, spec in (data.get("sections") or {}).items()
     }
     pages = data.get("pages", {})
+    reading_order = tuple(str(name) for name in data.get("reading_order") or ())
+    unknown = [name for name in reading_order if name not in sections]
+    if unknown:
+        raise HandoutError(project.rel(schema_file), None,
+                           f"reading_order の「{unknown[0]}」はこの種類の sections にありません",
+                           f"使える名前: {', '.join(sections) or '(sections がありません)'}")
     return Kind(
         name=name,
         label=data.get("label", name),
@@ -102,7 +108,7 @@ def load_kind(project: Project, name: str) -> Kind:
         markdown=tuple(data.get("markdown", ())),
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
-        reading_order=tuple(data.get("reading_order", ())),
+        reading_order=reading_order,
         starter=data.get("starter", ""),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )

@@ -93,6 +93,8 @@ def test_nothing_is_drawn_untagged(bundled, bundled_xl):
             assert (page, mcid) in in_tree, (name, page, mcid)
             assert parents[(page, mcid)].objgen == in_tree[(page, mcid)].obj.objgen
         assert set(in_tree) <= drawn | {k for k in in_tree if not tagged.texts.get(k)}, name
+        # Nothing the plan missed (the writer would hang it on Document itself).
+        assert not [c for c in tagged.document.kids if isinstance(c, Content)], name
 
 
 def test_footer_page_numbers_and_q_a_marks_are_artifacts(bundled):
@@ -186,6 +188,17 @@ def test_brochure_reads_cover_first_then_panels_in_the_kinds_order(project, writ
         assert expected in text, (expected, text)
     # ... while the sheet prints flap | back | cover first.
     assert [c.page for c in tagged.document.children("Sect")[0].contents()][0] == 0
+
+
+def test_a_reading_order_naming_no_section_is_an_error(project, write):
+    from leaflet.errors import HandoutError
+    from leaflet.kinds import load_kind
+
+    schema = project.templates / "brochure.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8").replace("[cover, flap,", "[cover, flapp,"),
+                      encoding="utf-8")
+    with pytest.raises(HandoutError, match="reading_order の「flapp」はこの種類の sections にありません"):
+        load_kind(project, "brochure")
 
 
 def test_reading_order_is_the_kinds_data(project, write):
@@ -323,3 +336,12 @@ def test_pdfua_reports_no_failure_on_the_bundled_pdfs(bundled, bundled_xl):
         report = validate(str(path))
         assert [(f.rule_id, f.message) for f in report.findings] == [], name
         assert {o.rule_id for o in report.skipped} <= PDFUA_CANNOT_RUN, name
+
+
+def test_text_in_no_meaningful_element_is_a_paragraph(project, write):
+    result = build(project, write("t.md", "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n"
+                                          "<div>囲みの中の文です。</div>\n\n普通の段落です。\n"))
+    tagged = Tagged(result.pdf)
+    assert [tagged.text(p) for p in tagged.document.walk() if p.role == "P"] == [
+        "囲みの中の文です。", "普通の段落です。"]
+    assert not [c for c in tagged.document.kids if isinstance(c, Content)]

@@ -144,6 +144,11 @@ class _Planner:
         if node is None:  # a picture with alt="": decoration
             self.decorate(page, box, "Layout")
             return
+        if node is self.root and isinstance(box, weasy.TextBox):
+            if not box.text.strip():  # the spaces between inline paragraphs
+                self.artifacts.append(Artifact(page, box, "Layout"))
+                return
+            node = self._loose_text(node)
         if isinstance(box, weasy.TextBox) or weasy.is_replaced(box):
             mark = Mark(page, box)
             if weasy.is_replaced(box):
@@ -161,6 +166,16 @@ class _Planner:
                 box.border_box_x() + box.border_width(), box.border_box_y() + box.border_height())
         for child in weasy.children(box):
             self.walk(page, child, node)
+
+    def _loose_text(self, root: Node) -> Node:
+        """Text in no element with a meaning (``<div>text</div>`` in raw HTML) is a
+        paragraph: the document's own content would be read as nothing in particular."""
+        last = root.kids[-1] if root.kids else None
+        if isinstance(last, Node) and last.role == "P" and last.implicit:
+            return last
+        paragraph = Node("P", implicit=True)
+        root.add(paragraph)
+        return paragraph
 
     def decorate(self, page: int, box: Any, kind: str) -> None:
         box = weasy.unwrap(box)
