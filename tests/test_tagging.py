@@ -50,7 +50,8 @@ def test_every_bundled_pdf_is_tagged_pdf_ua(bundled, bundled_xl):
         for figure in tagged.find("Figure"):
             assert str(figure.get("/Alt")).strip(), name
             assert len(figure.get("/A").BBox) == 4
-        readings = re.findall(r"<rt>([^<]*)</rt>", render_html(project, handout, "xl" if name.startswith("xl/") else "normal"))
+        edition = "xl" if name.startswith("xl/") else "normal"
+        readings = re.findall(r"<rt>([^<]*)</rt>", render_html(project, handout, edition))
         rubies = tagged.find("Ruby")
         assert len(rubies) == len(readings) > 0, name
         for ruby, reading in zip(rubies, readings):
