@@ -102,7 +102,7 @@ def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
     """The same comparison once imports are paid: what each rebuild costs."""
     from weasyprint import HTML
 
-    from leaflet.build import build_one
+    from leaflet.build.pipeline import build_one
     from leaflet.project import Project
 
     project = Project.at(ROOT)
@@ -128,7 +128,7 @@ def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
 
 def _no_system_fonts() -> Path:
     """Raw WeasyPrint gets the fontconfig setup ours runs with (only @font-face fonts)."""
-    from leaflet.fonts import isolate_fonts
+    from leaflet.render.fonts import isolate_fonts
 
     saved = os.environ.get("FONTCONFIG_FILE")
     isolate_fonts()
@@ -178,7 +178,7 @@ def _raw_processes(out: Path, pages: list[str], processes: int) -> float:
 
 def figure_d(tmp: Path, repeat: int) -> tuple[float, str]:
     from leaflet.project import Project
-    from leaflet.watch import watch
+    from leaflet.site.watch import watch
 
     project = Project.at(copy_project(tmp / "d-project"))
     source = project.handouts / f"{ONE_PAGE}.md"
@@ -269,28 +269,29 @@ def tagging_cost(repeat: int) -> dict[str, tuple[float, str]]:
     in turns; and the bytes of both sets of PDFs. Measured once for (g) and (h)."""
     if _TAGGING:
         return _TAGGING
-    from leaflet import check, render
-    from leaflet.build import build_one
+    from leaflet.build.pipeline import build_one
+    from leaflet.check import preflight
     from leaflet.project import Project
+    from leaflet.render import page
 
     project = Project.at(ROOT)
     files = project.all_handouts()
     out = Path(tempfile.mkdtemp(prefix="bench-g-"))
-    tagged_writer, rules = render.write_tagged, list(check.RULES)
+    tagged_writer, rules = page.write_tagged, list(preflight.RULES)
 
-    def untagged_writer(document, target, reading_order=(), **options):  # noqa: ANN001, ANN202
+    def untagged_writer(document, target, reading_order=(), **options):
         document.write_pdf(target, **options)  # the same fonts (fontslim), no tags
 
     def run(tagged: bool) -> float:
-        render.write_tagged = tagged_writer if tagged else untagged_writer
-        check.RULES[:] = rules if tagged else [r for r in rules if r.NAME != "tagging"]
+        page.write_tagged = tagged_writer if tagged else untagged_writer
+        preflight.RULES[:] = rules if tagged else [r for r in rules if r.NAME != "tagging"]
         try:
             start = time.perf_counter()
             for file in files:
                 assert build_one(project, file, out / ("tagged" if tagged else "plain")).ok
             return time.perf_counter() - start
         finally:
-            render.write_tagged, check.RULES[:] = tagged_writer, rules
+            page.write_tagged, preflight.RULES[:] = tagged_writer, rules
 
     run(True), run(False)  # first use
     tagged, plain = medians(repeat, lambda: run(True), lambda: run(False))
@@ -309,8 +310,8 @@ def tagging_cost(repeat: int) -> dict[str, tuple[float, str]]:
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                   if line.startswith("model name"))
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     from importlib.metadata import version

@@ -12,10 +12,9 @@ import pypdfium2
 import pytest
 from fontTools.ttLib import TTFont
 
-from leaflet.fontslim import UNREAD, drop_unused_font_tables, without_tables
-from leaflet.load import load
-from leaflet.render import render
-from leaflet.tagging import write_tagged
+from leaflet.build.pipeline import render_handout
+from leaflet.render.fontslim import UNREAD, drop_unused_font_tables, without_tables
+from leaflet.render.tagging import write_tagged
 
 from .conftest import ROOT, copy_project
 
@@ -30,11 +29,10 @@ def programs(pdf: bytes) -> list[TTFont]:
 def both(tmp_path_factory) -> tuple[bytes, bytes]:
     """The FAQ leaflet written twice from two renders: fonts slimmed, and as WeasyPrint embeds them."""
     project = copy_project(tmp_path_factory.mktemp("slim"), with_handouts=True)
-    handout = load(project, project.handouts / "knee/faq.md")
     written = []
     for finisher in (drop_unused_font_tables, None):
         out = io.BytesIO()
-        write_tagged(render(project, handout).document, out, finisher=finisher)
+        write_tagged(render_handout(project, project.handouts / "knee/faq.md").document, out, finisher=finisher)
         written.append(out.getvalue())
     return written[0], written[1]
 

@@ -3,7 +3,7 @@ it), ``![装飾](…)`` is decoration (``alt=""``)."""
 
 from __future__ import annotations
 
-from leaflet.mdext.alttext import AltTextExtension
+from leaflet.source.markdown.alttext import AltTextExtension
 
 from .markdown_tools import assert_renders
 

@@ -13,12 +13,11 @@ import pdfplumber
 import pypdfium2
 import pytest
 
-from leaflet.load import load
+from leaflet.build.pipeline import render_handout
 from leaflet.project import Project
-from leaflet.render import render_html
 
 from .check_tools import build
-from .conftest import ROOT, STEP_SVG
+from .conftest import STEP_SVG
 from .structure_tools import Content, Tagged
 
 POPPLER = shutil.which("pdfinfo") and shutil.which("pdftotext")
@@ -29,20 +28,21 @@ def every_bundled(bundled: dict[str, Path], bundled_xl: dict[str, Path]) -> list
     return [*bundled.items(), *((f"xl/{n}", p) for n, p in bundled_xl.items())]
 
 
-def source_of(name: str) -> Path:
-    return ROOT / "handouts" / f"{name.removeprefix('xl/')}.md"
+def source_of(project: Project, name: str) -> Path:
+    return project.handouts / f"{name.removeprefix('xl/')}.md"
 
 
-def test_every_bundled_pdf_is_tagged_pdf_ua(bundled, bundled_xl):
-    project = Project.at(ROOT)
+def test_every_bundled_pdf_is_tagged_pdf_ua(sample, bundled, bundled_xl):
     for name, path in every_bundled(bundled, bundled_xl):
         tagged = Tagged(path)
         root = tagged.pdf.Root
         assert root.MarkInfo.Marked is True, name
         assert str(root.Lang) == "ja", name
         assert root.ViewerPreferences.DisplayDocTitle is True, name
-        handout = load(project, source_of(name))
-        assert str(tagged.pdf.docinfo.Title) == re.sub(r"\{([^|]+)\|[^}]+\}", r"\1", handout.meta["title"])
+        edition = "xl" if name.startswith("xl/") else None
+        rendered = render_handout(sample, source_of(sample, name), edition)
+        title = rendered.handout.meta["title"]
+        assert str(tagged.pdf.docinfo.Title) == re.sub(r"\{([^|]+)\|[^}]+\}", r"\1", title)
         with tagged.pdf.open_metadata() as xmp:
             assert xmp.get("pdfuaid:part") == "1", name
         assert tagged.document.role == "Document"
@@ -50,8 +50,7 @@ def test_every_bundled_pdf_is_tagged_pdf_ua(bundled, bundled_xl):
         for figure in tagged.find("Figure"):
             assert str(figure.get("/Alt")).strip(), name
             assert len(figure.get("/A").BBox) == 4
-        edition = "xl" if name.startswith("xl/") else "normal"
-        readings = re.findall(r"<rt>([^<]*)</rt>", render_html(project, handout, edition))
+        readings = re.findall(r"<rt>([^<]*)</rt>", rendered.html)
         rubies = tagged.find("Ruby")
         assert len(rubies) == len(readings) > 0, name
         for ruby, reading in zip(rubies, readings):
@@ -193,7 +192,7 @@ def test_brochure_reads_cover_first_then_panels_in_the_kinds_order(project, writ
 
 def test_a_reading_order_naming_no_section_is_an_error(project, write):
     from leaflet.errors import HandoutError
-    from leaflet.kinds import load_kind
+    from leaflet.source.kinds import load_kind
 
     schema = project.templates / "brochure.yaml"
     schema.write_text(schema.read_text(encoding="utf-8").replace("[cover, flap,", "[cover, flapp,"),

@@ -1,6 +1,6 @@
 """Rule 10, tagging: what a screen reader, search and copy-paste get from the PDF.
 
-Decided on the plan of the PDF's structure tree (``leaflet.tagging.plan``), which is
+Decided on the plan of the PDF's structure tree (``render/tagging/plan``), which is
 made from the laid-out document: the same plan the writer writes, so ``check`` needs
 no PDF. It fails when
 - the document has no language (``<html lang>``) or no title (``<title>``),
@@ -13,8 +13,8 @@ the plan missed goes under ``Document``) and the tests read it back from the PDF
 
 from __future__ import annotations
 
-from ..tagging import plan
-from ..tagging.plan import Node
+from ..render.tagging import plan
+from ..render.tagging.plan import Node
 from .context import Context, excerpt, failed, passed
 from .report import Outcome, Where
 
