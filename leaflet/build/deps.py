@@ -24,11 +24,11 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .. import __version__
+from .. import __version__, guarded_read
 from ..errors import HandoutError
 from ..project import CLINIC_FILE, READINGS_FILE, Project, absolute
 
@@ -36,6 +36,7 @@ BASE_TEMPLATE = "base.html"
 BASE_STYLESHEET = "base.css"  # as in render.py
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
 MISSING = "missing"
+REFUSED = "refused"  # outside the project, or not readable: never hashed
 
 # Markdown images ![alt](path "title"), raw HTML src="…" and href="…" (linked
 # stylesheets, attachments), reference definitions [id]: path, and url(…) in styles.
@@ -62,13 +63,19 @@ class FileHashes:
     def __init__(self, known: dict[str, list[Any]] | None = None) -> None:
         self._memo: dict[str, tuple[tuple[int, ...], str]] = {}
         for path, entry in (known or {}).items():
-            if isinstance(entry, list) and len(entry) == 5:
-                self._memo[path] = (tuple(entry[:4]), str(entry[4]))
+            if (isinstance(path, str) and isinstance(entry, list) and len(entry) == 5
+                    and all(type(n) is int for n in entry[:4]) and isinstance(entry[4], str)):
+                self._memo[path] = (tuple(entry[:4]), entry[4])
 
-    def __call__(self, path: Path) -> str:
+    def __call__(self, path: Path, root: Path) -> str:
+        """The digest of ``path``, a file inside ``root``; ``MISSING`` when there is no
+        regular file, ``refused:…`` when the guarded reader will not read it (then the
+        handout is built, and its build says why)."""
+        if not _inside(path, root):
+            return REFUSED
         try:
             st = path.stat()
-        except OSError:
+        except (OSError, ValueError):
             return MISSING
         if not stat.S_ISREG(st.st_mode):
             return MISSING
@@ -76,8 +83,11 @@ class FileHashes:
         known = self._memo.get(str(path))
         if known and known[0] == key:
             return known[1]
-        with open(path, "rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        try:
+            data = guarded_read.read_bytes(path, root, guarded_read.limit_for(path))
+        except guarded_read.Refused as refused:
+            return f"{REFUSED}:{refused.code}"
+        digest = hashlib.sha256(data).hexdigest()
         if time.time() - st.st_mtime_ns / 1e9 > self.RACY_SECONDS:
             self._memo[str(path)] = (key, digest)
         return digest
@@ -130,11 +140,32 @@ def unchanged(project: Project, inputs: dict[str, str], settings: dict[str, Any]
 
 
 def _input(project: Project, rel: str, hashes: FileHashes) -> str:
+    path = project_path(project, rel)
+    if path is None:  # a forged or damaged record: "/", "/etc/shadow", "../x"
+        return REFUSED
     if rel.endswith("/"):  # a folder: the names in it
-        folder = project.root / rel
-        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) if folder.is_dir() else []
+        names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*")) if path.is_dir() else []
         return hashlib.sha256("\n".join(names).encode()).hexdigest()
-    return hashes(project.root / rel)
+    return hashes(path, project.root)
+
+
+def project_path(project: Project, rel: str) -> Path | None:
+    """The project file a recorded input names: a relative path that stays inside the
+    project (symlinks resolved), or None."""
+    if not isinstance(rel, str) or not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
+        return None
+    if ".." in PurePosixPath(rel).parts:
+        return None
+    path = project.root / rel
+    return path if _inside(path, project.root) else None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -143,16 +174,25 @@ def _plain(value: Any) -> Any:
 
 def deps_of(project: Project, file: Path, out: Path | None = None, edition: str | None = None,
             hashes: FileHashes | None = None, options: dict[str, Any] | None = None) -> Deps:
+    file = absolute(file)
+    try:
+        return _deps_of(project, file, out, edition, hashes or FileHashes(), options)
+    except Exception:  # noqa: BLE001 — a handout this pass cannot judge is built, and load says why
+        deps = Deps(file, project.name_of(file))
+        deps.files = {file, project.root / CLINIC_FILE, project.root / READINGS_FILE}
+        return deps
+
+
+def _deps_of(project: Project, file: Path, out: Path | None, edition: str | None,
+             hashes: FileHashes, options: dict[str, Any] | None) -> Deps:
     from ..source.frontmatter import read_text, split  # YAML: only when something changed
     from ..source.kinds import COMMON_SCHEMA
 
-    hashes = hashes or FileHashes()
-    file = absolute(file)
     deps = Deps(file, project.name_of(file))
     deps.files = {file, project.root / CLINIC_FILE, project.root / READINGS_FILE}
     try:
         shown = project.rel(file)
-        source = split(read_text(file, shown), shown)
+        source = split(read_text(file, shown, project.root), shown)
     except (HandoutError, OSError):
         return deps  # load reports what is wrong
     meta = source.meta
@@ -162,7 +202,7 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
         return deps  # load says which kinds exist
     # Same rule as render.edition_of: the command line wins over front matter, then
     # the schema's default (validation is load's job; here we only need the value).
-    deps.own_edition = str(meta.get("size") or _default(schemas, "size") or "normal")
+    deps.own_edition = str(meta.get("size") or _default(project, schemas, "size") or "normal")
     deps.edition = str(edition or deps.own_edition)
     deps.target = project.pdf_for(file, out, "" if deps.edition == "normal" else deps.edition)
     deps.meta = {k: meta[k] for k in ("title", "kind", "revised") if meta.get(k) is not None}
@@ -175,7 +215,7 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     deps.folders = {project.fonts}
     deps.files |= _references(project, source.body, file.parent)
     for template in templates:  # an <img src> in a template resolves like the handout's own
-        deps.files |= _references(project, _read(template), file.parent)
+        deps.files |= _references(project, _read(project, template), file.parent)
 
     deps.settings = {"tool": tool_fingerprint(), "edition": deps.edition, "options": options or {}}
     if not meta.get("revised"):  # then the PDF's date comes from the environment
@@ -187,21 +227,21 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     return deps
 
 
-def _default(schemas: list[Path], field: str) -> Any:
+def _default(project: Project, schemas: list[Path], field: str) -> Any:
     """A field's default in the kind's schema, else in _common.yaml."""
     for schema in reversed(schemas):
-        spec = (_schema(schema).get("fields") or {}).get(field)
+        spec = (_schema(project, schema).get("fields") or {}).get(field)
         if isinstance(spec, dict) and "default" in spec:
             return spec["default"]
     return None
 
 
-def _schema(path: Path) -> dict[str, Any]:
+def _schema(project: Project, path: Path) -> dict[str, Any]:
     from .. import yamlfile
 
     try:
-        data = yamlfile.read_file(path)
-    except (OSError, yamlfile.YAMLError):
+        data = yamlfile.read_file(path, project.root)
+    except (HandoutError, yamlfile.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -215,7 +255,7 @@ def _templates(project: Project, names: list[str]) -> set[Path]:
         if path in found or not project.contains(path):
             continue
         found.add(path)
-        todo += _TEMPLATE_REFS.findall(_read(path))
+        todo += _TEMPLATE_REFS.findall(_read(project, path))
     return found
 
 
@@ -238,7 +278,7 @@ def stylesheet_closure(project: Project, sheets: list[Path]) -> set[Path]:
             continue
         found.add(path)
         if path.suffix == ".css":  # not the fonts and images it points to
-            for groups in _CSS_REFS.findall(_read(path)):
+            for groups in _CSS_REFS.findall(_read(project, path)):
                 todo += [p for p in (_local(project, ref, path.parent) for ref in groups if ref) if p]
     return found
 
@@ -272,10 +312,10 @@ def _local(project: Project, ref: str, base: Path) -> Path | None:
     return path if project.contains(path) else None
 
 
-def _read(path: Path) -> str:
+def _read(project: Project, path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return guarded_read.read_bytes(path, project.root).decode("utf-8", errors="replace")
+    except HandoutError:
         return ""
 
 

@@ -5,16 +5,21 @@ run, ``watch`` keeps one (its file hashes and warm workers) for as long as it ru
 
 from __future__ import annotations
 
+import logging
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import sweep_leftovers
 from .pipeline import Result
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
 from ..project import Project, absolute, remove_empty_folders
 from .state import Record, State, summary_of
+
+LOG = logging.getLogger("leaflet")
 
 # Result fields kept as record fields; the others go to the record's summary.
 # The full check report stays out: the record keeps check_failures (and the warnings,
@@ -61,8 +66,11 @@ class Session:
         """Build the handouts among ``files`` that changed (all with ``force``); report
         every one, in order, up-to-date ones too. Then deal with stale PDFs."""
         state = State.load(self.out)
-        if self.hashes is None:
+        if self.hashes is None:  # once a session: what a killed run left, then the hashes
+            sweep_leftovers(self.out)
             self.hashes = FileHashes(state.hashes)
+        if state.problem:
+            LOG.warning("注意: %s", state.problem)
         files = list(files)
         items: list[Result | Task] = []
         planned: dict[int, Deps] = {}
@@ -90,9 +98,12 @@ class Session:
                 results.append(result)
         finally:
             stale = self._stale(state, clean)
-            if planned or stale:
+            if planned or stale or state.problem:
                 state.hashes = self.hashes.export()
-                state.save()  # also after Ctrl-C: what was built stays known
+                try:
+                    state.save()  # also after Ctrl-C: what was built stays known
+                except OSError as error:  # the PDFs are written; the next run rebuilds them
+                    LOG.warning("注意: %s", unsaved_state(self.project, state.path, error))
         for item in stale:
             if on_stale:
                 on_stale(item)
@@ -122,8 +133,8 @@ class Session:
                 continue
             pdf = self.out / record.pdf
             if clean:
-                pdf.unlink(missing_ok=True)
-                pdf.with_suffix(".html").unlink(missing_ok=True)
+                remove_output(pdf, self.out)
+                remove_output(pdf.with_suffix(".html"), self.out)
                 remove_empty_folders(pdf.parent, self.out)
                 state.drop(record)
             elif not pdf.is_file():
@@ -151,6 +162,30 @@ def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
         requested=sorted(answers | {requested}), inputs=deps.inputs, settings=deps.settings,
         summary=summary_of(result, _RECORD_FIELDS),
     )
+
+
+def remove_output(path: Path, out: Path) -> bool:
+    """Delete ``path`` if it is a regular file inside the output folder (not a link,
+    not a folder, not reached through a linked folder). ``--clean`` deletes only what
+    the tool wrote there, whatever a damaged state file says."""
+    try:
+        if not absolute(path).is_relative_to(absolute(out)):
+            return False
+        if not path.parent.resolve().is_relative_to(Path(out).resolve()):
+            return False
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        path.unlink()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def unsaved_state(project: Project, path: Path, error: OSError) -> str:
+    from ..failures import os_problem
+
+    return (f"{project.rel(path)} を保存できませんでした({os_problem(error)})。"
+            "作った PDF はそのまま使えます。次回はすべて作り直します")
 
 
 def _mtime_ns(pdf: Path | None) -> int:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import IMAGE_FAILURES, HandoutError
+from ..errors import IMAGE_FAILURES, HandoutError, cut
+from ..failures import describe
+from .limits import Limits, page_cap, time_limit
 from ..project import CATALOG_FILE, THUMBNAILS, Project
 
 if TYPE_CHECKING:
@@ -54,7 +56,11 @@ class Result:
 # WeasyPrint warnings that our own checks and errors already say, in Japanese and with
 # a file:line: a character the fonts lack (the glyph rule), an image that cannot be
 # drawn (an error of the handout).
-_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", *IMAGE_FAILURES)
+_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", "Font-face", *IMAGE_FAILURES)
+
+
+MAX_WARNINGS = 20  # a handout with 60,000 slips gets 20 lines and a count, not 60,000
+MAX_WARNING = 300  # characters
 
 
 class _Collect(logging.Handler):
@@ -64,67 +70,109 @@ class _Collect(logging.Handler):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
         self.said_by_us: list[str] = []
+        self.more = 0  # warnings past MAX_WARNINGS, counted only
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        if len(self.messages) >= MAX_WARNINGS and len(self.said_by_us) >= MAX_WARNINGS:
+            self.more += 1
+            return
+        message = cut(record.getMessage(), MAX_WARNING)
         if record.name.startswith("weasyprint"):
             if message.startswith(_SAID_BY_US):
-                self.said_by_us.append(message)
+                if len(self.said_by_us) < MAX_WARNINGS:
+                    self.said_by_us.append(message)
                 return
             message = f"組版エンジン(WeasyPrint)より: {message}"
-        self.messages.append(message)
+        if len(self.messages) < MAX_WARNINGS:
+            self.messages.append(message)
+        else:
+            self.more += 1
+
+    def warnings(self) -> list[str]:
+        if not self.more:
+            return self.messages
+        return [*self.messages, f"ほかに警告が {self.more:,} 件あります(最初の {MAX_WARNINGS} 件だけを表示しました)"]
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None, explicit: bool = True, write: bool = True) -> Result:
+              edition: str | None = None, explicit: bool = True, write: bool = True,
+              limits: Limits | None = None) -> Result:
     """Build one handout. ``explicit``: the editor named it, so an edition its kind
     does not offer is an error; in a build of everything it is skipped with a note.
-    ``write=False`` renders and checks only (the ``check`` command)."""
-    # Markdown and WeasyPrint load only when something is built.
-    from ..check.preflight import run_checks
-    from ..source.load import load
-    from ..render.page import edition_of, render, write_pdf
-
+    ``write=False`` renders and checks only (the ``check`` command). Nothing but
+    Ctrl-C leaves this function: every failure, whatever raised it, is the result's
+    ``error``, one Japanese line (``failures``); ``limits`` bound the time it may take
+    (on the main thread; ``parallel`` times workers) and the pages laid out."""
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
+    limits = limits or Limits.from_env()
     collect = _Collect()
     loggers = [logging.getLogger("leaflet"), logging.getLogger("weasyprint")]
     for logger in loggers:
         logger.addHandler(collect)
     try:
-        handout = load(project, file)
-        chosen = edition_of(handout, edition)
-        if chosen not in handout.kind.editions:
-            why = f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません"
-            if not explicit and "size" not in handout.meta_lines:
-                result.skipped = why
-                return result
-            raise HandoutError(result.source, handout.meta_lines.get("size"), why,
-                               f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
-        rendered = render(project, handout, chosen)
-        # Measure before writing: write_pdf() subsets the fonts in place. A failed check
-        # still writes the PDF (the editor can look at it); the result is not "passed".
-        result.checks = run_checks(project, rendered)
-        result.check_failures = list(dict.fromkeys(
-            result.checks.label(o.rule) for o in result.checks.failures))
-        result.pages = len(rendered.document.pages)
-        if write:
-            target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
-            write_pdf(rendered, target)
-            result.pdf = target
-    except HandoutError as error:
-        result.error = str(error)
-    except Exception as error:  # noqa: BLE001 — one handout's surprise never stops the others
-        LOG.debug("unexpected error in %s", result.source, exc_info=True)
-        result.error = (f"{result.source}: 予期しないエラーです({type(error).__name__}: {str(error)[:200]})"
-                        " — この原稿か、その種類のテンプレート・設定ファイルの直前の変更を確認してください")
+        with time_limit(limits.seconds):
+            _build(project, file, out, edition, explicit, write, result)
+    except BaseException as error:  # noqa: BLE001 — one handout's failure never stops the others
+        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        if not isinstance(error, HandoutError):
+            LOG.debug("unexpected error in %s", result.source, exc_info=True)
+        result.error = describe(error, result.source, _text_of(project, file), project.rel)
+        result.pdf = None
     finally:
         for logger in loggers:
             logger.removeHandler(collect)
-    result.warnings = collect.messages
+    result.warnings = collect.warnings()
     result.engine_warnings = collect.said_by_us
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _build(project: Project, file: Path, out: Path | None, edition: str | None, explicit: bool,
+           write: bool, result: Result) -> None:
+    # Markdown and WeasyPrint load only when something is built.
+    from ..check.preflight import run_checks
+    from ..check.thresholds import EDITION_EXTRA_PAGES
+    from ..source.load import load
+    from ..render.page import edition_of, render, write_pdf
+
+    handout = load(project, file)
+    chosen = edition_of(handout, edition)
+    if chosen not in handout.kind.editions:
+        why = f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません"
+        if not explicit and "size" not in handout.meta_lines:
+            result.skipped = why
+            return
+        raise HandoutError(result.source, handout.meta_lines.get("size"), why,
+                           f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
+    budget = handout.kind.pages[1] + EDITION_EXTRA_PAGES.get(chosen, 0)
+    rendered = render(project, handout, chosen, max_pages=page_cap(budget))
+    # Measure before writing: write_pdf() subsets the fonts in place. A failed check
+    # still writes the PDF (the editor can look at it); the result is not "passed".
+    result.checks = run_checks(project, rendered)
+    result.check_failures = list(dict.fromkeys(
+        result.checks.label(o.rule) for o in result.checks.failures))
+    result.pages = len(rendered.document.pages)
+    if rendered.stopped:  # a PDF of the first pages only would mislead: none is written
+        over = next((o for o in result.checks.failures if o.rule == "overflow"), None)
+        raise HandoutError(result.source, over.where.line if over and over.where else None,
+                           over.message if over else f"長すぎるため {result.pages}ページで組版を止めました",
+                           "" if over else "本文を減らすか、いくつかの原稿に分けてください")
+    if write:
+        target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
+        write_pdf(rendered, target)
+        result.pdf = target
+
+
+def _text_of(project: Project, file: Path) -> str:
+    """The handout's text, to find the line of a failure (empty when unreadable)."""
+    from .. import guarded_read
+
+    try:
+        return guarded_read.read_bytes(file, project.root).decode("utf-8", errors="replace")
+    except HandoutError:
+        return ""
 
 
 def build(project: Project, files: Iterable[Path], out: Path | None = None,

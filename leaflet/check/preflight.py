@@ -41,7 +41,7 @@ def run_checks(project: Project, rendered: "Rendered") -> Report:
     reasons = relaxations(handout, LABELS)
     document = rendered.document
     ctx = Context(project, handout, rendered.edition, document, measure(document),
-                  list(getattr(document.font_config, "faces", [])))
+                  list(getattr(document.font_config, "faces", [])), stopped=rendered.stopped)
     report = Report(handout.shown, labels=LABELS)
     for rule in RULES:
         try:

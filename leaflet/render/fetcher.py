@@ -1,20 +1,29 @@
 """The only way WeasyPrint may read a file: inside the project folder, never the network.
 
 Every refusal or missing file stops that handout's render with the URL named, rather
-than being logged and silently left out of the PDF.
+than being logged and silently left out of the PDF. Files are read by the guarded
+reader (``guarded_read``) and handed over as bytes that WeasyPrint cannot trace back to
+a file: it would otherwise re-read a JPEG or PNG by its path when writing the PDF, and
+embed whatever that path holds by then (a symlink to somewhere else, say).
 """
 
 from __future__ import annotations
 
 import mimetypes
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .. import guarded_read
 
 MISSING = "ファイルが見つかりません"
+OUTSIDE = "プロジェクトの外のファイルは読み込めません"
+MAX_FETCHES = 500  # files one render may read (a chain of @import cannot go on for ever)
+MAX_REPEATS = 20  # times one stylesheet may be read: more is a circular @import
+SHOWN_URL = 80  # characters of a URL quoted in a message (a data: URL can be 1 MB)
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -29,24 +38,47 @@ class RefusedURL(FatalURLFetchingError):
         return f"{self.reason}: {self.url}"
 
 
+class Snapshot(URLFetcherResponse):
+    """Bytes read once, with no file behind them as far as WeasyPrint can tell."""
+
+    @property
+    def path(self) -> None:  # WeasyPrint: "a filename is known" → LazyLocalImage(filename)
+        return None
+
+
 class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
         self.root = Path(root).resolve()
+        self.fetched: Counter[str] = Counter()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
+        self.fetched[url] += 1
+        if sum(self.fetched.values()) > MAX_FETCHES:
+            raise RefusedURL(shorten(url), f"読み込むファイルが多すぎます({MAX_FETCHES} 個まで)")
         if parts.scheme == "data":
-            return super().fetch(url, headers)
+            try:
+                return super().fetch(url, headers)
+            except Exception:  # noqa: BLE001 — WeasyPrint would stop the whole run with it
+                raise RefusedURL(shorten(url), "data: URL の書き方が正しくありません") from None
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(url, "ネットワークやプロジェクト外のファイルは読み込めません")
-        path = Path(url2pathname(parts.path)).resolve()  # url2pathname decodes %XX (once)
+        name = url2pathname(parts.path)  # decodes %XX (once)
+        if "\x00" in name:
+            raise RefusedURL(shorten(url), "ファイル名に使えない文字(%00)があります")
+        path = Path(name)
+        if path.suffix.lower() == ".css" and self.fetched[url] > MAX_REPEATS:
+            raise RefusedURL(shorten(url), "スタイルシートの @import が循環しています")
         try:
-            path.relative_to(self.root)
-        except ValueError:
-            raise RefusedURL(url, "プロジェクトの外のファイルは読み込めません") from None
-        if not path.is_file():
-            raise RefusedURL(url, MISSING)
+            data = guarded_read.read_bytes(path, self.root, guarded_read.limit_for(path))
+        except guarded_read.Refused as refused:
+            reason = {"missing": MISSING, "outside": OUTSIDE}.get(refused.code, refused.message)
+            raise RefusedURL(url, reason) from None
         # WeasyPrint ignores a linked stylesheet that is not served as text/css.
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind}, status=200)
+        return Snapshot(path.resolve().as_uri(), data, {"Content-Type": kind}, status=200)
+
+
+def shorten(url: str) -> str:
+    return url if len(url) <= SHOWN_URL else url[:SHOWN_URL] + "…"

@@ -9,6 +9,7 @@ prove that every face is one of the project's own fonts. Import this module only
 from __future__ import annotations
 
 import atexit
+import logging
 import shutil
 import weakref
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class FontFaces(FontConfiguration):
     def __init__(self) -> None:
         super().__init__()
         self.faces: list[Face] = []
+        self.failed: list[str] = []  # families WeasyPrint could not load (it only warns)
         # WeasyPrint puts its copies of the fonts in self._folder (made on first use);
         # ours is locked by this process and removed by close() (see fonts.new_font_folder).
         self._folder, self._lock = new_font_folder()
@@ -63,7 +65,28 @@ class FontFaces(FontConfiguration):
             style=str(rule_descriptors.get("font_style", "normal")),
             sources=tuple((str(kind), str(url)) for kind, url in rule_descriptors.get("src", ())),
         ))
-        return super().add_font_face(rule_descriptors, url_fetcher)
+        watch = _FontFaceFailures()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(watch)
+        try:
+            return super().add_font_face(rule_descriptors, url_fetcher)
+        finally:
+            logger.removeHandler(watch)
+            if watch.failed:
+                self.failed.append(str(rule_descriptors.get("font_family", "")))
+
+
+class _FontFaceFailures(logging.Handler):
+    """Notices WeasyPrint's "Font-face %r cannot be loaded" (a warning, and the font is
+    then silently missing)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Font-face"):
+            self.failed = True
 
 
 _open: weakref.WeakSet[FontFaces] = weakref.WeakSet()

@@ -7,6 +7,7 @@ and ``write_pdf`` writes it, so a handout is laid out exactly once.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
+from .. import guarded_read
 from ..atomic import atomic_open
 from ..errors import IMAGE_FAILURES, HandoutError, line_of
 from .engine import prepare
@@ -27,12 +29,17 @@ from ..source.markdown.furigana import strip_furigana
 from ..source.markdown.phrases import phrase_html
 from ..project import Project
 from .dates import japanese_date, source_date
+from .template_loader import GuardedLoader
 
 prepare()
 
 from weasyprint import HTML, Document  # noqa: E402  (after prepare)
 
-from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
+from PIL import Image as PILImage  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError  # noqa: E402
+
+from .bounds import at_most  # noqa: E402
+from .fetcher import MISSING, ProjectFetcher, RefusedURL, shorten  # noqa: E402
 from .sheets import parsed  # noqa: E402
 
 BASE_STYLESHEET = "base.css"
@@ -45,6 +52,7 @@ class Rendered:
     html: str
     document: Document
     edition: str
+    stopped: bool = False  # layout was stopped at the page cap: there is more than this
 
 
 def edition_of(handout: Handout, requested: str | None) -> str:
@@ -53,9 +61,9 @@ def edition_of(handout: Handout, requested: str | None) -> str:
 
 
 @lru_cache(maxsize=8)
-def _environment(templates: Path) -> Environment:
+def _environment(templates: Path, root: Path) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=GuardedLoader(templates, root),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -68,7 +76,7 @@ def _environment(templates: Path) -> Environment:
 
 
 def render_html(project: Project, handout: Handout, edition: str = "normal") -> str:
-    env = _environment(project.templates)
+    env = _environment(project.templates, project.root)
     template = env.get_template(handout.kind.template)
     return template.render(
         handout=handout,
@@ -88,21 +96,26 @@ def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
     if edition != "normal":
         sheets += [project.styles / f"{edition}.css",
                    project.styles / f"{handout.kind.name}.{edition}.css"]
-    return [s for s in sheets if s.is_file()]
+    return [s for s in sheets if guarded_read.exists(s)]  # a FIFO or broken link: refused when read
 
 
 def render(project: Project, handout: Handout, edition: str = "normal",
-           html: str | None = None) -> Rendered:
+           html: str | None = None, max_pages: int | None = None) -> Rendered:
+    """Lay out a handout; with ``max_pages``, stop there (``Rendered.stopped``)."""
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
-    with _resource_errors(handout):
+    with _resource_errors(handout), at_most(max_pages) as cap:
         fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
+    if fonts.failed:  # also when the stylesheets were parsed (and warned) for an earlier handout
+        raise HandoutError(handout.shown, None, f"フォント「{fonts.failed[0]}」を読み込めません"
+                           "(@font-face の src のファイルが壊れているか、フォントではありません)",
+                           "fonts/ のフォントファイルと、styles/ の @font-face の src を確認してください")
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
         _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
-    return Rendered(handout, html, document, edition)
+    return Rendered(handout, html, document, edition, stopped=bool(cap and cap.reached))
 
 
 def _drop_margin_box(document: Document, at_keyword: str) -> None:
@@ -137,19 +150,32 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(errors)
     try:
-        yield
+        with warnings.catch_warnings():
+            # Pillow only warns (in English, on stderr) below twice its pixel limit: an
+            # image that large is refused like one above it.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            yield
     except RefusedURL as refused:
         missing = refused.reason == MISSING
         raise HandoutError(handout.shown, _written_line(handout.text, refused.url),
                            f"{refused.reason}「{refused.url}」",
                            "ファイル名と置き場所(このファイルからの相対パス)を確認してください" if missing
                            else "handouts/ の中のファイルを相対パスで指定してください") from None
+    except FatalURLFetchingError as fatal:  # the fetcher failed in a way of WeasyPrint's own
+        url = str(fatal).removeprefix('Error fetching "').removesuffix('"')
+        raise HandoutError(handout.shown, _written_line(handout.text, url), f"読み込めません「{shorten(url)}」",
+                           "ファイル名・URL の書き方と、@import が循環していないかを確認してください") from None
     finally:
         logger.removeHandler(errors)
     if errors.records:
         record = errors.records[0]
         url = str(record.args[0]) if record.args else ""
         name = url.rsplit("/", 1)[-1]
+        if _too_many_pixels(record):
+            raise HandoutError(handout.shown, _written_line(handout.text, url),
+                               f"画像「{shorten(name)}」の画素数が多すぎます"
+                               f"({PILImage.MAX_IMAGE_PIXELS // 1_000_000:,} 百万画素まで)",
+                               "写真を縮小して(長い辺 3000 画素程度に)保存し直してください")
         if not name or not url.startswith(("file:", "http:", "https:", "data:")):
             # An <svg> written in the handout itself: WeasyPrint names the folder it is
             # in, or gives its own exception text, not a file.
@@ -159,6 +185,15 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
         raise HandoutError(handout.shown, _written_line(handout.text, url),
                            f"画像「{name}」を描けません",
                            "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
+
+
+def _too_many_pixels(record: logging.LogRecord) -> bool:
+    error = record.args[-1] if isinstance(record.args, tuple) and record.args else None
+    while isinstance(error, BaseException):
+        if isinstance(error, (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _refuse_outside_links(project: Project, handout: Handout, document: Document) -> None:

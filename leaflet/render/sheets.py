@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from .. import guarded_read
 from ..build.deps import stylesheet_closure
 from .engine import prepare
 from ..project import Project
@@ -37,21 +38,24 @@ _cache: OrderedDict[tuple, Parsed] = OrderedDict()
 
 def parsed(project: Project, sheets: list[Path], fetcher: URLFetcher, html: str) -> Parsed:
     if not _self_contained(html):
-        return _parse(sheets, fetcher)
+        return _parse(project, sheets, fetcher)
     key = _stamp(project, sheets)
     if key is None:
-        return _parse(sheets, fetcher)
+        return _parse(project, sheets, fetcher)
     if key not in _cache:
-        _cache[key] = _parse(sheets, fetcher)
+        _cache[key] = _parse(project, sheets, fetcher)
         while len(_cache) > KEEP:
             _cache.popitem(last=False)
     _cache.move_to_end(key)
     return _cache[key]
 
 
-def _parse(sheets: list[Path], fetcher: URLFetcher) -> Parsed:
+def _parse(project: Project, sheets: list[Path], fetcher: URLFetcher) -> Parsed:
+    """Each stylesheet as the guarded reader read it (``CSS(filename=)`` would open the
+    file itself, following any symlink); ``base_url`` keeps its ``url()``s relative to it."""
     fonts = FontFaces()
-    return fonts, [CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts) for p in sheets]
+    return fonts, [CSS(string=guarded_read.read_text(p, project.root), base_url=p.resolve().as_uri(),
+                       url_fetcher=fetcher, font_config=fonts) for p in sheets]
 
 
 def _self_contained(html: str) -> bool:

@@ -25,6 +25,7 @@ from ..source.kinds import load_kind
 from ..source.markdown.phrases import split_phrases
 from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from ..render.dates import japanese_date
+from ..render.template_loader import GuardedLoader
 
 LOG = logging.getLogger("leaflet")
 
@@ -125,7 +126,7 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
                   now: dt.datetime | None = None) -> Path:
     """Write ``out/index.html`` atomically (a server never sends half a page)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates / TEMPLATE_DIR),
+        loader=GuardedLoader(project.templates / TEMPLATE_DIR, project.root),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
     env.filters["url"] = lambda path: quote(path)

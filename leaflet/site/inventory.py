@@ -33,7 +33,7 @@ def describe(project: Project) -> list[Entry]:
         try:
             if not project.contains(file):  # a symlink leading out: never read it
                 raise HandoutError(project.rel(file), None, "プロジェクトの外のファイルは読めません")
-            source = split(read_text(file, project.rel(file)), project.rel(file))
+            source = split(read_text(file, project.rel(file), project.root), project.rel(file))
             entry.kind = str(source.meta.get("kind", ""))
             entry.title = strip_furigana(str(source.meta.get("title", "")))
             entry.revised = japanese_date(source.meta.get("revised"))

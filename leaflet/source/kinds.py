@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import yamlfile
+from .. import guarded_read, yamlfile
 from ..errors import HandoutError
 from .frontmatter import Source
 from ..project import Project
@@ -108,10 +108,10 @@ _KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
     try:
-        return yamlfile.read_file(path) or {}
+        return yamlfile.read_file(path, project.root) or {}
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,

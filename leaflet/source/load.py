@@ -45,7 +45,7 @@ def load(project: Project, file: Path) -> Handout:
         raise HandoutError(shown, None, "同じ名前の原稿が2つあります: " + "、".join(project.rel(t) for t in twins),
                            "どちらかの名前を変えるか、古い方を消してください")
     file = Path(file).resolve()
-    text = read_text(file, shown)
+    text = read_text(file, shown, project.root)
     source = split(text, shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
