@@ -18,6 +18,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from .. import guarded_read
 from ..atomic import atomic_open, write_atomic
 from ..errors import HandoutError
 from .inventory import describe
@@ -76,8 +77,11 @@ def refresh_catalog(project: Project, out: Path | None = None,
     that cannot be written is a warning, never a failed build."""
     try:
         return update_catalog(project, out, checks)
-    except (OSError, jinja2.TemplateError, HandoutError) as error:  # e.g. a broken clinic.yaml
-        LOG.warning("一覧ページ(%s)を書けませんでした: %s", INDEX, error)
+    except Exception as error:  # noqa: BLE001 — e.g. a broken clinic.yaml, a full disk
+        from ..failures import describe
+
+        LOG.warning("警告: 一覧ページ(%s)を書けませんでした: %s", INDEX,
+                    describe(error, INDEX, rel=project.rel).removeprefix(f"{INDEX}: "))
         return None
 
 
@@ -102,7 +106,7 @@ def collect_entries(project: Project, out: Path,
                 continue
             pdf = xl  # a handout that is XL only (size: xl in its front matter)
         png = thumbnail_path(out, row.name)
-        pages = _thumbnail(pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
+        pages = _thumbnail(out, pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
         check = checks.get(row.name)
         entries.append(CatalogEntry(
             name=row.name,
@@ -157,10 +161,10 @@ def thumbnail_path(out: Path, name: str) -> Path:
 def make_thumbnail(out: Path, name: str, pdf: Path) -> None:
     """Draw a freshly built PDF's thumbnail now (in the worker that built it, so a
     parallel build draws them in parallel); the catalog then finds it up to date."""
-    _thumbnail(pdf, thumbnail_path(out, name))
+    _thumbnail(out, pdf, thumbnail_path(out, name))
 
 
-def _thumbnail(pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> int:
+def _thumbnail(out: Path, pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> int:
     """Draw page 1 of ``pdf`` into ``png`` unless it is already drawn; return the page count
     (0 when the PDF cannot be read).
 
@@ -178,9 +182,9 @@ def _thumbnail(pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0
     import pypdfium2 as pdfium  # loaded only when a catalog is made
     from PIL import Image
 
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as error:
+    try:  # the bytes, read by the guarded reader: a PDF in out/ may be a link to anywhere
+        document = pdfium.PdfDocument(guarded_read.read_bytes(pdf, out, guarded_read.OUTPUT_LIMIT))
+    except (pdfium.PdfiumError, HandoutError) as error:
         LOG.warning("%s: PDF を読めないため、一覧に縮小画像を載せません(%s)", pdf.name, error)
         return 0
     try:

@@ -90,8 +90,18 @@ def _run(session: Session, batches: Iterator[set[tuple[Change, str]]], say: Call
             continue  # a timeout step: nothing happened
         try:
             _on_changes(session, changes, say, on_built)
-        except Exception as error:  # noqa: BLE001 — one bad save must not end the watch
-            say((f"エラー: {type(error).__name__}: {error}", True))
+        except BaseException as error:  # noqa: BLE001 — one bad save must not end the watch
+            if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            say((f"エラー: {trouble(project, error)}", True))
+
+
+def trouble(project: Project, error: BaseException) -> str:
+    """A failure outside any one handout's build (the state file, the catalog, the
+    folder watch), in the words ``failures`` uses."""
+    from ..failures import describe
+
+    return describe(error, "変更の処理", rel=project.rel).replace("変更の処理: ", "変更を処理できませんでした: ", 1)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -102,14 +112,19 @@ def _warm_up(project: Project) -> None:
     """Import WeasyPrint and lay out one handout in memory, so that the first save does
     not pay for the imports and WeasyPrint's first-use set-up; then move what exists
     now out of the garbage collector's way (fewer, shorter pauses while rebuilding)."""
+    from ..build.limits import Limits, can_time_out_here, page_cap, time_limit
     from ..source.load import load
     from ..render.page import render
 
-    for file in project.all_handouts()[:1]:
+    # Off the main thread (serve) the builds run in workers: nothing to warm here, and
+    # no timer signal would bound a render that hangs.
+    for file in project.all_handouts()[:1] if can_time_out_here() else []:
         try:
-            render(project, load(project, file)).document.write_pdf()
-        except Exception:  # noqa: BLE001 — a broken handout is reported by the build
-            pass
+            with time_limit(Limits.from_env().seconds):
+                render(project, load(project, file), max_pages=page_cap(2)).document.write_pdf()
+        except BaseException as error:  # noqa: BLE001 — a broken handout is reported by the build
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
     gc.collect()
     gc.freeze()
 
