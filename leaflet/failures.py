@@ -58,7 +58,8 @@ def describe(error: BaseException, source: str, text: str = "", rel=str) -> str:
         line = _deepest_line(text)
         return str(HandoutError(source, line, "入れ子が深すぎます(引用の >、リストの字下げ、HTML のタグなど)",
                                 "入れ子を浅くしてください(10段程度まで)"))
-    if isinstance(error, OverflowError):
+    if isinstance(error, (OverflowError, ZeroDivisionError)) and (
+            isinstance(error, OverflowError) or _huge_number_line(text)):
         line = _huge_number_line(text)
         return str(HandoutError(source, line, "数値が大きすぎて組版できません(CSS の width:1e30px など)",
                                 "大きさは mm・pt・% などの実際の値で書いてください"))

@@ -6,6 +6,7 @@ run, ``watch`` keeps one (its file hashes and warm workers) for as long as it ru
 from __future__ import annotations
 
 import logging
+import os
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Stale:
 
     pdf: Path
     removed: bool
+    kept: bool = False  # --clean found no regular file of ours there (a link, a folder): left alone
 
 
 class Session:
@@ -62,15 +64,18 @@ class Session:
 
     def build(self, files: Iterable[Path], report: Callable[[Result], None] = lambda r: None, *,
               force: bool = False, clean: bool = False,
-              on_stale: Callable[[Stale], None] | None = None) -> list[Result]:
+              on_stale: Callable[[Stale], None] | None = None,
+              on_note: Callable[[str], None] | None = None) -> list[Result]:
         """Build the handouts among ``files`` that changed (all with ``force``); report
-        every one, in order, up-to-date ones too. Then deal with stale PDFs."""
+        every one, in order, up-to-date ones too. Then deal with stale PDFs. ``on_note``
+        gets what the editor should know about the run itself (a damaged state file)."""
+        note = on_note or (lambda text: LOG.warning("%s", text))
         state = State.load(self.out)
         if self.hashes is None:  # once a session: what a killed run left, then the hashes
             sweep_leftovers(self.out)
             self.hashes = FileHashes(state.hashes)
         if state.problem:
-            LOG.warning("注意: %s", state.problem)
+            note(f"注意: {state.problem}")
         files = list(files)
         items: list[Result | Task] = []
         planned: dict[int, Deps] = {}
@@ -103,7 +108,7 @@ class Session:
                 try:
                     state.save()  # also after Ctrl-C: what was built stays known
                 except OSError as error:  # the PDFs are written; the next run rebuilds them
-                    LOG.warning("注意: %s", unsaved_state(self.project, state.path, error))
+                    note(f"注意: {unsaved_state(self.project, state.path, error)}")
         for item in stale:
             if on_stale:
                 on_stale(item)
@@ -133,14 +138,19 @@ class Session:
                 continue
             pdf = self.out / record.pdf
             if clean:
-                remove_output(pdf, self.out)
+                removed = remove_output(pdf, self.out)
                 remove_output(pdf.with_suffix(".html"), self.out)
                 remove_empty_folders(pdf.parent, self.out)
                 state.drop(record)
-            elif not pdf.is_file():
+                if removed or not os.path.lexists(pdf):
+                    found.append(Stale(pdf, removed=True))
+                else:
+                    found.append(Stale(pdf, removed=False, kept=True))
+                continue
+            if not pdf.is_file():
                 state.drop(record)  # already gone: nothing to report
                 continue
-            found.append(Stale(pdf, removed=clean))
+            found.append(Stale(pdf, removed=False))
         return found
 
     def affected(self, paths: Iterable[Path]) -> list[Path]:

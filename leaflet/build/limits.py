@@ -40,6 +40,7 @@ KILL_GRACE = 15.0  # seconds past the limit before a silent worker is killed
 class Limits:
     seconds: float = SECONDS
     memory_mb: int = MEMORY_MB
+    grace: float = KILL_GRACE  # then a worker that has not answered is killed
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -68,24 +69,56 @@ class TimeLimit(BaseException):
         self.seconds = seconds
 
 
+_expired: list[float] = []  # the limit that ran out, while its block is still running
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ``TimeLimit`` in this thread after ``seconds``. Signals reach only the main
-    thread: elsewhere this does nothing (``parallel`` builds in a worker then)."""
+    thread: elsewhere this does nothing (``parallel`` builds in a worker then).
+
+    A library may catch the exception and carry on (WeasyPrint logs any failure while
+    drawing an SVG and draws the rest): the timer fires again every second, and
+    ``check_time()`` (called before a PDF is kept) raises it again, so a build that ran
+    out of time never ends as a success."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum: int, frame: Any) -> None:
+        _expired[:] = [seconds]
         raise TimeLimit(seconds)
 
     previous = signal.signal(signal.SIGALRM, expired)
+    _expired.clear()
     signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)  # and again every second
     try:
         yield
+        check_time()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        _expired.clear()
+
+
+def check_time() -> None:
+    """Raise ``TimeLimit`` if the current build's time ran out, even if what it
+    interrupted swallowed the exception."""
+    if _expired:
+        raise TimeLimit(_expired[0])
+
+
+_spent: list[bool] = []
+
+
+def mark_spent() -> None:
+    """This process ran out of time or memory in the middle of a library: whatever state
+    it left is not to be trusted with another handout (a worker then retires)."""
+    _spent[:] = [True]
+
+
+def spent() -> bool:
+    return bool(_spent)
 
 
 def can_time_out_here() -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import IMAGE_FAILURES, HandoutError, cut
 from ..failures import describe
-from .limits import Limits, page_cap, time_limit
+from .limits import Limits, TimeLimit, mark_spent, page_cap, time_limit
 from ..project import CATALOG_FILE, THUMBNAILS, Project
 
 if TYPE_CHECKING:
@@ -118,6 +118,8 @@ def build_one(project: Project, file: Path, out: Path | None = None,
             raise
         if not isinstance(error, HandoutError):
             LOG.debug("unexpected error in %s", result.source, exc_info=True)
+        if isinstance(error, (TimeLimit, MemoryError, RecursionError)):
+            mark_spent()
         result.error = describe(error, result.source, _text_of(project, file), project.rel)
         result.pdf = None
     finally:
@@ -181,7 +183,7 @@ def build(project: Project, files: Iterable[Path], out: Path | None = None,
           explicit: bool = True, catalog: bool = True,
           force: bool = False, jobs: int = 1, html: bool = False, clean: bool = False,
           progress: bool | None = None, on_stale: Callable[..., None] | None = None,
-          **options: Any) -> list[Result]:
+          on_note: Callable[[str], None] | None = None, **options: Any) -> list[Result]:
     """Build what changed (everything with ``force``) in ``jobs`` processes; report each
     handout in order, up-to-date ones too. ``html``: also write the HTML beside each PDF.
     PDFs whose handout was deleted go to ``on_stale``, and are removed with ``clean``.
@@ -199,7 +201,8 @@ def build(project: Project, files: Iterable[Path], out: Path | None = None,
 
     with Session(project, out, edition, jobs=jobs, html=html, progress=progress,
                  explicit=explicit, options=options) as session:
-        results = session.build(files, report, force=force, clean=clean, on_stale=note_stale)
+        results = session.build(files, report, force=force, clean=clean, on_stale=note_stale,
+                                on_note=on_note)
     # out/index.html lists every handout with a PDF, not only those just built. When
     # nothing changed it is left alone (a no-change build stays near-instant), unless
     # the page or its pictures were deleted.

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..failures import describe, worker_died
-from .limits import KILL_GRACE, Limits, TimeLimit, limit_memory
+from .limits import Limits, TimeLimit, limit_memory, spent
 from .pipeline import Result
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class Workers:
                         worker.stop(wait=False)
                         todo.appendleft((index, task))
                         continue
-                    worker.index, worker.deadline = index, time.monotonic() + self.limits.seconds + KILL_GRACE
+                    worker.index, worker.deadline = index, time.monotonic() + self.limits.seconds + self.limits.grace
                     running.append(worker)
                 soonest = min(w.deadline for w in running)
                 handles = [h for w in running for h in (w.conn, w.process.sentinel)]
@@ -143,11 +143,15 @@ class Workers:
     def _collect(self, worker: _Worker, names: tuple[str, str]) -> Result:
         """The result a worker sent, or an error naming the handout if it died."""
         try:
-            result = worker.conn.recv() if worker.conn.poll() else None
+            answer = worker.conn.recv() if worker.conn.poll() else None
         except (EOFError, OSError):
-            result = None
-        if isinstance(result, Result):
-            self._idle.append(worker)
+            answer = None
+        if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], Result):
+            result, keep = answer
+            if keep:
+                self._idle.append(worker)
+            else:  # it ran out of time or memory: a fresh one for the next handout
+                worker.stop(wait=True)
             return result
         worker.process.join(STOP_SECONDS)
         worker.stop(wait=False)
@@ -176,11 +180,14 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             break
         job, project, task = message
         result = job(project, task)
+        keep = not spent()
         try:
-            conn.send(result)
+            conn.send((result, keep))
         except (OSError, ValueError):
             break
         except Exception as error:  # noqa: BLE001 — a result that cannot be sent is still an answer
-            conn.send(Result(source=result.source, name=result.name,
-                             error=describe(error, result.source)))
+            conn.send((Result(source=result.source, name=result.name,
+                              error=describe(error, result.source)), keep))
+        if not keep:
+            break
     conn.close()

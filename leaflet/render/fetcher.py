@@ -29,10 +29,12 @@ SHOWN_URL = 80  # characters of a URL quoted in a message (a data: URL can be 1 
 class RefusedURL(FatalURLFetchingError):
     """Rendering stopped because a resource was outside the project, remote or missing."""
 
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(url, reason)  # args rebuild it when a worker process sends it back
+    def __init__(self, url: str, reason: str, hint: str = "", shown: str = "") -> None:
+        super().__init__(url, reason, hint, shown)  # args rebuild it when a worker process sends it back
         self.url = url
         self.reason = reason
+        self.hint = hint  # what to do, when the reason has its own advice
+        self.shown = shown or url  # the file as the editor knows it (relative to the project)
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.url}"
@@ -66,15 +68,16 @@ class ProjectFetcher(URLFetcher):
             raise RefusedURL(url, "ネットワークやプロジェクト外のファイルは読み込めません")
         name = url2pathname(parts.path)  # decodes %XX (once)
         if "\x00" in name:
-            raise RefusedURL(shorten(url), "ファイル名に使えない文字(%00)があります")
+            raise RefusedURL(url, "ファイル名に使えない文字(%00)があります")
         path = Path(name)
         if path.suffix.lower() == ".css" and self.fetched[url] > MAX_REPEATS:
             raise RefusedURL(shorten(url), "スタイルシートの @import が循環しています")
         try:
             data = guarded_read.read_bytes(path, self.root, guarded_read.limit_for(path))
         except guarded_read.Refused as refused:
-            reason = {"missing": MISSING, "outside": OUTSIDE}.get(refused.code, refused.message)
-            raise RefusedURL(url, reason) from None
+            if refused.code in ("missing", "outside"):
+                raise RefusedURL(url, MISSING if refused.code == "missing" else OUTSIDE) from None
+            raise RefusedURL(url, refused.message, refused.hint, refused.path) from None
         # WeasyPrint ignores a linked stylesheet that is not served as text/css.
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return Snapshot(path.resolve().as_uri(), data, {"Content-Type": kind}, status=200)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .. import guarded_read
 from ..atomic import atomic_open
+from ..build.limits import check_time
 from ..errors import IMAGE_FAILURES, HandoutError, line_of
 from .engine import prepare
 from ..source.load import Handout
@@ -130,6 +131,7 @@ def write_pdf(rendered: Rendered, target: Path) -> None:
     Attachments and SVG images are fetched only now, so errors are watched here too."""
     with atomic_open(target) as handle, _resource_errors(rendered.handout):
         rendered.document.write_pdf(handle)
+        check_time()  # an SVG cut short by the time limit: keep the previous PDF
 
 
 class _Errors(logging.Handler):
@@ -156,11 +158,16 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             yield
     except RefusedURL as refused:
-        missing = refused.reason == MISSING
+        if refused.hint:
+            fix = refused.hint
+        elif refused.reason == MISSING:
+            fix = "ファイル名と置き場所(このファイルからの相対パス)を確認してください"
+        elif refused.url.startswith("data:"):
+            fix = "「data:image/png;base64,…」の形で書くか、画像をファイルにして相対パスで指定してください"
+        else:
+            fix = "handouts/ の中のファイルを相対パスで指定してください"
         raise HandoutError(handout.shown, _written_line(handout.text, refused.url),
-                           f"{refused.reason}「{refused.url}」",
-                           "ファイル名と置き場所(このファイルからの相対パス)を確認してください" if missing
-                           else "handouts/ の中のファイルを相対パスで指定してください") from None
+                           f"{refused.reason}「{refused.shown}」", fix) from None
     except FatalURLFetchingError as fatal:  # the fetcher failed in a way of WeasyPrint's own
         url = str(fatal).removeprefix('Error fetching "').removesuffix('"')
         raise HandoutError(handout.shown, _written_line(handout.text, url), f"読み込めません「{shorten(url)}」",
@@ -221,8 +228,9 @@ def _refuse_outside_links(project: Project, handout: Handout, document: Document
 def _written_line(text: str, url: str) -> int | None:
     """The line where the editor wrote ``url``: WeasyPrint gives it resolved
     (``/etc/hosts`` comes back as ``file:///etc/hosts``), so try what was typed too."""
-    path = unquote(urlsplit(url).path)
-    for written in (url, path, path.rsplit("/", 1)[-1]):
+    raw = urlsplit(url).path
+    path = unquote(raw)
+    for written in (url, path, path.rsplit("/", 1)[-1], raw.rsplit("/", 1)[-1]):
         if written and (line := link_line(text, written, 1)) is not None:
             return line
     return None

@@ -315,7 +315,7 @@ def _start_watcher(project: Project, out: Path, stop: threading.Event,
 
     say("すべて作成しています…")
     build(project, project.all_handouts(), out, explicit=False, jobs=os.cpu_count() or 1,
-          report=lambda result: [say(text) for text, _ in result_lines(project, result)])
+          report=lambda result: [say(text) for text, _ in result_lines(project, result)], on_note=say)
 
     def run() -> None:
         # This thread must outlive any failure: a server that silently stops rebuilding

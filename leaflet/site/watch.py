@@ -163,6 +163,6 @@ def _rebuild(session: Session, files: list[Path], say: Callable[[Line], None],
         if stale:
             say(stale_line(project, item))
 
-    results = session.build(files, report, on_stale=on_stale)
+    results = session.build(files, report, on_stale=on_stale, on_note=lambda text: say((text, True)))
     if on_built and results:
         on_built(results)
