@@ -58,7 +58,8 @@ class ProjectFetcher(URLFetcher):
         parts = urlsplit(url)
         self.fetched[url] += 1
         if sum(self.fetched.values()) > MAX_FETCHES:
-            raise RefusedURL(shorten(url), f"読み込むファイルが多すぎます({MAX_FETCHES} 個まで)")
+            raise RefusedURL(shorten(url), f"読み込むファイルが多すぎます({MAX_FETCHES} 個まで)",
+                             "@import や画像の数を減らしてください")
         if parts.scheme == "data":
             try:
                 return super().fetch(url, headers)
@@ -71,7 +72,9 @@ class ProjectFetcher(URLFetcher):
             raise RefusedURL(url, "ファイル名に使えない文字(%00)があります")
         path = Path(name)
         if path.suffix.lower() == ".css" and self.fetched[url] > MAX_REPEATS:
-            raise RefusedURL(shorten(url), "スタイルシートの @import が循環しています")
+            raise RefusedURL(url, "スタイルシートの @import が循環しています",
+                             "スタイルシートどうしが @import で読み込み合わないようにしてください",
+                             guarded_read.shown_path(path, self.root))
         try:
             data = guarded_read.read_bytes(path, self.root, guarded_read.limit_for(path))
         except guarded_read.Refused as refused:
@@ -84,4 +87,7 @@ class ProjectFetcher(URLFetcher):
 
 
 def shorten(url: str) -> str:
-    return url if len(url) <= SHOWN_URL else url[:SHOWN_URL] + "…"
+    """A data: URL quoted in a message (it can be a megabyte); file URLs are kept whole."""
+    if not url.startswith("data:") or len(url) <= SHOWN_URL:
+        return url
+    return url[:SHOWN_URL] + "…"

@@ -133,8 +133,6 @@ class CatalogHandler(BaseHTTPRequestHandler):
     server_version = "make_pdf"
     protocol_version = "HTTP/1.1"
     server: "CatalogServer"
-    error_message_format = ERROR_PAGE
-    error_content_type = "text/html; charset=utf-8"
 
     def setup(self) -> None:
         self.timeout = self.server.idle_seconds  # StreamRequestHandler applies it to the socket
@@ -147,9 +145,21 @@ class CatalogHandler(BaseHTTPRequestHandler):
             pass  # the browser went away or fell silent: nothing to tell anyone
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own errors (a malformed request, an unknown method), in Japanese."""
+        """http.server's own errors (a malformed request, an unknown method), as a Japanese
+        page. (The status line keeps http.server's English phrase: it must be Latin-1.)"""
         words, hint = ERRORS.get(code, ("エラーです", ""))
-        super().send_error(code, words, hint)
+        page = (ERROR_PAGE % {"code": code, "message": words, "explain": hint}).encode()
+        self.send_response(code)
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        with_body = code >= 200 and code not in (HTTPStatus.NO_CONTENT, HTTPStatus.RESET_CONTENT,
+                                                 HTTPStatus.NOT_MODIFIED) and self.command != "HEAD"
+        if with_body:
+            self.send_header("Content-Type", CONTENT_TYPES[".html"])
+            self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(page)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._respond(body=True)
@@ -226,9 +236,9 @@ class CatalogHandler(BaseHTTPRequestHandler):
 class CatalogServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, out: Path, host: str, port: int, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(self, out: Path, host: str, port: int, idle_seconds: float | None = None) -> None:
         self.out = out
-        self.idle_seconds = idle_seconds
+        self.idle_seconds = IDLE_SECONDS if idle_seconds is None else idle_seconds
         self.loopback_only = is_loopback(host)  # then only loopback names in Host
         if ":" in host:
             self.address_family = socket.AF_INET6

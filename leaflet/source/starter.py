@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import UsageError, cut
 from ..failures import os_fix, os_problem
-from ..names import RESERVED_TOP, case_twins, name_problem
+from ..names import case_twins, name_problem
 from .kinds import available, load_kind
 from ..project import Project, same_name
 
@@ -21,7 +21,7 @@ def create(project: Project, kind_name: str, name: str, today: dt.date | None = 
     stem = re.sub(r"^(\./)?handouts/", "", stem)  # the path as typed from the project root, as build takes it
     parts = stem.split("/")
     if (not stem.strip() or any(not p or p != p.strip() or p.startswith(".") for p in parts)
-            or "\\" in stem or parts[0].casefold() == RESERVED_TOP):
+            or "\\" in stem):
         # Empty parts, spaces at either end, hidden names (not handouts), "." and "..",
         # Windows separators, and handouts/xl/ (where the XL editions' names would clash).
         raise UsageError(f"名前「{name}」は使えません。例: knee/new-faq(「/」で区切り、"
