@@ -89,7 +89,7 @@ def _deepest_line(text: str) -> int | None:
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.lstrip()
         quotes = len(stripped) - len(stripped.lstrip("> "))
-        if quotes >= 40 or line.count("<") >= 100 or len(line) - len(stripped) >= 200:
+        if quotes >= 40 or len(line) - len(stripped) >= 200 or any(line.count(c) >= 100 for c in "<[{"):
             return number
     return None
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import os
 import subprocess
 import sys
@@ -90,13 +92,15 @@ def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
     glyphs._cmap.cache_clear()
 
 
-def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
+def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path, request):
     """WeasyPrint copies the fonts (9 MB) for every font configuration and removes the
     copy only in ``__del__``, which worker processes never ran: each handout of a parallel
     build used to leave a folder in /tmp. TMPDIR points the run at a folder of its own."""
     project = copy_project(tmp_path / "proj", with_handouts=True)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    # Short: the fork server's socket lives in it, and AF_UNIX paths end at 107 bytes
+    # (tmp_path under a TMPDIR such as /tmp/tmp-NAME/pytest-of-root/pytest-27/… is longer).
+    scratch = Path(tempfile.mkdtemp(prefix="f-"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     env = {**os.environ, "TMPDIR": str(scratch), "PYTHONWARNINGS": "ignore"}
     for jobs in ("2", "1"):
         done = subprocess.run([sys.executable, str(ROOT / "make_pdf.py"), "build", "--force", "--jobs", jobs,

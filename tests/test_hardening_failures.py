@@ -8,7 +8,6 @@ import errno
 import fcntl
 import json
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -47,6 +46,18 @@ def test_errors_that_used_to_stop_the_whole_run(project, write, case, jobs):
     assert_failed_alone(project, result.output, result.exit_code, where, words)
     state = json.loads((project.out / STATE_FILE).read_text(encoding="utf-8"))
     assert sorted(state["pdfs"]) == ["a.pdf", "z.pdf"]
+
+
+def test_front_matter_nested_too_deep_is_named_by_list_and_build(project, write):
+    """str() of a list nested 20,000 deep is a RecursionError: it ended `list` with a
+    traceback and left the catalog unwritten."""
+    with_neighbours(write)
+    write("bad.md", "---\nkind: faq\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\nrevised: 2026-11-20\n---\n")
+    listed = cli(project, "list")
+    assert listed.exit_code == 1
+    assert "bad\t(読めません)\thandouts/bad.md:3: 入れ子が深すぎます" in listed.output
+    result = cli(project, "build")
+    assert_failed_alone(project, result.output, result.exit_code, "bad.md:3", "入れ子が深すぎます")
 
 
 def test_a_font_face_weasyprint_cannot_load_is_an_error_not_an_english_warning(project, write):
@@ -362,4 +373,3 @@ def test_a_name_too_long_for_the_file_system_is_named_not_a_traceback(project, w
     write("い" * 80 + ".md", GOOD)  # 240 bytes: fits here, not with ".pdf" and the temporary suffix
     result = cli(project, "build")
     assert_failed_alone(project, result.output, result.exit_code, "い", "名前が長すぎます")
-    shutil.rmtree(project.out)

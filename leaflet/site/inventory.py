@@ -43,5 +43,10 @@ def describe(project: Project) -> list[Entry]:
                                    f"使える種類: {', '.join(sorted(kinds))}")
         except HandoutError as error:
             entry.error = str(error)
+        except Exception as error:  # noqa: BLE001 — one odd handout never hides the others
+            from ..failures import describe
+
+            entry.error = describe(error, project.rel(file), rel=project.rel)
+            entry.kind = entry.title = entry.revised = ""
         entries.append(entry)
     return entries
