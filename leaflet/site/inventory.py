@@ -30,10 +30,12 @@ def describe(project: Project) -> list[Entry]:
     entries = []
     for file in project.all_handouts():
         entry = Entry(project.name_of(file), file)
+        text = ""
         try:
             if not project.contains(file):  # a symlink leading out: never read it
                 raise HandoutError(project.rel(file), None, "プロジェクトの外のファイルは読めません")
-            source = split(read_text(file, project.rel(file), project.root), project.rel(file))
+            text = read_text(file, project.rel(file), project.root)
+            source = split(text, project.rel(file))
             entry.kind = str(source.meta.get("kind", ""))
             entry.title = strip_furigana(str(source.meta.get("title", "")))
             entry.revised = japanese_date(source.meta.get("revised"))
@@ -46,7 +48,7 @@ def describe(project: Project) -> list[Entry]:
         except Exception as error:  # noqa: BLE001 — one odd handout never hides the others
             from ..failures import describe
 
-            entry.error = describe(error, project.rel(file), rel=project.rel)
+            entry.error = describe(error, project.rel(file), text, rel=project.rel)
             entry.kind = entry.title = entry.revised = ""
         entries.append(entry)
     return entries
