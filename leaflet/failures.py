@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import errno
 import re
+from collections.abc import Callable
+from typing import Any
 
 from .errors import HandoutError, cut
 
@@ -29,7 +31,8 @@ _OS_PROBLEMS: dict[int, tuple[str, str]] = {
     errno.ENOTDIR: ("途中の名前がフォルダではなくファイルです", "同じ名前のファイルがないか確認してください"),
     errno.EMFILE: ("開いているファイルが多すぎます", "ほかのプログラムを閉じて、もう一度実行してください"),
     errno.ENFILE: ("開いているファイルが多すぎます", "ほかのプログラムを閉じて、もう一度実行してください"),
-    errno.EIO: ("読み書きの途中でエラーが起きました(ディスクの不調の可能性)", "ディスクやネットワークドライブの状態を確認してください"),
+    errno.EIO: ("読み書きの途中でエラーが起きました(ディスクの不調の可能性)",
+                "ディスクやネットワークドライブの状態を確認してください"),
     errno.ELOOP: ("リンクが循環しています", "シンボリックリンクを確認してください"),
     errno.ENOENT: ("ファイルやフォルダが見つかりません", "名前と置き場所を確認してください"),
 }
@@ -43,11 +46,10 @@ def os_fix(error: OSError) -> str:
     return _OS_PROBLEMS.get(error.errno or 0, ("", "ファイルやフォルダの状態を確認してください"))[1]
 
 
-def describe(error: BaseException, source: str, text: str = "", rel=str) -> str:  # type: ignore[no-untyped-def]
+def describe(error: BaseException, source: str, text: str = "", rel: Callable[[Any], str] = str) -> str:
     """The line for ``error``, met while building the handout ``source`` (whose
     Markdown is ``text``). ``rel`` shows a file name as the editor knows it."""
-    from .build.limits import TimeLimit
-    from .render.fetcher import RefusedURL
+    from .limits import TimeLimit
 
     if isinstance(error, HandoutError):
         return str(error) if error.path == source else f"{source}: {error}"
@@ -66,8 +68,10 @@ def describe(error: BaseException, source: str, text: str = "", rel=str) -> str:
     if isinstance(error, MemoryError):
         return (f"{source}: メモリが足りなくなったため中止しました"
                 " — 原稿を短くするか分け、画像を小さくしてください")
-    if isinstance(error, RefusedURL):
-        return str(HandoutError(source, None, f"{error.reason}「{error.url}」",
+    reason, url = getattr(error, "reason", None), getattr(error, "url", None)
+    if isinstance(reason, str) and isinstance(url, str):
+        # the fetcher's refusal, met outside the render that turns it into a HandoutError
+        return str(HandoutError(source, None, f"{reason}「{url}」",
                                 "handouts/ の中のファイルを相対パスで指定してください"))
     if isinstance(error, OSError):
         name = f"{rel(error.filename)}: " if error.filename else ""

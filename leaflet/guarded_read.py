@@ -45,7 +45,7 @@ class Refused(HandoutError):
         super().__init__(shown, None, message, hint)
         self.code = code
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[type[Refused], tuple[str, str, str, str]]:
         return Refused, (self.path, self.code, self.message, self.hint)
 
 
@@ -133,10 +133,16 @@ def read_text(path: Path | str, root: Path | str, limit: int = TEXT_LIMIT, *,
 def exists(path: Path | str) -> bool:
     """Something is there (a broken link or a FIFO too): then it is read, and refused
     with a reason, rather than silently skipped as ``is_file()`` would."""
+    return os.path.lexists(path)
+
+
+def text_or_empty(path: Path | str, root: Path | str) -> str:
+    """A file's text (bad UTF-8 replaced), or "" when it is refused: for finding the line
+    of an error, never for building."""
     try:
-        return os.path.lexists(path)
-    except (OSError, ValueError):
-        return False
+        return read_bytes(path, root).decode("utf-8", errors="replace")
+    except HandoutError:
+        return ""
 
 
 def _inside(path: str, top: str) -> bool:

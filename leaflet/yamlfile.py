@@ -59,7 +59,8 @@ _PROBLEMS = [
     ("found a tab character", "タブ文字は使えません(半角の空白にしてください)", False),
     ("found character '\\t'", "タブ文字は使えません(半角の空白にしてください)", False),
     ("found undefined alias", "「*」で始まる値があります(文字として書くなら \"…\" で囲んでください)", False),
-    ("found character", "値の先頭や行の頭に使えない文字(タブ、@、` など)があります(値は \"…\" で囲んでください)", False),
+    ("found character",
+     "値の先頭や行の頭に使えない文字(タブ、@、` など)があります(値は \"…\" で囲んでください)", False),
 ]
 
 
@@ -73,7 +74,17 @@ class ExpansionError(yaml.constructor.ConstructorError):
         super().__init__(None, None, f"「*」(別名)の参照が{what}", mark)
 
 
+class DepthError(yaml.constructor.ConstructorError):
+    """Lists or mappings nested deeper than ``MAX_DEPTH``: nothing we read needs more than
+    a few levels, and Python's own walks (printing, copying, sending to a worker) stop
+    with a RecursionError at about a thousand."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"入れ子が深すぎます({MAX_DEPTH}段まで)", mark)
+
+
 MAX_NODES = 50_000  # values in one YAML document, aliases expanded (clinic.yaml has ~200)
+MAX_DEPTH = 50  # levels of nesting (clinic.yaml has 3)
 ALIAS_FIX = "「&名前」と「*名前」を使わず、値をそのまま書いてください"
 
 
@@ -86,6 +97,8 @@ def explain(error: yaml.YAMLError) -> tuple[int | None, str, str]:
         return line, str(error.problem), DUPLICATE_FIX
     if isinstance(error, ExpansionError):
         return line, str(error.problem), ALIAS_FIX
+    if isinstance(error, DepthError):
+        return line, str(error.problem), "[ ] や { } の入れ子、字下げの段を浅くしてください"
     problem = str(getattr(error, "problem", "") or "")
     for english, words, at_opening in _PROBLEMS:
         if problem.startswith(english):
@@ -118,12 +131,13 @@ def compose(text: str) -> yaml.Node | None:
 
 def check_expansion(root: yaml.Node) -> None:
     """Count the values ``root`` stands for with every alias expanded, without
-    expanding them: each node's size is computed once (linear in the written text)."""
+    expanding them: each node's size is computed once (linear in the written text).
+    Nesting deeper than ``MAX_DEPTH`` is refused on the way."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, bool, int]] = [(root, False, 0)]
     while stack:
-        node, children_done = stack.pop()
+        node, children_done, depth = stack.pop()
         key = id(node)
         if key in sizes:
             continue
@@ -131,13 +145,15 @@ def check_expansion(root: yaml.Node) -> None:
         if not children_done:
             if key in open_nodes:
                 raise ExpansionError(node.start_mark, recursive=True)
+            if depth > MAX_DEPTH:
+                raise DepthError(node.start_mark)
             open_nodes.add(key)
-            stack.append((node, True))
+            stack.append((node, True, depth))
             for child in children:
                 if id(child) in open_nodes:
                     raise ExpansionError(child.start_mark, recursive=True)
                 if id(child) not in sizes:
-                    stack.append((child, False))
+                    stack.append((child, False, depth + 1))
             continue
         open_nodes.discard(key)
         sizes[key] = 1 + sum(sizes[id(child)] for child in children)

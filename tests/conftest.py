@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sys
 import textwrap
 import time
 from collections.abc import Callable
@@ -20,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from leaflet.project import Project
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
-sys.path.insert(0, str(ROOT))
-
-from leaflet.project import Project  # noqa: E402
 
 TOOL_PARTS = ("templates", "styles", "fonts")  # the tool's own, from the project
 SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample
@@ -88,7 +86,7 @@ def write(project: Project):
 @pytest.fixture(scope="session")
 def bundled(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample handouts, built once: name → PDF path."""
-    from leaflet.build.pipeline import build
+    from leaflet.site.publish import build_with_catalog as build
 
     out = tmp_path_factory.mktemp("out")
     project = Project.at(sample.root, out)
@@ -162,7 +160,7 @@ FOURTH_KIND = {
 @pytest.fixture(scope="session")
 def bundled_xl(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample handouts' extra-large editions (brochures have none): name → PDF path."""
-    from leaflet.build.pipeline import build
+    from leaflet.build import build
 
     out = tmp_path_factory.mktemp("out-xl")
     project = Project.at(sample.root, out)

@@ -61,12 +61,12 @@ def pdf_bytes(pdf: Path) -> bytes:
             for objid in xref.get_objids():
                 try:
                     obj = document.getobj(objid)
-                except Exception:  # noqa: BLE001 — a free entry
+                except Exception:
                     continue
                 if isinstance(obj, PDFStream):
                     try:
                         chunks.append(obj.get_data())
-                    except Exception:  # noqa: BLE001 — a filter pdfminer lacks: the raw bytes
+                    except Exception:
                         chunks.append(obj.get_rawdata() or b"")
     return b"".join(chunks)
 

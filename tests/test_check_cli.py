@@ -11,14 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build.pipeline import build_one
+from leaflet.build.pipeline import build_one, render_handout
 from leaflet.check.preflight import LABELS, RULES
 from leaflet.project import Project
-from leaflet.render.page import render, write_pdf
-from leaflet.source.load import load
+from leaflet.render.page import write_pdf
 
 from .check_tools import FIXTURES, build_fixture, outcomes
-from .conftest import ROOT
 
 GOOD = "---\nkind: faq\ntitle: 良い例\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n"
 
@@ -127,7 +125,7 @@ def test_check_is_wired_to_the_package(project, write, monkeypatch):
         seen.update(files=[f.name for f in files], edition=edition, explicit=explicit)
         return []
 
-    monkeypatch.setattr("leaflet.check.preflight.check_handouts", fake)
+    monkeypatch.setattr("leaflet.build.checking.check_handouts", fake)
     result = run(project, "check", "a", "--size", "xl", "--json")
     assert result.exit_code == 0
     assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True}
@@ -174,7 +172,7 @@ def test_bad_relax_is_an_error_with_its_line(project, write, relax, line, words)
 def test_checks_do_not_change_the_pdf(sample, tmp_path):
     project = Project.at(sample.root, tmp_path)
     file = project.handouts / "knee/back-of-knee.md"
-    plain = render(project, load(project, file))
+    plain = render_handout(project, file)
     write_pdf(plain, tmp_path / "plain.pdf")
     checked = build_one(project, file, tmp_path)
     assert checked.passed
@@ -198,8 +196,9 @@ def test_a_rule_that_crashes_is_a_failure_not_a_traceback(project, write, monkey
 
 
 def test_xl_check_of_everything_skips_brochures_and_allows_one_more_page(project):
-    from .conftest import SAMPLE
     import shutil
+
+    from .conftest import SAMPLE
 
     shutil.copytree(SAMPLE / "handouts", project.handouts, dirs_exist_ok=True)
     result = run(project, "check", "--size", "xl")

@@ -294,14 +294,27 @@ def test_an_output_folder_in_the_sources_is_refused(project, write, out):
     assert sorted(p for p in project.root.rglob("*")) == before
 
 
+def test_a_broken_installation_is_one_line_and_exit_1(project, write, monkeypatch):
+    import leaflet.site.publish
+    from leaflet.errors import SetupError
+
+    def unsupported(*args, **kwargs):
+        raise SetupError("WeasyPrint 71.0 には対応していません")
+
+    write("a.md", GOOD)
+    monkeypatch.setattr(leaflet.site.publish, "build_with_catalog", unsupported)
+    result = run(project, "build")
+    assert (result.exit_code, result.output) == (1, "エラー: WeasyPrint 71.0 には対応していません\n")
+
+
 def test_ctrl_c_says_so_in_japanese_and_exits_130(project, write, monkeypatch):
-    import leaflet.build.pipeline
+    import leaflet.site.publish
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     write("a.md", GOOD)
-    monkeypatch.setattr(leaflet.build.pipeline, "build", interrupted)
+    monkeypatch.setattr(leaflet.site.publish, "build_with_catalog", interrupted)
     result = run(project, "build")
     assert result.exit_code == 130
     assert "中断しました(Ctrl-C)" in result.output and "Aborted" not in result.output

@@ -106,7 +106,7 @@ def test_bom_and_crlf_are_fine(tmp_path):
 
 def test_not_utf8_names_the_line(tmp_path):
     file = tmp_path / "x.md"
-    file.write_bytes("---\nkind: faq\n".encode() + "title: 膝\n".encode("shift_jis") + b"---\n")
+    file.write_bytes(b"---\nkind: faq\n" + "title: 膝\n".encode("shift_jis") + b"---\n")
     with pytest.raises(HandoutError) as caught:
         read_text(file, "handouts/x.md", tmp_path)
     assert caught.value.line == 3

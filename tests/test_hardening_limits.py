@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pytest
 from PIL import Image
 
-from leaflet.build.limits import Limits, TimeLimit, time_limit
 from leaflet.build.pipeline import MAX_WARNINGS, Result, build_one
 from leaflet.build.workers import Workers
 from leaflet.guarded_read import TEXT_LIMIT
+from leaflet.limits import Limits, TimeLimit, time_limit
 
 from .hardening import FRONT, GOOD, assert_failed_alone, cli, with_neighbours
 
@@ -29,6 +30,7 @@ ALIAS_BOMB = "---\nkind: faq\ntitle: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
     f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")) + "revised: 2026-11-20\n---\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("case", ["divs", "svg"])
 def test_a_handout_that_takes_too_long_is_stopped_and_named(project, write, monkeypatch, jobs, case):
@@ -57,15 +59,18 @@ def _stubborn(project, task):
 
 def test_a_worker_that_hangs_or_dies_costs_only_its_own_handout(project):
     workers = Workers(2, Limits(seconds=1, memory_mb=2048, grace=1))
-    tasks = list(enumerate(["a", "stuck", "b", "crash", "c", "d"]))
+    unpicklable = threading.Lock()  # a task that cannot be sent to a worker at all
+    tasks = list(enumerate(["a", "stuck", "b", "crash", "c", "d", unpicklable]))
+    names = lambda t: ("handouts/lock.md", "lock") if t is unpicklable else (f"handouts/{t}.md", t)
     try:
         start = time.monotonic()
-        results = dict(workers.map(_stubborn, project, tasks, lambda t: (f"handouts/{t}.md", t)))
+        results = dict(workers.map(_stubborn, project, tasks, names))
         assert time.monotonic() - start < 60
     finally:
         workers.close()
-    assert [results[i].name for i in range(6)] == ["a", "stuck", "b", "crash", "c", "d"]
-    assert [i for i in range(6) if results[i].ok] == [0, 2, 4, 5]
+    assert [results[i].name for i in range(7)] == ["a", "stuck", "b", "crash", "c", "d", "lock"]
+    assert [i for i in range(7) if results[i].ok] == [0, 2, 4, 5]
+    assert results[6].error.startswith("handouts/lock.md: 予期しないエラーです(TypeError")
     assert results[1].error.startswith("handouts/stuck.md: 時間がかかりすぎるため中止しました(1秒の上限)")
     assert results[3].error.startswith("handouts/crash.md: 作成中に処理が強制終了されました")
     assert "メモリ不足の可能性" in results[3].error
@@ -171,15 +176,14 @@ def test_warnings_are_counted_past_twenty(project, write):
 def test_time_limit_is_a_base_exception_that_fires_again():
     """Code that catches every exception and carries on is interrupted again a second later."""
     caught = 0
-    with pytest.raises(TimeLimit):
-        with time_limit(0.2):
-            while True:
-                try:
-                    time.sleep(5)
-                except TimeLimit:
-                    caught += 1
-                    if caught == 2:
-                        raise
+    with pytest.raises(TimeLimit), time_limit(0.2):
+        while True:
+            try:
+                time.sleep(5)
+            except TimeLimit:
+                caught += 1
+                if caught == 2:
+                    raise
     assert caught == 2
 
 

@@ -15,8 +15,17 @@ from leaflet.build.deps import FileHashes
 from leaflet.build.pipeline import build_one
 from leaflet.build.state import STATE_FILE
 
-from .hardening import FRONT, GOOD, SECRET, assert_failed_alone, assert_no_secret, cli, pdf_bytes, run_cli, \
-    with_neighbours
+from .hardening import (
+    FRONT,
+    GOOD,
+    SECRET,
+    assert_failed_alone,
+    assert_no_secret,
+    cli,
+    pdf_bytes,
+    run_cli,
+    with_neighbours,
+)
 from .pdfs import text_of
 
 
@@ -44,16 +53,16 @@ def swap_for_link(project, outside) -> None:
 def test_a_picture_swapped_for_a_link_after_layout_is_not_embedded(project, photo, tmp_path, monkeypatch):
     """A sync client replaces the picture by a link between layout and the PDF write: the
     PDF holds the bytes the fetcher read, not the outside file's."""
-    from leaflet.render import page
+    from leaflet.build import pipeline
 
     handout, outside = photo
-    real_write = page.write_pdf
+    real_write = pipeline.write_pdf
 
     def swap_then_write(rendered, target):  # the hook: after layout, before the write
         swap_for_link(project, outside)
         return real_write(rendered, target)
 
-    monkeypatch.setattr(page, "write_pdf", swap_then_write)
+    monkeypatch.setattr(pipeline, "write_pdf", swap_then_write)
     result = build_one(project, handout, tmp_path / "out")
     assert result.ok, result.error
     assert (project.handouts / "photo.jpg").is_symlink()  # the swap happened

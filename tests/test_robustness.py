@@ -3,8 +3,6 @@ serial or parallel, and nothing crashes with a traceback."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from click.testing import CliRunner
 

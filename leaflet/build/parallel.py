@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .limits import Limits
-from .pipeline import Result, build_one
+from ..limits import Limits
+from ..project import Project
+from .plan import Plan
+from .result import Result
 from .workers import Workers
-from ..project import CATALOG_FILE, Project
 
 __all__ = ["Task", "Workers", "progress_bar", "run", "run_task"]
 
@@ -37,40 +38,17 @@ class Task:
     html: bool = False  # also write the rendered HTML beside the PDF
     explicit: bool = True  # the handout was named (see build_one); not part of the digest
     options: dict[str, Any] = field(default_factory=dict)  # more keyword arguments for build_one
+    plan: Plan | None = None  # made by the main process: the worker does not parse again
     limits: Limits = field(default_factory=Limits.from_env)  # read here, in the main process
 
 
 def run_task(project: Project, task: Task) -> Result:
-    """Build one handout, then its --html copy and its catalog picture. Never raises
-    (but for Ctrl-C): a failure is the result's error (or, for the picture, a warning)."""
-    result = build_one(project, task.file, task.out, task.edition, task.explicit,
-                       limits=task.limits, **task.options)
-    if not (result.ok and result.pdf):
-        return result
-    html = result.pdf.with_suffix(".html")
-    try:
-        if task.html:
-            from ..render.standalone import write_html
+    """Build one handout (and its --html copy and catalog picture). Never raises, but
+    for Ctrl-C: a failure is the result's error."""
+    from .pipeline import build_one  # the whole renderer: only where a handout is built
 
-            write_html(project, task.file, task.edition, html)
-        elif html != Path(task.out) / CATALOG_FILE:
-            html.unlink(missing_ok=True)  # from an earlier --html: it shows the old text now
-    except Exception as error:  # noqa: BLE001 — the PDF is written; the HTML copy failed
-        from ..failures import describe
-
-        result.error = describe(error, result.source, rel=project.rel)
-        return result
-    if result.pdf == project.pdf_for(task.file, task.out):
-        from ..site.catalog import make_thumbnail  # the normal edition's PDF is the card's picture
-
-        try:
-            make_thumbnail(task.out, result.name, result.pdf)
-        except Exception as error:  # noqa: BLE001 — the catalog shows the card without its picture
-            from ..failures import os_problem
-
-            reason = os_problem(error) if isinstance(error, OSError) else type(error).__name__
-            result.warnings.append(f"{result.source}: 一覧ページ用の縮小画像を作れませんでした({reason})")
-    return result
+    return build_one(project, task.file, task.out, task.edition, task.explicit, plan=task.plan,
+                     html=task.html, thumbnail=True, limits=task.limits, **task.options)
 
 
 def _names(project: Project) -> Callable[[Task], tuple[str, str]]:

@@ -1,62 +1,34 @@
-"""Stage 3, build: load → render → write, one handout at a time, each failure kept
-to its own handout so the others still build and its previous PDF survives.
-``build`` skips the handouts whose inputs did not change and spreads the others over
-worker processes (see ``incremental`` and ``parallel``).
+"""One handout, start to finish: load → render → check → write, each failure kept to
+its own handout so the others still build and its previous PDF survives.
+
+This module loads the whole pipeline (Markdown, Jinja2, WeasyPrint): it is imported
+where a handout is actually built — a worker process, ``check``, ``watch`` — never by
+what only decides what to build.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ..errors import IMAGE_FAILURES, HandoutError, cut
-from ..failures import describe
-from .limits import Limits, TimeLimit, mark_spent, page_cap, time_limit
-from ..project import CATALOG_FILE, THUMBNAILS, Project
-
-if TYPE_CHECKING:
-    from ..check.report import Report
+from ..atomic import write_atomic
+from ..check.preflight import run_checks
+from ..check.thresholds import EDITION_EXTRA_PAGES
+from ..errors import HandoutError, cut
+from ..failures import describe, os_problem
+from ..guarded_read import text_or_empty
+from ..limits import Limits, TimeLimit, mark_spent, page_cap, time_limit
+from ..project import CATALOG_FILE, Project
+from ..render.page import Rendered, render, write_pdf
+from ..render.standalone import standalone_html
+from ..render.weasy import engine_logger, is_engine_record, reported_by_us
+from ..source.load import Handout, load
+from .plan import NORMAL, Plan, plan_for
+from .result import Result
+from .thumbnail import make_thumbnail
 
 LOG = logging.getLogger("leaflet")
-
-
-@dataclass
-class Result:
-    source: str  # as shown to the editor
-    name: str
-    pdf: Path | None = None
-    pages: int = 0
-    seconds: float = 0.0
-    error: str | None = None
-    skipped: str | None = None  # why nothing was built (not an error)
-    warnings: list[str] = field(default_factory=list)
-    # WeasyPrint's own warnings that our checks and errors already report (not shown)
-    engine_warnings: list[str] = field(default_factory=list)
-    checks: Report | None = None  # the preflight's measurements (leaflet.check)
-    # Labels of the failed check rules ([] = all passed; None = not checked). Kept in the
-    # build state, so the catalog and a no-change build know it without re-checking.
-    check_failures: list[str] | None = None
-    up_to_date: bool = False  # nothing it depends on changed: not built again
-
-    @property
-    def ok(self) -> bool:
-        """Built (or, for ``check``, rendered) without an error."""
-        return self.error is None
-
-    @property
-    def passed(self) -> bool:
-        """Built and every check passed (or was relaxed): exit code 0."""
-        return self.ok and not self.check_failures and (self.checks is None or self.checks.passed)
-
-
-# WeasyPrint warnings that our own checks and errors already say, in Japanese and with
-# a file:line: a character the fonts lack (the glyph rule), an image that cannot be
-# drawn (an error of the handout).
-_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", "Font-face", *IMAGE_FAILURES)
 
 
 MAX_WARNINGS = 20  # a handout with 60,000 slips gets 20 lines and a count, not 60,000
@@ -73,12 +45,9 @@ class _Collect(logging.Handler):
         self.more = 0  # warnings past MAX_WARNINGS, counted only
 
     def emit(self, record: logging.LogRecord) -> None:
-        if len(self.messages) >= MAX_WARNINGS and len(self.said_by_us) >= MAX_WARNINGS:
-            self.more += 1
-            return
         message = cut(record.getMessage(), MAX_WARNING)
-        if record.name.startswith("weasyprint"):
-            if message.startswith(_SAID_BY_US):
+        if is_engine_record(record):
+            if reported_by_us(message):
                 if len(self.said_by_us) < MAX_WARNINGS:
                     self.said_by_us.append(message)
                 return
@@ -95,32 +64,37 @@ class _Collect(logging.Handler):
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None, explicit: bool = True, write: bool = True,
+              edition: str | None = None, explicit: bool = True, write: bool = True, *,
+              plan: Plan | None = None, html: bool = False, thumbnail: bool = False,
               limits: Limits | None = None) -> Result:
-    """Build one handout. ``explicit``: the editor named it, so an edition its kind
-    does not offer is an error; in a build of everything it is skipped with a note.
-    ``write=False`` renders and checks only (the ``check`` command). Nothing but
-    Ctrl-C leaves this function: every failure, whatever raised it, is the result's
-    ``error``, one Japanese line (``failures``); ``limits`` bound the time it may take
-    (on the main thread; ``parallel`` times workers) and the pages laid out."""
+    """Build one handout into ``out`` (default: the project's out/). ``explicit``: the
+    editor named it, so an edition its kind does not offer is an error; in a build of
+    everything it is skipped with a note. ``write=False`` renders and checks only (the
+    ``check`` command). ``plan``: made already (by the build that decided to rebuild);
+    ``html``: also write the HTML beside the PDF; ``thumbnail``: draw the catalog's
+    picture of a normal edition. One render serves all of them.
+
+    Nothing but Ctrl-C leaves this function: every failure, whatever raised it, is the
+    result's ``error``, one Japanese line (``failures``). ``limits`` bound the time it
+    may take (on the main thread; ``workers`` time a worker) and the pages laid out."""
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
     limits = limits or Limits.from_env()
     collect = _Collect()
-    loggers = [logging.getLogger("leaflet"), logging.getLogger("weasyprint")]
+    loggers = [LOG, engine_logger()]
     for logger in loggers:
         logger.addHandler(collect)
     try:
         with time_limit(limits.seconds):
-            _build(project, file, out, edition, explicit, write, result)
-    except BaseException as error:  # noqa: BLE001 — one handout's failure never stops the others
+            _build(project, file, out, edition, explicit, write, plan, html, thumbnail, result)
+    except BaseException as error:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         if not isinstance(error, HandoutError):
             LOG.debug("unexpected error in %s", result.source, exc_info=True)
         if isinstance(error, (TimeLimit, MemoryError, RecursionError)):
             mark_spent()
-        result.error = describe(error, result.source, _text_of(project, file), project.rel)
+        result.error = describe(error, result.source, text_or_empty(file, project.root), project.rel)
         result.pdf = None
     finally:
         for logger in loggers:
@@ -132,15 +106,12 @@ def build_one(project: Project, file: Path, out: Path | None = None,
 
 
 def _build(project: Project, file: Path, out: Path | None, edition: str | None, explicit: bool,
-           write: bool, result: Result) -> None:
-    # Markdown and WeasyPrint load only when something is built.
-    from ..check.preflight import run_checks
-    from ..check.thresholds import EDITION_EXTRA_PAGES
-    from ..source.load import load
-    from ..render.page import edition_of, render, write_pdf
-
-    handout = load(project, file)
-    chosen = edition_of(handout, edition)
+           write: bool, plan: Plan | None, html: bool, thumbnail: bool, result: Result) -> None:
+    plan = plan or plan_for(project, file, out, edition)
+    result.facts = plan.facts
+    handout = load(project, file, plan.source)
+    assert plan.edition is not None and plan.target is not None, "a handout that loads is planned"
+    chosen = plan.edition.name
     if chosen not in handout.kind.editions:
         why = f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません"
         if not explicit and "size" not in handout.meta_lines:
@@ -149,7 +120,7 @@ def _build(project: Project, file: Path, out: Path | None, edition: str | None, 
         raise HandoutError(result.source, handout.meta_lines.get("size"), why,
                            f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
     budget = handout.kind.pages[1] + EDITION_EXTRA_PAGES.get(chosen, 0)
-    rendered = render(project, handout, chosen, max_pages=page_cap(budget))
+    rendered = render(project, handout, plan.edition, max_pages=page_cap(budget))
     # Measure before writing: write_pdf() subsets the fonts in place. A failed check
     # still writes the PDF (the editor can look at it); the result is not "passed".
     result.checks = run_checks(project, rendered)
@@ -162,54 +133,31 @@ def _build(project: Project, file: Path, out: Path | None, edition: str | None, 
                            over.message if over else f"長すぎるため {result.pages}ページで組版を止めました",
                            "" if over else "本文を減らすか、いくつかの原稿に分けてください")
     if write:
-        target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
-        write_pdf(rendered, target)
-        result.pdf = target
+        write_pdf(rendered, plan.target)
+        result.pdf = plan.target
+        _html_beside(rendered, plan.target, html, Path(out or project.out))
+        if thumbnail and chosen == NORMAL:  # the normal edition's PDF is the card's picture
+            try:
+                make_thumbnail(Path(out or project.out), result.name, plan.target)
+            except Exception as error:
+                reason = os_problem(error) if isinstance(error, OSError) else type(error).__name__
+                LOG.warning("%s: 一覧ページ用の縮小画像を作れませんでした(%s)", result.source, reason)
 
 
-def _text_of(project: Project, file: Path) -> str:
-    """The handout's text, to find the line of a failure (empty when unreadable)."""
-    from .. import guarded_read
+def _html_beside(rendered: Rendered, pdf: Path, wanted: bool, out: Path) -> None:
+    """``--html``: the HTML beside the PDF; without it, one left by an earlier ``--html``
+    is removed (it would show the old text), never the catalog page itself."""
+    target = pdf.with_suffix(".html")
+    if wanted:
+        write_atomic(target, standalone_html(rendered))
+    elif target != out / CATALOG_FILE:
+        target.unlink(missing_ok=True)
 
-    try:
-        return guarded_read.read_bytes(file, project.root).decode("utf-8", errors="replace")
-    except HandoutError:
-        return ""
 
-
-def build(project: Project, files: Iterable[Path], out: Path | None = None,
-          edition: str | None = None,
-          report: Callable[[Result], None] = lambda r: None, *,
-          explicit: bool = True, catalog: bool = True,
-          force: bool = False, jobs: int = 1, html: bool = False, clean: bool = False,
-          progress: bool | None = None, on_stale: Callable[..., None] | None = None,
-          on_note: Callable[[str], None] | None = None, **options: Any) -> list[Result]:
-    """Build what changed (everything with ``force``) in ``jobs`` processes; report each
-    handout in order, up-to-date ones too. ``html``: also write the HTML beside each PDF.
-    PDFs whose handout was deleted go to ``on_stale``, and are removed with ``clean``.
-    ``explicit``: the handouts were named (see ``build_one``). Other ``options`` are
-    passed to ``build_one`` and are part of what decides a rebuild. ``catalog``: rewrite
-    out/index.html afterwards."""
-    from .incremental import Session  # deps, state, workers
-
-    stale: list[Any] = []
-
-    def note_stale(item: Any) -> None:
-        stale.append(item)
-        if on_stale:
-            on_stale(item)
-
-    with Session(project, out, edition, jobs=jobs, html=html, progress=progress,
-                 explicit=explicit, options=options) as session:
-        results = session.build(files, report, force=force, clean=clean, on_stale=note_stale,
-                                on_note=on_note)
-    # out/index.html lists every handout with a PDF, not only those just built. When
-    # nothing changed it is left alone (a no-change build stays near-instant), unless
-    # the page or its pictures were deleted.
-    changed = stale or any(not r.up_to_date for r in results)
-    folder = Path(out or project.out)
-    lost = not (folder / CATALOG_FILE).is_file() or (results and not (folder / THUMBNAILS).is_dir())
-    if catalog and (changed or lost):
-        from ..site.catalog import refresh_catalog
-        refresh_catalog(project, out)
-    return results
+def render_handout(project: Project, file: Path, edition: str | None = None) -> Rendered:
+    """Load and lay out one handout as a build would: no checks, nothing written (for
+    warming a process up, and for tests). Raises ``HandoutError`` for bad input."""
+    plan = plan_for(project, file, edition=edition)
+    handout: Handout = load(project, file, plan.source)
+    assert plan.edition is not None
+    return render(project, handout, plan.edition, max_pages=page_cap(handout.kind.pages[1]))

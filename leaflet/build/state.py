@@ -3,14 +3,15 @@
 One record per PDF (keyed by its path inside the output folder, so a handout's
 normal and XL editions are two records): the handout, every file the PDF was made
 from with its digest, and the settings (see ``deps``), its page count, title, kind
-and revision date, and a ``summary`` of whatever else the build result carries
-(warnings, check findings…). ``build`` checks those inputs to skip handouts that did
-not change; the catalog page reads the records to list what exists. The file also
-keeps the content digests of the inputs by stat, so an unchanged run reads nothing.
+and revision date, its warnings and the check rules it failed. ``build`` checks those
+inputs to skip handouts that did not change (and says the warnings again); the catalog
+page reads the records to list what exists. The file also keeps the content digests of
+the inputs by stat, so an unchanged run reads nothing.
 
 Only successful builds are recorded, so a failing handout is tried again next time.
-Written atomically: a crash never leaves half a file, and an unreadable file just
-means everything is rebuilt.
+Written atomically: a crash never leaves half a file. A file that cannot be read, or
+is not exactly of the shape this version writes (types, and paths that stay in the
+output folder and the project), means everything is rebuilt, with a note.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 STATE_FILE = ".make_pdf-state.json"
-FORMAT = 2  # 2: requested became a list
+FORMAT = 3  # 2: requested became a list; 3: warnings and check_failures are fields (were in "summary")
 
 
 @dataclass
@@ -43,7 +44,10 @@ class Record:
     pdf_mtime_ns: int = 0  # the PDF file this record describes (0: not known)
     inputs: dict[str, str] = field(default_factory=dict)  # project path → content digest
     settings: dict[str, Any] = field(default_factory=dict)
-    summary: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # said again while it stays up to date
+    # Labels of the failed check rules ([] = all passed, None = not checked): the catalog
+    # shows them, and a handout that failed is checked again on every build.
+    check_failures: list[str] | None = None
 
 
 class State:
@@ -58,7 +62,7 @@ class State:
         return self.out / STATE_FILE
 
     @classmethod
-    def load(cls, out: Path) -> "State":
+    def load(cls, out: Path) -> State:
         """The state in ``out``; an empty one (build everything) when there is none, or
         when the file is not exactly what this version writes — then ``problem`` says
         so. Its paths are checked too: a record naming ``/etc/shadow`` as an input or
@@ -111,22 +115,26 @@ class _Shape(ValueError):
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str, "source": str, "pdf": str, "edition": str, "digest": str, "pages": int,
     "title": str, "kind": str, "revised": str, "requested": list, "pdf_mtime_ns": int,
-    "inputs": dict, "settings": dict, "summary": dict,
+    "inputs": dict, "settings": dict, "warnings": list, "check_failures": (list, type(None)),
 }
 _REQUIRED = {"name", "source", "pdf", "edition", "digest", "pages"}
 
 
 def _checked(data: Any) -> tuple[dict[str, Record], dict[str, list[Any]]]:
-    if not isinstance(data, dict) or data.get("format") not in (1, FORMAT):
+    if not isinstance(data, dict) or data.get("format") not in (1, 2, FORMAT):
         raise _Shape("別の版の形式です")
     pdfs, hashes = data.get("pdfs"), data.get("hashes") or {}
     if not isinstance(pdfs, dict) or not isinstance(hashes, dict):
         raise _Shape("pdfs・hashes の形が違います")
     records = {}
     for key, value in pdfs.items():
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or not isinstance(value.get("summary", {}), dict):
             raise _Shape(f"{str(key)[:60]} の形が違います")
-        record = _record(_upgrade(value, data["format"]))
+        try:
+            upgraded = _upgrade(value, data["format"])
+        except (TypeError, AttributeError):
+            raise _Shape(f"{str(key)[:60]} の形が違います") from None
+        record = _record(upgraded)
         if record.pdf != key:
             raise _Shape(f"{str(key)[:60]} の名前が一致しません")
         records[key] = record
@@ -142,11 +150,11 @@ def _record(value: dict[str, Any]) -> Record:
     for name, kind in _TYPES.items():
         if name in value and (not isinstance(value[name], kind) or isinstance(value[name], bool)):
             raise _Shape(f"{pdf} の {name} の形が違います")
-    inputs, summary = value.get("inputs", {}), value.get("summary", {})
+    inputs = value.get("inputs", {})
     if not (all(isinstance(r, str) for r in value.get("requested", []))
             and all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items())
-            and isinstance(summary.get("warnings") or [], list)
-            and isinstance(summary.get("check_failures") or [], list)):
+            and all(isinstance(w, str) for w in value.get("warnings", []))
+            and all(isinstance(c, str) for c in value.get("check_failures") or [])):
         raise _Shape(f"{pdf} の中身の形が違います")
     if not (relative_path(value["pdf"]) and value["pdf"].endswith(".pdf")):
         raise _Shape(f"PDF の場所「{pdf}」が出力フォルダの中ではありません")
@@ -168,18 +176,17 @@ def relative_path(text: str) -> bool:
 
 
 def _upgrade(value: dict[str, Any], format: int) -> dict[str, Any]:
-    """A record as the current format has it. Format 1 kept one requested edition; its
-    records stay known (so ``--clean`` can still remove a deleted handout's PDF)."""
+    """A record as the current format has it, so earlier builds stay known (and
+    ``--clean`` can still remove a deleted handout's PDF). Format 1 kept one requested
+    edition; formats 1 and 2 kept the warnings and failed checks in a "summary"."""
     if format == 1:
         value = {**value, "requested": [value.get("requested", "")]}
+    if format < 3:
+        summary = value.get("summary") or {}
+        value = {k: v for k, v in value.items() if k != "summary"}
+        value["warnings"] = list(summary.get("warnings") or [])
+        value["check_failures"] = summary.get("check_failures")
     return value
-
-
-def summary_of(result: Any, skip: set[str]) -> dict[str, Any]:
-    """A build result's other fields, generically: what later features add to
-    ``Result`` (check findings, say) is stored without this module knowing them."""
-    return {f.name: jsonable(getattr(result, f.name)) for f in dataclasses.fields(result)
-            if f.name not in skip}
 
 
 def jsonable(value: Any) -> Any:

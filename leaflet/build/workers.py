@@ -18,7 +18,6 @@ process.
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from collections import deque
@@ -26,8 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..failures import describe, worker_died
-from .limits import Limits, TimeLimit, limit_memory, spent
-from .pipeline import Result
+from ..limits import Limits, TimeLimit, limit_memory, spent
+from .result import Result
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -35,14 +34,14 @@ if TYPE_CHECKING:
 
     from ..project import Project
 
-WARM_MODULES = ["leaflet.render.page"]  # WeasyPrint, Jinja2, our fonts configuration
+WARM_MODULES = ["leaflet.build.pipeline"]  # WeasyPrint, Jinja2, Markdown: imported once
 STOP_SECONDS = 2.0  # a worker asked to leave has this long before it is killed
 
 Job = Callable[[Any, Any], Result]  # (project, task) → Result, run in the worker
 
 
 class _Worker:
-    def __init__(self, context: BaseContext, limits: Limits) -> None:
+    def __init__(self, context: Any, limits: Limits) -> None:  # a forkserver context
         here, there = context.Pipe()
         self.process = context.Process(target=_serve, args=(there, limits.memory_mb), daemon=True)
         self.process.start()
@@ -89,6 +88,9 @@ class Workers:
     def _context() -> BaseContext:
         import multiprocessing  # only when there is work for another process
 
+        from ..render.fonts import cache_dir
+
+        cache_dir()  # made here (if it must be private), so workers share it and this process removes it
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WARM_MODULES)
         return context
@@ -119,6 +121,11 @@ class Workers:
                     except (OSError, ValueError):  # it died while idle: another one
                         worker.stop(wait=False)
                         todo.appendleft((index, task))
+                        continue
+                    except Exception as error:
+                        self._idle.append(worker)
+                        source, shown = name(task)
+                        yield index, Result(source=source, name=shown, error=describe(error, source))
                         continue
                     worker.index, worker.deadline = index, time.monotonic() + self.limits.seconds + self.limits.grace
                     running.append(worker)
@@ -164,7 +171,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     """A worker: build what the main process sends until the pipe closes."""
     from multiprocessing.util import Finalize
 
-    from ..render.fontfaces import close_all
+    from ..render.weasy import close_all
 
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -185,7 +192,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             conn.send((result, keep))
         except (OSError, ValueError):
             break
-        except Exception as error:  # noqa: BLE001 — a result that cannot be sent is still an answer
+        except Exception as error:
             conn.send((Result(source=result.source, name=result.name,
                               error=describe(error, result.source)), keep))
         if not keep:

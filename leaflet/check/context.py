@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..render.fontfaces import Face
-from ..source.load import Handout
 from ..project import Project
+from ..render.weasy import Face
+from ..source.load import Handout
 from .boxes import Layout, Line, Run
 from .report import Outcome, Where
 

@@ -107,7 +107,8 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
         return failed(NAME, f"+{n}行以上", where,
                       f"{ctx.handout.kind.label}は {high}ページまでですが、長すぎるため {len(layout.pages)}ページで"
                       f"組版を止めました。{quoted}{high + 1}ページ目以降に少なくとも約{n}行分"
-                      f"({height * T.MM_PER_PX:.0f}mm)はみ出しています。本文を大きく減らすか、いくつかの原稿に分けてください")
+                      f"({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
+                      "本文を大きく減らすか、いくつかの原稿に分けてください")
     return failed(NAME, f"+{n}行 {height * T.MM_PER_PX:.0f}mm", where,
                   f"{ctx.handout.kind.label}は {high}ページまでですが {len(layout.pages)}ページになり、"
                   f"{quoted}{high + 1}ページ目に約{n}行分({height * T.MM_PER_PX:.0f}mm)はみ出しています。"

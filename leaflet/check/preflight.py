@@ -8,60 +8,37 @@ Thresholds live in ``thresholds``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
-from ..render.engine import prepare
 from ..project import Project
-
-prepare()  # before WeasyPrint is first imported (idempotent)
-
-from . import contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size  # noqa: E402
-from .boxes import measure  # noqa: E402
-from .context import Context, failed  # noqa: E402
-from .relax import relaxations  # noqa: E402
-from .report import Outcome, Report, Where  # noqa: E402
-
-if TYPE_CHECKING:
-    from ..build.pipeline import Result
-    from ..render.page import Rendered
+from ..render.page import Rendered
+from ..render.weasy import faces_of
+from . import contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size
+from .boxes import measure
+from .context import Context, failed
+from .relax import relaxations
+from .report import Outcome, Report, Where
 
 RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
-__all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "check_handouts", "run_checks"]
+__all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "run_checks"]
 
 
-def run_checks(project: Project, rendered: "Rendered") -> Report:
+def run_checks(project: Project, rendered: Rendered) -> Report:
     """Measure a rendered handout against every rule. Raises ``HandoutError`` for a bad
     ``relax:`` in its front matter."""
     handout = rendered.handout
     reasons = relaxations(handout, LABELS)
     document = rendered.document
-    ctx = Context(project, handout, rendered.edition, document, measure(document),
-                  list(getattr(document.font_config, "faces", [])), stopped=rendered.stopped)
+    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document),
+                  stopped=rendered.stopped)
     report = Report(handout.shown, labels=LABELS)
     for rule in RULES:
         try:
             report.outcomes.extend(rule.check(ctx))
-        except Exception as error:  # noqa: BLE001  (a bug in one rule must not stop the build)
+        except Exception as error:
             report.outcomes.append(failed(rule.NAME, "—", None,
                                           f"この検査を実行できませんでした({type(error).__name__}: {error})"))
     report.relax(reasons)
     return report
-
-
-def check_handouts(project: Project, files: Iterable[Path], edition: str | None = None,
-                   explicit: bool = True,
-                   report: Callable[["Result"], None] = lambda r: None) -> list["Result"]:
-    """Render and check each handout without writing a PDF (``make_pdf.py check``)."""
-    from ..build.pipeline import build_one
-
-    results = []
-    for file in files:
-        result = build_one(project, file, edition=edition, explicit=explicit, write=False)
-        report(result)
-        results.append(result)
-    return results

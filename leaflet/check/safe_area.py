@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from . import thresholds as T
 from .boxes import Run
-from .overflow import TOLERANCE as OVERFLOW_TOLERANCE
 from .context import Context, excerpt, failed, passed
+from .overflow import TOLERANCE as OVERFLOW_TOLERANCE
 from .report import Outcome
 
 NAME = "safe_area"

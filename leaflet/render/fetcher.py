@@ -15,9 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from .. import guarded_read
+from .weasy import FatalURLFetchingError, Snapshot, URLFetcher, URLFetcherResponse
 
 MISSING = "ファイルが見つかりません"
 OUTSIDE = "プロジェクトの外のファイルは読み込めません"
@@ -40,14 +39,6 @@ class RefusedURL(FatalURLFetchingError):
         return f"{self.reason}: {self.url}"
 
 
-class Snapshot(URLFetcherResponse):
-    """Bytes read once, with no file behind them as far as WeasyPrint can tell."""
-
-    @property
-    def path(self) -> None:  # WeasyPrint: "a filename is known" → LazyLocalImage(filename)
-        return None
-
-
 class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
@@ -63,7 +54,7 @@ class ProjectFetcher(URLFetcher):
         if parts.scheme == "data":
             try:
                 return super().fetch(url, headers)
-            except Exception:  # noqa: BLE001 — WeasyPrint would stop the whole run with it
+            except Exception:
                 raise RefusedURL(shorten(url), "data: URL の書き方が正しくありません") from None
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(url, "ネットワークやプロジェクト外のファイルは読み込めません")

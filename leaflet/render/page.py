@@ -6,8 +6,6 @@ and ``write_pdf`` writes it, so a handout is laid out exactly once.
 
 from __future__ import annotations
 
-import logging
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,31 +17,31 @@ from urllib.request import url2pathname
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from .. import guarded_read
 from ..atomic import atomic_open
-from ..build.limits import check_time
-from ..errors import IMAGE_FAILURES, HandoutError, line_of
-from .engine import prepare
+from ..errors import HandoutError, line_of
+from ..limits import check_time
+from ..project import Project
 from ..source.load import Handout
 from ..source.markdown.assets import LINK_SCHEMES, link_line
 from ..source.markdown.furigana import strip_furigana
 from ..source.markdown.phrases import phrase_html
-from ..project import Project
 from .dates import japanese_date, source_date
+from .edition import Edition
+from .fetcher import MISSING, ProjectFetcher, RefusedURL, shorten
+from .sheets import parsed
 from .template_loader import GuardedLoader
+from .weasy import (
+    HTML,
+    Document,
+    FatalURLFetchingError,
+    ImageFailures,
+    at_most,
+    drop_margin_box,
+    engine_logger,
+    pillow_warnings_as_errors,
+    too_many_pixels,
+)
 
-prepare()
-
-from weasyprint import HTML, Document  # noqa: E402  (after prepare)
-
-from PIL import Image as PILImage  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError  # noqa: E402
-
-from .bounds import at_most  # noqa: E402
-from .fetcher import MISSING, ProjectFetcher, RefusedURL, shorten  # noqa: E402
-from .sheets import parsed  # noqa: E402
-
-BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
 
 
@@ -53,12 +51,8 @@ class Rendered:
     html: str
     document: Document
     edition: str
+    stylesheets: tuple[Path, ...] = ()
     stopped: bool = False  # layout was stopped at the page cap: there is more than this
-
-
-def edition_of(handout: Handout, requested: str | None) -> str:
-    """``normal`` or ``xl``: the command line wins over front matter."""
-    return requested or str(handout.meta.get("size") or "normal")
 
 
 @lru_cache(maxsize=8)
@@ -76,7 +70,7 @@ def _environment(templates: Path, root: Path) -> Environment:
     return env
 
 
-def render_html(project: Project, handout: Handout, edition: str = "normal") -> str:
+def render_html(project: Project, handout: Handout, edition: Edition) -> str:
     env = _environment(project.templates, project.root)
     template = env.get_template(handout.kind.template)
     return template.render(
@@ -85,28 +79,18 @@ def render_html(project: Project, handout: Handout, edition: str = "normal") -> 
         sections={name: Markup(html) for name, html in handout.sections.items()},
         clinic=project.clinic(),
         kind=handout.kind,
-        edition=edition,
-        stylesheets=stylesheets(project, handout, edition),
+        edition=edition.name,
+        stylesheets=list(edition.stylesheets),
     )
 
 
-def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
-    """base.css, the kind's stylesheet, then the edition's: styles/xl.css and
-    styles/<kind>.xl.css, when they exist."""
-    sheets = [project.styles / BASE_STYLESHEET, handout.kind.stylesheet]
-    if edition != "normal":
-        sheets += [project.styles / f"{edition}.css",
-                   project.styles / f"{handout.kind.name}.{edition}.css"]
-    return [s for s in sheets if guarded_read.exists(s)]  # a FIFO or broken link: refused when read
-
-
-def render(project: Project, handout: Handout, edition: str = "normal",
-           html: str | None = None, max_pages: int | None = None) -> Rendered:
+def render(project: Project, handout: Handout, edition: Edition, html: str | None = None,
+           max_pages: int | None = None) -> Rendered:
     """Lay out a handout; with ``max_pages``, stop there (``Rendered.stopped``)."""
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
     with _resource_errors(handout), at_most(max_pages) as cap:
-        fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
+        fonts, css = parsed(list(edition.stylesheets), edition.files, fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     if fonts.failed:  # also when the stylesheets were parsed (and warned) for an earlier handout
@@ -115,15 +99,8 @@ def render(project: Project, handout: Handout, edition: str = "normal",
                            "fonts/ のフォントファイルと、styles/ の @font-face の src を確認してください")
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
-        _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
-    return Rendered(handout, html, document, edition, stopped=bool(cap and cap.reached))
-
-
-def _drop_margin_box(document: Document, at_keyword: str) -> None:
-    # WeasyPrint has no public API for this; the page box is private.
-    for page in document.pages:
-        box = page._page_box
-        box.children = [c for c in box.children if getattr(c, "at_keyword", None) != at_keyword]
+        drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
+    return Rendered(handout, html, document, edition.name, edition.stylesheets, stopped=bool(cap and cap.reached))
 
 
 def write_pdf(rendered: Rendered, target: Path) -> None:
@@ -134,28 +111,15 @@ def write_pdf(rendered: Rendered, target: Path) -> None:
         check_time()  # an SVG cut short by the time limit: keep the previous PDF
 
 
-class _Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith(IMAGE_FAILURES):
-            self.records.append(record)
-
-
 @contextmanager
 def _resource_errors(handout: Handout) -> Iterator[None]:
     """Turn a refused URL, or an image WeasyPrint could not load, into a HandoutError
     that names the file and line."""
-    errors = _Errors()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(errors)
+    failures = ImageFailures()
+    logger = engine_logger()
+    logger.addHandler(failures)
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns (in English, on stderr) below twice its pixel limit: an
-            # image that large is refused like one above it.
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        with pillow_warnings_as_errors():  # Pillow only warns, in English, below twice its pixel limit
             yield
     except RefusedURL as refused:
         if refused.hint:
@@ -173,34 +137,20 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
         raise HandoutError(handout.shown, _written_line(handout.text, url), f"読み込めません「{shorten(url)}」",
                            "ファイル名・URL の書き方と、@import が循環していないかを確認してください") from None
     finally:
-        logger.removeHandler(errors)
-    if errors.records:
-        record = errors.records[0]
-        url = str(record.args[0]) if record.args else ""
-        name = url.rsplit("/", 1)[-1]
-        if _too_many_pixels(record):
-            raise HandoutError(handout.shown, _written_line(handout.text, url),
-                               f"画像「{shorten(name)}」の画素数が多すぎます"
-                               f"({PILImage.MAX_IMAGE_PIXELS // 1_000_000:,} 百万画素まで)",
-                               "写真を縮小して(長い辺 3000 画素程度に)保存し直してください")
-        if not name or not url.startswith(("file:", "http:", "https:", "data:")):
-            # An <svg> written in the handout itself: WeasyPrint names the folder it is
-            # in, or gives its own exception text, not a file.
-            raise HandoutError(handout.shown, line_of(handout.text, "<svg"), "文中に書いた SVG 図を描けません",
-                               "SVG の中で参照するファイルは handouts/ の中に置いて相対パスで書くか、"
-                               "図を .svg ファイルにして ![説明](図.svg) で入れてください")
-        raise HandoutError(handout.shown, _written_line(handout.text, url),
-                           f"画像「{name}」を描けません",
+        logger.removeHandler(failures)
+    first = failures.first
+    if first and too_many_pixels(failures.records[0]):
+        raise HandoutError(handout.shown, _written_line(handout.text, first),
+                           f"画像「{shorten(first.rsplit('/', 1)[-1])}」の画素数が多すぎます(約 8,900 万画素まで)",
+                           "写真を縮小して(長い辺 3000 画素程度に)保存し直してください")
+    if first == "":  # an <svg> written in the handout itself
+        raise HandoutError(handout.shown, line_of(handout.text, "<svg"), "文中に書いた SVG 図を描けません",
+                           "SVG の中で参照するファイルは handouts/ の中に置いて相対パスで書くか、"
+                           "図を .svg ファイルにして ![説明](図.svg) で入れてください")
+    if first is not None:
+        raise HandoutError(handout.shown, _written_line(handout.text, first),
+                           f"画像「{first.rsplit('/', 1)[-1]}」を描けません",
                            "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
-
-
-def _too_many_pixels(record: logging.LogRecord) -> bool:
-    error = record.args[-1] if isinstance(record.args, tuple) and record.args else None
-    while isinstance(error, BaseException):
-        if isinstance(error, (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning)):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def _refuse_outside_links(project: Project, handout: Handout, document: Document) -> None:

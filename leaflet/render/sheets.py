@@ -15,19 +15,11 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Collection
 from pathlib import Path
 
 from .. import guarded_read
-from ..build.deps import stylesheet_closure
-from .engine import prepare
-from ..project import Project
-
-prepare()
-
-from weasyprint import CSS  # noqa: E402  (after prepare)
-from weasyprint.urls import URLFetcher  # noqa: E402
-
-from .fontfaces import FontFaces  # noqa: E402  (remembers @font-face files for the preflight)
+from .weasy import CSS, FontFaces, URLFetcher
 
 KEEP = 4  # stylesheet sets kept (each holds its fonts' temporary copies)
 RACY_SECONDS = 2.0  # a file this fresh may change again within one mtime tick
@@ -36,25 +28,28 @@ Parsed = tuple[FontFaces, list[CSS]]
 _cache: OrderedDict[tuple, Parsed] = OrderedDict()
 
 
-def parsed(project: Project, sheets: list[Path], fetcher: URLFetcher, html: str) -> Parsed:
+def parsed(sheets: list[Path], files: Collection[Path], fetcher: URLFetcher, html: str) -> Parsed:
+    """The stylesheets parsed, and the font configuration their @font-face rules loaded.
+    ``files``: the sheets and what they import (by the render plan)."""
     if not _self_contained(html):
-        return _parse(project, sheets, fetcher)
-    key = _stamp(project, sheets)
+        return _parse(sheets, fetcher)
+    key = _stamp(sheets, files)
     if key is None:
-        return _parse(project, sheets, fetcher)
+        return _parse(sheets, fetcher)
     if key not in _cache:
-        _cache[key] = _parse(project, sheets, fetcher)
+        _cache[key] = _parse(sheets, fetcher)
         while len(_cache) > KEEP:
             _cache.popitem(last=False)
     _cache.move_to_end(key)
     return _cache[key]
 
 
-def _parse(project: Project, sheets: list[Path], fetcher: URLFetcher) -> Parsed:
+def _parse(sheets: list[Path], fetcher: URLFetcher) -> Parsed:
     """Each stylesheet as the guarded reader read it (``CSS(filename=)`` would open the
     file itself, following any symlink); ``base_url`` keeps its ``url()``s relative to it."""
     fonts = FontFaces()
-    return fonts, [CSS(string=guarded_read.read_text(p, project.root), base_url=p.resolve().as_uri(),
+    root = getattr(fetcher, "root")  # noqa: B009 — a ProjectFetcher: the project folder
+    return fonts, [CSS(string=guarded_read.read_text(p, root), base_url=p.resolve().as_uri(),
                        url_fetcher=fetcher, font_config=fonts) for p in sheets]
 
 
@@ -63,12 +58,12 @@ def _self_contained(html: str) -> bool:
     return "<style" not in lowered and "<link" not in lowered
 
 
-def _stamp(project: Project, sheets: list[Path]) -> tuple | None:
+def _stamp(sheets: list[Path], files: Collection[Path]) -> tuple | None:
     """What the parsed result depends on: the sheets, what they @import and the fonts
     they load, by stat. None (do not reuse) when a file was modified just now."""
     now = time.time()
     stamp: list[tuple] = [tuple(str(s) for s in sheets)]
-    for path in sorted(stylesheet_closure(project, sheets)):
+    for path in sorted(set(files) | {s.resolve() for s in sheets}):
         try:
             st = path.stat()
         except OSError:

@@ -18,7 +18,6 @@ traceback; a connection idle for ``IDLE_SECONDS`` is closed.
 from __future__ import annotations
 
 import hashlib
-import os
 import ipaddress
 import socket
 import sys
@@ -30,9 +29,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .. import guarded_read
-from .catalog import INDEX, refresh_catalog
 from ..errors import HandoutError, UsageError
 from ..project import Project
+from .catalog import INDEX, refresh_catalog
+from .watch import trouble, watch
 
 LOOPBACK = "127.0.0.1"
 RELOAD_PATH = "/__reload"
@@ -132,11 +132,11 @@ def version(out: Path) -> str:
 class CatalogHandler(BaseHTTPRequestHandler):
     server_version = "make_pdf"
     protocol_version = "HTTP/1.1"
-    server: "CatalogServer"
+    server: CatalogServer
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_seconds  # StreamRequestHandler applies it to the socket
         super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # an idle kept-alive connection ends
 
     def handle(self) -> None:
         try:
@@ -161,10 +161,10 @@ class CatalogHandler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(page)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._respond(body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._respond(body=False)
 
     def _not_allowed(self) -> None:
@@ -173,7 +173,7 @@ class CatalogHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, CONTENT_TYPES[".html"], page.encode(), True,
                    headers={"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
     def _respond(self, body: bool) -> None:
         out = self.server.out
@@ -255,6 +255,7 @@ class CatalogServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         shown = f"[{host}]" if ":" in str(host) else host
         return f"http://{shown}:{port}/"
 
@@ -280,9 +281,9 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
           rebuild: bool = True, *,
           say: Callable[[str], None] = print,
           ready: Callable[[str], None] | None = None,
-          stop_event: threading.Event | None = None) -> None:
-    """Serve ``out`` until Ctrl+C (or ``stop_event``); with ``rebuild``, build everything
-    first and rebuild what changes."""
+          stop_event: threading.Event | None = None, jobs: int = 1) -> None:
+    """Serve ``out`` until Ctrl+C (or ``stop_event``); with ``rebuild``, build what is out
+    of date first (in ``jobs`` processes) and rebuild what changes."""
     out = out or project.out
     out.mkdir(parents=True, exist_ok=True)
     stop = stop_event or threading.Event()
@@ -297,13 +298,18 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
     watcher = None
     try:
         if rebuild:
-            watcher = _start_watcher(project, out, stop, say)
+            watcher = _start_watcher(project, out, stop, say, jobs)
         else:
             refresh_catalog(project, out)  # the PDFs may be newer than the catalog
         say(f"一覧: {server.url} (終了は Ctrl+C)")
         if ready:
             ready(server.url)
-        threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
+
+        def shut_down_when_stopped() -> None:
+            stop.wait()
+            server.shutdown()
+
+        threading.Thread(target=shut_down_when_stopped, daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         say("終了しました。")
@@ -315,17 +321,11 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
 
 
 def _start_watcher(project: Project, out: Path, stop: threading.Event,
-                   say: Callable[[str], None]) -> threading.Thread:
-    """Build what is out of date (so the first page shown is complete), then run the
-    ``watch`` loop in a thread: it rebuilds what each save affects; every rebuild
-    rewrites the catalog, which the open page notices."""
-    from ..build.pipeline import build
-    from .messages import result_lines
-    from .watch import trouble, watch
-
-    say("すべて作成しています…")
-    build(project, project.all_handouts(), out, explicit=False, jobs=os.cpu_count() or 1,
-          report=lambda result: [say(text) for text, _ in result_lines(project, result)], on_note=say)
+                   say: Callable[[str], None], jobs: int) -> threading.Thread:
+    """Run the ``watch`` loop in a thread and wait for its first build, which makes what
+    is out of date (so the first page shown is complete); then it rebuilds what each
+    save affects. Every build rewrites the catalog, which the open page notices."""
+    first_build = threading.Event()
 
     def run() -> None:
         # This thread must outlive any failure: a server that silently stops rebuilding
@@ -333,16 +333,21 @@ def _start_watcher(project: Project, out: Path, stop: threading.Event,
         while not stop.is_set():
             try:
                 watch(project, out, on_built=lambda _results: refresh_catalog(project, out),
-                      stop_event=stop, say=lambda line: say(line[0]), jobs=os.cpu_count() or 1)
+                      stop_event=stop, say=lambda line: say(line[0]), jobs=jobs, started=first_build)
                 return
-            except BaseException as error:  # noqa: BLE001
+            except BaseException as error:
                 if isinstance(error, (KeyboardInterrupt, SystemExit)):
                     return
                 say(f"エラー: {trouble(project, error)}。監視をやり直します")
+                first_build.set()  # serve what there is meanwhile
                 stop.wait(RESTART_SECONDS)
 
+    say("すべて作成しています…")
     thread = threading.Thread(target=run, name="make_pdf-watch", daemon=True)
     thread.start()
+    first_build.wait()
+    if not (out / INDEX).is_file():  # nothing was built (no handouts): an empty catalog
+        refresh_catalog(project, out)
     return thread
 
 

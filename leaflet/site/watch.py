@@ -23,10 +23,10 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter
 from watchfiles import watch as watch_changes
 
-from ..build.pipeline import Result
 from ..build.incremental import Session, Stale
-from .messages import Line, result_lines, stale_line
+from ..build.result import Result
 from ..project import Project, is_hidden, is_markdown
+from .messages import Line, result_lines, stale_line
 
 STEP_MS = 15  # quiet time that ends a burst of events (an editor's save is a few syscalls)
 LIVE_MS = 200  # longest wait for the OS watch to start; later, an idle step (cheap)
@@ -49,13 +49,14 @@ class _ProjectFilter(DefaultFilter):
 
 
 def watch(project: Project, out: Path | None = None,
-          on_built: Callable[[list[Result]], None] | None = None,
+          on_built: Callable[[list[Result]], object] | None = None,
           stop_event: threading.Event | None = None, *,
           edition: str | None = None, jobs: int = 1,
-          say: Callable[[Line], None] = _print) -> None:
+          say: Callable[[Line], None] = _print, started: threading.Event | None = None) -> None:
     """Build what is out of date, then rebuild on every change until ``stop_event`` is
     set or Ctrl-C. ``on_built`` gets the results of each rebuild (``serve`` reloads
-    the page with it); ``say`` gets each line to show."""
+    the page with it); ``say`` gets each line to show; ``started`` is set once the
+    first build is done (or the watch ended before it)."""
     out = Path(out or project.out).resolve()
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # it says "stopping watch" in English
     if threading.current_thread() is threading.main_thread():
@@ -72,25 +73,30 @@ def watch(project: Project, out: Path | None = None,
             # (watchfiles drops events in the instant a timeout step ends, ~0.1 µs in
             # every LIVE_MS: a risk we take for a watch that is known to be live.)
             if next(batches, None) is not None:  # None: stopped (or Ctrl-C) before it started
-                _run(session, batches, say, on_built)
+                _run(session, batches, say, on_built, started)
         except KeyboardInterrupt:
             pass
+        finally:
+            if started:
+                started.set()
     say(("監視を終了しました。", False))
 
 
 def _run(session: Session, batches: Iterator[set[tuple[Change, str]]], say: Callable[[Line], None],
-         on_built: Callable[[list[Result]], None] | None) -> None:
+         on_built: Callable[[list[Result]], object] | None, started: threading.Event | None) -> None:
     project = session.project
     _warm_up(project)
     say(("監視を始めます(Ctrl-C で終了)。", False))
     _rebuild(session, project.all_handouts(), say, on_built, stale=True)
+    if started:
+        started.set()
     say((f"監視中: {project.root}", False))
     for changes in batches:
         if not changes:
             continue  # a timeout step: nothing happened
         try:
             _on_changes(session, changes, say, on_built)
-        except BaseException as error:  # noqa: BLE001 — one bad save must not end the watch
+        except BaseException as error:
             if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
                 raise
             say((f"エラー: {trouble(project, error)}", True))
@@ -112,17 +118,16 @@ def _warm_up(project: Project) -> None:
     """Import WeasyPrint and lay out one handout in memory, so that the first save does
     not pay for the imports and WeasyPrint's first-use set-up; then move what exists
     now out of the garbage collector's way (fewer, shorter pauses while rebuilding)."""
-    from ..build.limits import Limits, can_time_out_here, page_cap, time_limit
-    from ..source.load import load
-    from ..render.page import render
+    from ..build.pipeline import render_handout
+    from ..limits import Limits, can_time_out_here, time_limit
 
     # Off the main thread (serve) the builds run in workers: nothing to warm here, and
     # no timer signal would bound a render that hangs.
     for file in project.all_handouts()[:1] if can_time_out_here() else []:
         try:
             with time_limit(Limits.from_env().seconds):
-                render(project, load(project, file), max_pages=page_cap(2)).document.write_pdf()
-        except BaseException as error:  # noqa: BLE001 — a broken handout is reported by the build
+                render_handout(project, file).document.write_pdf()
+        except BaseException as error:
             if isinstance(error, (KeyboardInterrupt, SystemExit)):
                 raise
     gc.collect()
@@ -130,7 +135,7 @@ def _warm_up(project: Project) -> None:
 
 
 def _on_changes(session: Session, changes: set[tuple[Change, str]], say: Callable[[Line], None],
-                on_built: Callable[[list[Result]], None] | None) -> None:
+                on_built: Callable[[list[Result]], object] | None) -> None:
     project = session.project
     paths = {Path(p).resolve() for _, p in changes}
     if any(PACKAGE in p.parents and p.suffix == ".py" for p in paths):
@@ -152,7 +157,7 @@ def _on_changes(session: Session, changes: set[tuple[Change, str]], say: Callabl
 
 
 def _rebuild(session: Session, files: list[Path], say: Callable[[Line], None],
-             on_built: Callable[[list[Result]], None] | None, stale: bool) -> None:
+             on_built: Callable[[list[Result]], object] | None, stale: bool) -> None:
     project = session.project
 
     def report(result: Result) -> None:

@@ -29,6 +29,7 @@ class Source:
     meta_lines: dict[str, int]  # front-matter key → line, for pointing at a bad value
     body: str
     body_line: int  # line number of the body's first line in the file
+    text: str = ""  # the whole file, decoded and normalised (for finding lines)
 
 
 def read_text(file: Path, shown: str, root: Path) -> str:
@@ -66,8 +67,9 @@ def split(text: str, shown: str) -> Source:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(shown, 1 if line is None else line + 2,
                            f"フロントマターの YAML に誤りがあります({problem})", fix) from None
-    except ValueError as error:  # a date that does not exist: 2026-02-30
-        raise HandoutError(shown, _bad_value_line(yaml_text), "フロントマターの日付が正しくありません(その日付はありません)",
+    except ValueError:  # a date that does not exist: 2026-02-30
+        raise HandoutError(shown, _bad_value_line(yaml_text),
+                           "フロントマターの日付が正しくありません(その日付はありません)",
                            "2026-11-20 のように、実在する年-月-日で書いてください") from None
     _refuse_forgotten_close(lines, end, shown, yaml_failed=False)
     if meta is None:
@@ -79,7 +81,7 @@ def split(text: str, shown: str) -> Source:
     if isinstance(node, yaml.MappingNode):
         meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     meta = {str(k): _plain(v) for k, v in meta.items()}
-    return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
+    return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2, text)
 
 
 # A heading ("## 質問"; a "# " line is a YAML comment) or a section marker: Markdown only.

@@ -13,8 +13,8 @@ from typing import Any
 
 from .. import guarded_read, yamlfile
 from ..errors import HandoutError, cut
-from .frontmatter import Source
 from ..project import Project
+from .frontmatter import Source
 
 COMMON_SCHEMA = "_common.yaml"
 MAIN = "main"  # the section that holds a body without section markers

@@ -9,13 +9,20 @@ from typing import Any
 import markdown
 
 from ..errors import HandoutError
-from .frontmatter import read_text, split
-from .kinds import Kind, resolve_kind, validate_meta
-from .markdown.furigana import warn_malformed
-from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    ShapeExtension, SourceLinesExtension)
 from ..names import RESERVED_TOP, case_twins, name_problem
 from ..project import Project, same_name
+from .frontmatter import Source, read_text, split
+from .kinds import Kind, resolve_kind, validate_meta
+from .markdown import (
+    EXTENSIONS,
+    AssetsExtension,
+    FuriganaExtension,
+    PhrasesExtension,
+    ReadingsExtension,
+    ShapeExtension,
+    SourceLinesExtension,
+)
+from .markdown.furigana import warn_malformed
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
@@ -33,14 +40,17 @@ class Handout:
     meta_lines: dict[str, int]  # front-matter key → file line
 
 
-def load(project: Project, file: Path) -> Handout:
+def load(project: Project, file: Path, source: Source | None = None) -> Handout:
+    """A handout, validated and converted. ``source``: the file already read and split
+    (by the build's render plan), so the front matter is parsed once per build."""
     shown = project.rel(file)
     if not project.contains(file):  # a symlink to somewhere else
         raise HandoutError(shown, None, "プロジェクトの外のファイルは読めません",
                            "リンクではなく、ファイルそのものを handouts/ に置いてください")
     name = project.name_of(file)
     if name.split("/")[0].casefold() == RESERVED_TOP:
-        raise HandoutError(shown, None, f"handouts/{name.split('/')[0]}/ は使えません(特大版の出力先 out/xl/ と重なります)",
+        raise HandoutError(shown, None,
+                           f"handouts/{name.split('/')[0]}/ は使えません(特大版の出力先 out/xl/ と重なります)",
                            "別のフォルダ名にしてください")
     if problem := name_problem(name):
         raise HandoutError(shown, None, problem, "ファイル名(フォルダ名)を変えてください")
@@ -52,10 +62,11 @@ def load(project: Project, file: Path) -> Handout:
     if len(clash) > 1:  # one PDF on a shared drive that ignores case
         raise HandoutError(shown, None, "大文字・小文字だけが違う名前の原稿があります: "
                            + "、".join(f"handouts/{twin}.md" for twin in clash),
-                           "Windows や Mac の共有フォルダでは同じ名前になり、PDF が上書きされます。どちらかの名前を変えてください")
+                           "Windows や Mac の共有フォルダでは同じ名前になり、PDF が上書きされます。"
+                           "どちらかの名前を変えてください")
     file = Path(file).resolve()
-    text = read_text(file, shown, project.root)
-    source = split(text, shown)
+    if source is None:
+        source = split(read_text(file, shown, project.root), shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
     for key, value in meta.items():  # title, subtitle…: printed with furigana too
@@ -84,4 +95,4 @@ def load(project: Project, file: Path) -> Handout:
         shape.setConfig("label", section.label.split("(")[0] if section else part.name)
         shape.setConfig("first_line", part.first_line)
         sections[part.name] = md.reset().convert(part.text)
-    return Handout(file, shown, project.name_of(file), kind, meta, sections, text, source.meta_lines)
+    return Handout(file, shown, project.name_of(file), kind, meta, sections, source.text, source.meta_lines)

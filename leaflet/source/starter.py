@@ -9,8 +9,8 @@ from pathlib import Path
 from ..errors import UsageError, cut
 from ..failures import os_fix, os_problem
 from ..names import case_twins, name_problem
-from .kinds import available, load_kind
 from ..project import Project, same_name
+from .kinds import available, load_kind
 
 
 def create(project: Project, kind_name: str, name: str, today: dt.date | None = None) -> Path:

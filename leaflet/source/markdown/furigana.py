@@ -51,7 +51,7 @@ class FuriganaInlineProcessor(InlineProcessor):
 class MalformedFuriganaWarner(Preprocessor):
     """Warn about ruby-like text that the inline pattern will leave alone."""
 
-    def __init__(self, md: Markdown, ext: "FuriganaExtension") -> None:
+    def __init__(self, md: Markdown, ext: FuriganaExtension) -> None:
         super().__init__(md)
         self.ext = ext
 

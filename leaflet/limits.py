@@ -43,7 +43,7 @@ class Limits:
     grace: float = KILL_GRACE  # then a worker that has not answered is killed
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         return cls(seconds=_number(TIME_ENV, SECONDS), memory_mb=int(_number(MEMORY_ENV, MEMORY_MB)))
 
 
