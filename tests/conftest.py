@@ -61,6 +61,16 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return copy_project(tmp_path_factory.mktemp("sample") / "proj", with_handouts=True)
 
 
+@pytest.fixture(autouse=True)
+def one_job_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI builds with one worker per core by default; in tests that do not ask for
+    --jobs, one process (no fork server to start: a second saved per build). Parallel
+    builds have their own tests (test_parallel, and those that pass --jobs)."""
+    import make_pdf
+
+    monkeypatch.setattr(make_pdf, "_cores", lambda: 1)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """An empty project (our templates, styles, fonts and config; no handouts)."""

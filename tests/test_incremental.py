@@ -48,7 +48,6 @@ def tiny_pdf() -> bytes:
 @pytest.fixture(autouse=True)
 def stand_in(request, monkeypatch, tiny_pdf):
     """Builds in this process, with the layout, the checks and the PDF writer stood in."""
-    monkeypatch.setattr(make_pdf, "_cores", lambda: 1)
     if request.node.get_closest_marker("real_pdfs"):
         return
     from leaflet.atomic import write_atomic

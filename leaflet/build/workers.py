@@ -168,10 +168,11 @@ class Workers:
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
-    """A worker: build what the main process sends until the pipe closes."""
+    """A worker: build what the main process sends until the pipe closes. (It has
+    WeasyPrint already, from the fork server; the main process never loads it.)"""
     from multiprocessing.util import Finalize
 
-    from ..render.weasy import close_all
+    from ..render.weasy import close_all  # in the worker, where it is loaded already
 
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
