@@ -270,7 +270,7 @@ def test_a_picture_can_be_swapped_for_a_smaller_copy_after_layout(tmp_path):
 
 def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
     """Given a file path, WeasyPrint re-reads a PNG or JPEG from disk when it writes the
-    PDF; ``BytesResponse`` has none, so the bytes the fetcher read are the ones embedded."""
+    PDF; ``Snapshot`` has none, so the bytes the fetcher read are the ones embedded."""
     import pdfplumber
 
     path = _picture(tmp_path, (40, 40))
@@ -286,7 +286,7 @@ def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
 
     fonts = weasy.FontFaces()
     css = weasy.CSS(string=STYLE, font_config=fonts)
-    for response, ours in ((weasy.BytesResponse, True), (weasy.URLFetcherResponse, False)):
+    for response, ours in ((weasy.Snapshot, True), (weasy.URLFetcherResponse, False)):
         document = weasy.HTML(string=f'<img src="{path.as_uri()}">', url_fetcher=Swapping(response)).render(
             stylesheets=[css], font_config=fonts)
         target = tmp_path / "out.pdf"

@@ -31,7 +31,8 @@ def run_checks(project: Project, rendered: Rendered) -> Report:
     handout = rendered.handout
     reasons = relaxations(handout, LABELS)
     document = rendered.document
-    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document))
+    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document),
+                  stopped=rendered.stopped)
     report = Report(handout.shown, labels=LABELS)
     for rule in RULES:
         try:
