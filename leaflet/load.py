@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ from .errors import HandoutError
 from .frontmatter import read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
 from .mdext.furigana import warn_malformed
-from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    ShapeExtension, SourceLinesExtension)
+from .mdext import (EXTENSIONS, AssetsExtension, FuriganaExtension, JoinersExtension, PhrasesExtension,
+                    ReadingsExtension, ShapeExtension, SourceLinesExtension)
 from .project import Project, same_name
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
+# bench/run.py only: body text without word joiners, to measure what phrase breaks cost.
+PLAIN_BREAKS_ENV = "MAKE_PDF_BENCH_PLAIN_BREAKS"
 
 
 @dataclass
@@ -57,8 +60,11 @@ def load(project: Project, file: Path) -> Handout:
     lines = SourceLinesExtension()
     shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
+    phrases = [PhrasesExtension(tags=list(kind.phrase_breaks))]
+    if os.environ.get(PLAIN_BREAKS_ENV) != "1":
+        phrases.append(JoinersExtension(skip=list(kind.phrase_breaks)))
     md = markdown.Markdown(
-        extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
+        extensions=[*BASE_EXTENSIONS, furigana, readings, *phrases, assets,
                     lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )

@@ -19,6 +19,7 @@ from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
 
+from ..mdext.joiners import visible
 from ..mdext.sourcelines import element_line
 from . import thresholds as T
 
@@ -283,7 +284,7 @@ def _panel(box: Any, page: int, name: str) -> Panel:
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
-    if not box.text.strip():
+    if not visible(box.text).strip():
         return
     style = box.style
     # Where the glyphs are drawn: the content box (position_y is the margin box top, a
@@ -293,13 +294,13 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     if not state.margin:
         _drawn(layout, page, y1)
     layout.runs.append(Run(
-        page, box.text, box, x0, y0, x1, y1,
+        page, visible(box.text), box, x0, y0, x1, y1,
         size_pt=style["font_size"] * T.PT_PER_PX,
         bold=style["font_weight"] >= T.BOLD_WEIGHT,
         color=_over(state.background, colour, state.opacity)[:3],
         background=state.background,
         role=state.role, panel=state.panel, families=tuple(style["font_family"]),
-        block=state.block or box.text, absolute=state.absolute, line=state.line))
+        block=state.block or visible(box.text), absolute=state.absolute, line=state.line))
 
 
 def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -331,9 +332,9 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
 
 
 def _line_text(box: Any) -> str:
-    """The text a reader sees on the line: furigana readings are not part of it."""
+    """The text a reader sees on the line: furigana readings and word joiners are not part of it."""
     if isinstance(box, boxes.TextBox):
-        return box.text
+        return visible(box.text)
     return "".join(_line_text(child) for child in getattr(box, "children", ())
                    if not child.is_absolutely_positioned() and not _is_container(child)
                    and child.element_tag not in ("rt", "rp"))

@@ -10,6 +10,7 @@ from markdown.extensions import Extension
 
 from .assets import AssetsExtension
 from .furigana import FuriganaExtension
+from .joiners import JoinersExtension
 from .phrases import PhrasesExtension
 from .qa import QaExtension
 from .readings import ReadingsExtension
@@ -21,6 +22,6 @@ EXTENSIONS: dict[str, type[Extension]] = {
 }
 
 __all__ = [
-    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "PhrasesExtension", "QaExtension",
+    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "JoinersExtension", "PhrasesExtension", "QaExtension",
     "ReadingsExtension", "ShapeExtension", "SourceLinesExtension",
 ]

@@ -4,56 +4,27 @@ At 20-30 pt a heading wraps after 8-12 characters, and Japanese allows a break b
 almost any two characters, so it may wrap inside a word (膝の裏が痛 / む). budoux splits
 the text into phrases; each phrase becomes an inline-block ``span.phrase`` so WeasyPrint
 breaks only between phrases (it supports neither ``word-break: keep-all`` nor ``<wbr>``
-inside no-wrap text). Body paragraphs keep normal line breaking.
+inside no-wrap text). Body text joins the characters of each phrase instead (joiners.py):
+as spans it would lay out ten times slower.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from functools import lru_cache
 
-import budoux
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from .furigana import FURIGANA_RE, ruby
+from .phrasing import boundaries, split_phrases
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 # Elements that hold other blocks are left alone (their own paragraphs are handled).
 BLOCKS = {"p", "ul", "ol", "li", "div", "section", "blockquote", "pre", "table", "dl", "h1", "h2", "h3", "h4"}
 PHRASE_CLASS = "phrase"
-
-
-@lru_cache(maxsize=1)
-def _parser() -> budoux.Parser:
-    return budoux.load_default_japanese_parser()
-
-
-# Characters a line may not start with (kinsoku): budoux may put one at a phrase start.
-NO_LINE_START = ")」』】〕、。,.!?ー)"
-
-
-def split_phrases(text: str) -> list[str]:
-    """budoux phrases, never starting with a character a line may not start with."""
-    phrases: list[str] = []
-    for phrase in _parser().parse(text):
-        if phrases and phrase[0] in NO_LINE_START:
-            phrases[-1] += phrase
-        else:
-            phrases.append(phrase)
-    return phrases
-
-
-def boundaries(text: str) -> set[int]:
-    """Character offsets where a new phrase starts (never 0)."""
-    offsets, position = set(), 0
-    for phrase in split_phrases(text)[:-1]:
-        position += len(phrase)
-        offsets.add(position)
-    return offsets
 
 
 def phrase_html(text: object) -> Markup:
