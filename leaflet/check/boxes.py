@@ -19,9 +19,9 @@ from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
 
-from ..mdext.joiners import visible
 from ..mdext.sourcelines import element_line
 from . import thresholds as T
+from .flow import TopBlock, forced_break, is_container, line_text, top_block, wraps
 
 RGB = tuple[float, float, float]
 
@@ -81,6 +81,9 @@ class Line:
     margin: bool  # in a page-margin box (footer, page number)
     block: str  # all the text of its paragraph (or list item…)
     line: int | None = None  # file line its block starts on (data-line)
+    key: int = 0  # the block it belongs to, the same on every page it runs over
+    wraps: tuple[int, ...] = ()  # offsets in ``text`` where a phrase span wrapped inside
+    forced: bool = False  # the line ends at a <br>
 
     @property
     def ink_bottom(self) -> float:
@@ -132,6 +135,7 @@ class Layout:
     body_size_pt: float = 0.0  # the root font size: 16 pt, 20 pt in the XL edition
     drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
     #   (text, image, border or background), page margins left out
+    top_blocks: dict[int, TopBlock] = field(default_factory=dict)  # page → its kept first block
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class _State:
     absolute: bool = False
     margin: bool = False
     block: str = ""
+    key: int = 0  # identity of the element whose lines these are
     line: int | None = None  # the nearest enclosing block's data-line
 
 
@@ -170,6 +175,9 @@ def measure(document: Document) -> Layout:
             margin = isinstance(child, boxes.MarginBox)
             state = _State(background, role=NOTE if margin else BODY, margin=margin)
             _walk(child, state, number, layout)
+        top = top_block(root)
+        if top is not None:
+            layout.top_blocks[number] = top
     return layout
 
 
@@ -200,21 +208,23 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         state = replace(state, panel=panel)
         layout.panels.append(_panel(box, page, panel))
     _add_backgrounds(box, state, page, layout)
-    if state.in_line and _is_container(box):
+    if state.in_line and is_container(box):
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
     if not state.margin and _visible(box):
         _drawn(layout, page, box.border_box_y() + box.border_height())
     children = getattr(box, "children", ())
     if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
-        state = replace(state, block="".join(_line_text(c) for c in children
-                                             if isinstance(c, boxes.LineBox)))
+        state = replace(state, block="".join(line_text(c) for c in children
+                                             if isinstance(c, boxes.LineBox)),
+                        key=hash((id(box.element), box.element_tag)))  # a list marker is not its item
     if isinstance(box, boxes.LineBox) and not state.in_line:
-        text = _line_text(box)
+        text = line_text(box)
         if text.strip():
             top, bottom = box.position_y, box.position_y + box.height
             layout.lines.append(Line(
                 page, text, style["font_size"] * T.PT_PER_PX, box.height, top, bottom,
-                state.role, state.panel, state.absolute, state.margin, state.block, state.line))
+                state.role, state.panel, state.absolute, state.margin, state.block, state.line,
+                state.key, tuple(wraps(box)), forced_break(box)))
         state = replace(state, in_line=True)
     for child in getattr(box, "children", ()):
         _walk(child, state, page, layout)
@@ -284,7 +294,7 @@ def _panel(box: Any, page: int, name: str) -> Panel:
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
-    if not visible(box.text).strip():
+    if not line_text(box).strip():
         return
     style = box.style
     # Where the glyphs are drawn: the content box (position_y is the margin box top, a
@@ -294,13 +304,13 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     if not state.margin:
         _drawn(layout, page, y1)
     layout.runs.append(Run(
-        page, visible(box.text), box, x0, y0, x1, y1,
+        page, line_text(box), box, x0, y0, x1, y1,
         size_pt=style["font_size"] * T.PT_PER_PX,
         bold=style["font_weight"] >= T.BOLD_WEIGHT,
         color=_over(state.background, colour, state.opacity)[:3],
         background=state.background,
         role=state.role, panel=state.panel, families=tuple(style["font_family"]),
-        block=state.block or visible(box.text), absolute=state.absolute, line=state.line))
+        block=state.block or line_text(box), absolute=state.absolute, line=state.line))
 
 
 def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -331,15 +341,6 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
         layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel))
 
 
-def _line_text(box: Any) -> str:
-    """The text a reader sees on the line: furigana readings and word joiners are not part of it."""
-    if isinstance(box, boxes.TextBox):
-        return visible(box.text)
-    return "".join(_line_text(child) for child in getattr(box, "children", ())
-                   if not child.is_absolutely_positioned() and not _is_container(child)
-                   and child.element_tag not in ("rt", "rp"))
-
-
 def _visible(box: Any) -> bool:
     """Does the box paint something of its own (a border or a background)?"""
     if box.is_for_root_element or isinstance(box, (boxes.TextBox, boxes.LineBox)):
@@ -353,13 +354,6 @@ def _visible(box: Any) -> bool:
 
 def _drawn(layout: Layout, page: int, bottom: float) -> None:
     layout.drawn_bottom[page] = max(layout.drawn_bottom.get(page, 0.0), bottom)
-
-
-def _is_container(box: Any) -> bool:
-    """An inline-block that holds blocks (a brochure panel), not a bit of text: a ruby
-    holds its reading as a block too, but it is part of its line."""
-    return isinstance(box, boxes.InlineBlockBox) and box.element_tag != "ruby" and any(
-        isinstance(child, boxes.BlockLevelBox) for child in box.children)
 
 
 def _color(style: Any, key: str) -> tuple[float, float, float, float]:

@@ -19,7 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from .furigana import FURIGANA_RE, ruby
-from .phrasing import boundaries, split_phrases
+from .phrasing import body_breaks, boundaries, split_phrases
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 # Elements that hold other blocks are left alone (their own paragraphs are handled).
@@ -53,11 +53,12 @@ def _append_plain(element: etree.Element, last: etree.Element | None, text: str)
         last.tail = (last.tail or "") + text
 
 
-def wrap_phrases(element: etree.Element) -> None:
+def wrap_phrases(element: etree.Element, runts: bool = False) -> None:
     """Group an element's content into phrase spans, in place.
 
     Boundaries fall only inside the element's own text runs; a child element (ruby,
     strong, a link) stays whole inside one phrase, with its text counted for budoux.
+    ``runts``: body text (not a heading): a short last phrase joins the one before it.
     """
     items: list[str | etree.Element] = []
     if element.text:
@@ -69,7 +70,7 @@ def wrap_phrases(element: etree.Element) -> None:
             child.tail = None
         element.remove(child)
     element.text = None
-    cuts = boundaries("".join(_base_text(i) for i in items))
+    cuts = (body_breaks if runts else boundaries)("".join(_base_text(i) for i in items))
 
     span = etree.SubElement(element, "span", {"class": PHRASE_CLASS})
     position = 0
@@ -152,7 +153,7 @@ class PhrasesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for element in list(root.iter()):
             if element.tag in self.tags and not any(c.tag in BLOCKS for c in element):
-                wrap_phrases(element)
+                wrap_phrases(element, runts=element.tag not in HEADINGS)
 
 
 class PhrasesExtension(Extension):
