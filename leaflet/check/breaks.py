@@ -40,13 +40,12 @@ def check(ctx: Context) -> list[Outcome]:
     for block in _blocks(ctx.layout.lines):
         outcomes += _line_breaks(ctx, block)
         outcomes += _runt(ctx, block)
-    notes, pages = _pages(ctx)
-    outcomes += pages
+    outcomes += _pages(ctx)
     if any(not o.passed for o in outcomes):
         return outcomes
     message = ("文は文節の区切りでだけ改行され、段落の最後の行は"
                f"{T.LAST_LINE_CHARS_MIN}字以上、最後以外のページは3分の2以上埋まっています")
-    return [passed(NAME, "文節で改行", "。".join([message, *notes])), *outcomes]
+    return [passed(NAME, "文節で改行", message), *outcomes]
 
 
 def _blocks(lines: list[Line]) -> Iterator[list[Line]]:
@@ -135,10 +134,9 @@ def _runt(ctx: Context, block: list[Line]) -> list[Outcome]:
         f"文を少し短くするか書き足して、最後の行を {T.LAST_LINE_CHARS_MIN}字以上にしてください")]
 
 
-def _pages(ctx: Context) -> tuple[list[str], list[Outcome]]:
-    """Under-filled pages (failures) and the pages excused by what follows them (notes)."""
+def _pages(ctx: Context) -> list[Outcome]:
+    """Under-filled pages: failures, or warnings when what follows could not fit."""
     layout = ctx.layout
-    notes: list[str] = []
     outcomes: list[Outcome] = []
     panelled = {panel.page for panel in layout.panels}
     for page in layout.pages[:-1]:
@@ -155,12 +153,14 @@ def _pages(ctx: Context) -> tuple[list[str], list[Outcome]]:
         if following and (following.forced or (following.kept and following.height > space)):
             why = ("で改ページする決まりです" if following.forced else
                    f"({round(following.height * T.MM_PER_PX)}mm)は分けずに組む決まりで、入りきりません")
-            notes.append(f"{page.number}ページ目の下に {empty_mm}mm 空いていますが、"
-                         f"次の「{excerpt(following.text)}」{why}")
+            outcomes.append(passed(
+                NAME, f"{page.number}ページ目 {fill:.0%}",
+                f"{page.number}ページ目の下に {empty_mm}mm 空いていますが、次の「{excerpt(following.text)}」{why}",
+                warning=True, where=ctx.where(page.number)))
             continue
         outcomes.append(failed(
             NAME, f"{page.number}ページ目 {fill:.0%}", ctx.where(page.number),
             f"{page.number}ページ目が {fill:.0%} しか埋まっていません(下に {empty_mm}mm の空き、"
             f"基準 {T.PAGE_FILL_MIN:.0%}以上) — 次のページの初めの大きな図や表を小さくするか、"
             "文章を足してページを埋めてください"))
-    return notes, outcomes
+    return outcomes

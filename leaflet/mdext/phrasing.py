@@ -31,6 +31,8 @@ RUNT_CHARS = 4
 _DIGIT = re.compile(r"[0-9０-９]")
 # A number ends the phrase: "20", "3 " (before "mm"), "5," (before "000"), "2〜" (before "3回").
 _NUMBER_END = re.compile(r"[0-9０-９][,.，．〜~\-–]?\s*$")
+# A number and its counter, when another number follows: 1日|3回, 2026年|11月.
+_COUNTED_END = re.compile(r"[0-9０-９][^\s0-9０-９、。,.!?！？)）」]{1,2}$")
 
 
 @lru_cache(maxsize=1)
@@ -72,11 +74,13 @@ def keep_together(before: str, after: str) -> bool:
 
 
 def splits_number(before: str, after: str) -> bool:
-    """Would a break between these split a number from its counter, unit or prefix?
-    20|秒, 3 |mm, 5,|000, 2〜|3回, 約|3割."""
+    """Would a break between these split a number from its counter, unit or prefix, or
+    a count of counts? 20|秒, 3 |mm, 5,|000, 2〜|3回, 約|3割, 1日|3回."""
     if _NUMBER_END.search(before):
         return True
-    return bool(before) and before[-1] in NUMBER_PREFIXES and bool(_DIGIT.match(after))
+    if not _DIGIT.match(after):
+        return False
+    return bool(_COUNTED_END.search(before)) or before[-1:] in tuple(NUMBER_PREFIXES)
 
 
 def is_katakana(char: str) -> bool:
