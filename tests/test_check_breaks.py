@@ -58,3 +58,19 @@ def test_a_page_before_a_block_kept_whole_is_excused_and_said_so(project):
     note, = [o for o in outcomes(result, "breaks") if o.status == "warn"]
     assert "次の「分けずに組む枠」" in note.message and "分けずに組む決まりで、入りきりません" in note.message
     assert result.checks.passed
+
+
+def test_a_break_at_a_space_the_line_end_dropped_is_between_phrases(tmp_path):
+    # A clinic's address in the brochure's facts: its lines break at the spaces, which
+    # the laid-out lines no longer show; the rule reads them from the text as written.
+    from leaflet.build import build_one
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "proj", with_handouts=True)
+    with (project.root / "clinic.yaml").open("a", encoding="utf-8") as clinic:
+        clinic.write("address: 札幌市中央区北1条西2丁目 3-4 ひざビル1階\n")
+    result = build_one(project, project.handouts / "knee/back-of-knee.md", tmp_path / "out")
+    assert result.ok, result.error
+    assert [o.status for o in outcomes(result, "breaks")] == ["pass"], \
+        [(o.status, o.message) for o in outcomes(result, "breaks")]

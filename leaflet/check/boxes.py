@@ -21,7 +21,7 @@ from weasyprint.images import RasterImage, SVGImage
 
 from ..mdext.sourcelines import element_line
 from . import thresholds as T
-from .flow import TopBlock, forced_break, is_container, line_text, top_block, wraps
+from .flow import TopBlock, forced_break, is_container, line_text, top_block, wraps, written_text
 
 RGB = tuple[float, float, float]
 
@@ -84,6 +84,7 @@ class Line:
     key: int = 0  # the block it belongs to, the same on every page it runs over
     wraps: tuple[int, ...] = ()  # offsets in ``text`` where a phrase span wrapped inside
     forced: bool = False  # the line ends at a <br>
+    written: str = ""  # its block's text as written: with the spaces line ends dropped
 
     @property
     def ink_bottom(self) -> float:
@@ -152,6 +153,7 @@ class _State:
     margin: bool = False
     block: str = ""
     key: int = 0  # identity of the element whose lines these are
+    written: str = ""  # that element's text as written
     line: int | None = None  # the nearest enclosing block's data-line
 
 
@@ -216,7 +218,8 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
     if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
         state = replace(state, block="".join(line_text(c) for c in children
                                              if isinstance(c, boxes.LineBox)),
-                        key=hash((id(box.element), box.element_tag)))  # a list marker is not its item
+                        key=hash((id(box.element), box.element_tag)),  # a list marker is not its item
+                        written=written_text(box.element))
     if isinstance(box, boxes.LineBox) and not state.in_line:
         text = line_text(box)
         if text.strip():
@@ -224,7 +227,7 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
             layout.lines.append(Line(
                 page, text, style["font_size"] * T.PT_PER_PX, box.height, top, bottom,
                 state.role, state.panel, state.absolute, state.margin, state.block, state.line,
-                state.key, tuple(wraps(box)), forced_break(box)))
+                state.key, tuple(wraps(box)), forced_break(box), state.written))
         state = replace(state, in_line=True)
     for child in getattr(box, "children", ()):
         _walk(child, state, page, layout)

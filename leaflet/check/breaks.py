@@ -76,19 +76,26 @@ def _breaks(block: list[Line]) -> Iterator[_Break]:
 
 
 def _line_breaks(ctx: Context, block: list[Line]) -> list[Outcome]:
-    text = "".join(line.text for line in block)
+    shown = "".join(line.text for line in block)
+    # The text as written: a line's end drops the space it broke at, which BudouX needs.
+    text, index = block[0].written, _align(shown, block[0].written)
+    if index is None:
+        text, index = shown, list(range(len(shown) + 1))
     cuts = boundaries(text)
     outcomes = []
     for cut in _breaks(block):
-        kind = _kind(text, cut.offset, cuts)
+        offset, line_start = index[cut.offset], index[cut.line_start]
+        if text[index[cut.offset - 1] + 1:offset].isspace() if cut.offset else False:
+            continue  # broke at a space
+        kind = _kind(text, offset, cuts)
         if kind is None:
             continue
-        start = max((c for c in cuts if c < cut.offset), default=0)
-        end = min((c for c in cuts if c > cut.offset), default=len(text))
-        left = text[max(start, cut.offset - QUOTE):cut.offset]
-        right = text[cut.offset:min(end, cut.offset + QUOTE)]
+        start = max((c for c in cuts if c < offset), default=0)
+        end = min((c for c in cuts if c > offset), default=len(text))
+        left = text[max(start, offset - QUOTE):offset]
+        right = text[offset:min(end, offset + QUOTE)]
         where = ctx.where(cut.line.page, cut.line.panel, left + right, context=cut.line.block, line=cut.line.line)
-        if start <= cut.line_start:  # the phrase fills the whole line and more
+        if start <= line_start:  # the phrase fills the whole line and more
             outcomes.append(passed(
                 NAME, "長い語句", f"「{left}|{right}」は1行に入りきらない長い語句なので、途中で改行しています — "
                 "短い言葉に言い換えるか、区切ってよい所に「・」や読点を入れてください", warning=True, where=where))
@@ -99,6 +106,20 @@ def _line_breaks(ctx: Context, block: list[Line]) -> list[Outcome]:
         outcomes.append(failed(NAME, kind, where,
                                f"「{left}|{right}」{what} — 言葉の途中で行が変わると読みにくくなります。{FIX}"))
     return outcomes
+
+
+def _align(shown: str, written: str) -> list[int] | None:
+    """Where each character of the lines' text (run together) is in the text as written,
+    plus its end; None when they differ by more than white space (generated content)."""
+    index, j = [], 0
+    for char in shown:
+        while j < len(written) and written[j] != char and written[j].isspace():
+            j += 1
+        if j >= len(written) or written[j] != char:
+            return None
+        index.append(j)
+        j += 1
+    return [*index, len(written.rstrip())]
 
 
 def _kind(text: str, offset: int, cuts: set[int]) -> str | None:

@@ -1,5 +1,6 @@
 """What the laid-out lines say about where they break (rule 10, ``breaks``): the text a
-line shows, where a phrase span on it wrapped, whether it ends at a ``<br>``, and the
+line shows, the text its block was written with (the white space a line end drops is
+still there), where a phrase span on it wrapped, whether it ends at a ``<br>``, and the
 block a page starts with. Read from WeasyPrint's box tree, like everything in ``boxes``.
 """
 
@@ -30,6 +31,25 @@ def line_text(box: Any) -> str:
     return "".join(line_text(child) for child in getattr(box, "children", ())
                    if not child.is_absolutely_positioned() and not is_container(child)
                    and child.element_tag not in ("rt", "rp"))
+
+
+def written_text(element: Any) -> str:
+    """An element's text as written, white space and all, furigana readings and word
+    joiners left out: what its lines show, with the spaces their ends dropped."""
+    if element is None or not hasattr(element, "itertext"):
+        return ""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if node.tag in ("rt", "rp"):
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return visible("".join(parts))
 
 
 def is_container(box: Any) -> bool:

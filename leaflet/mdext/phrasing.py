@@ -29,8 +29,11 @@ NUMBER_PREFIXES = "約第計毎各全"
 RUNT_CHARS = 4
 
 _DIGIT = re.compile(r"[0-9０-９]")
-# A number ends the phrase: "20", "3 " (before "mm"), "5," (before "000"), "2〜" (before "3回").
-_NUMBER_END = re.compile(r"[0-9０-９][,.，．〜~\-–]?\s*$")
+# A number ends the phrase: "20", "5," (before "000"), "2〜" (before "3回").
+_NUMBER_END = re.compile(r"[0-9０-９][,.，．〜~\-–]?$")
+# A number and a space, before a unit written in Latin letters: "3 " (before "mm").
+_NUMBER_SPACE = re.compile(r"[0-9０-９]\s+$")
+_LATIN_UNIT = re.compile(r"[A-Za-zµμ%°℃]")
 # A number and its counter, when another number follows: 1日|3回, 2026年|11月.
 _COUNTED_END = re.compile(r"[0-9０-９][^\s0-9０-９、。,.!?！？)）」]{1,2}$")
 
@@ -78,6 +81,8 @@ def splits_number(before: str, after: str) -> bool:
     a count of counts? 20|秒, 3 |mm, 5,|000, 2〜|3回, 約|3割, 1日|3回."""
     if _NUMBER_END.search(before):
         return True
+    if _NUMBER_SPACE.search(before):
+        return bool(_LATIN_UNIT.match(after))  # 3 |mm, but not 3-4 |ひざビル (an address)
     if not _DIGIT.match(after):
         return False
     return bool(_COUNTED_END.search(before)) or before[-1:] in tuple(NUMBER_PREFIXES)
