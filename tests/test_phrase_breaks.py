@@ -268,3 +268,30 @@ def test_xl_stretch_keeps_the_safety_box_beside_the_steps(bundled_xl):
 def test_xl_stretch_pages_are_not_half_empty(bundled_xl):
     front, back = _fill(bundled_xl["knee/chair-stretch"])
     assert front >= 2 / 3 and back >= 0.6, (front, back)
+
+
+# --- furigana inside a phrase ----------------------------------------------------------------
+
+NARROW = {
+    "templates/narrow.yaml": "label: 幅の狭い確認用\npages: {min: 1, max: 4}\n",
+    "templates/narrow.html": '{% extends "base.html" %}{% block body %}{{ sections.main }}{% endblock %}',
+    "styles/narrow.css": "body { width: 52mm; }\n",
+}
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_furigana_inside_a_phrase_stays_with_its_phrase(project, write, tmp_path, monkeypatch, plain):
+    # A ruby is an inline-block, which WeasyPrint may break beside like an ideograph; each
+    # paragraph puts one at another place in a 9-character line.
+    from leaflet.load import PLAIN_BREAKS_ENV
+
+    if plain:  # the same document without joiners: the check must see breaks beside rubies
+        monkeypatch.setenv(PLAIN_BREAKS_ENV, "1")
+    for name, text in NARROW.items():
+        (project.root / name).write_text(text, encoding="utf-8")
+    body = "\n\n".join("あ" * n + "ふくらはぎの{腓腹筋|ひふくきん}が集まります。{膝窩筋|しっかきん}は奥の筋肉です。"
+                       for n in range(9))
+    path = write("n.md", "---\nkind: narrow\ntitle: 確認\nrevised: 2026-11-20\n---\n\n" + body + "\n")
+    result = build_one(project, path, tmp_path / "out")
+    assert result.ok, result.error
+    assert (bad_breaks(result.pdf) != []) is plain
