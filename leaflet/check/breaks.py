@@ -85,7 +85,8 @@ def _line_breaks(ctx: Context, block: list[Line]) -> list[Outcome]:
     outcomes = []
     for cut in _breaks(block):
         offset, line_start = index[cut.offset], index[cut.line_start]
-        if text[index[cut.offset - 1] + 1:offset].isspace() if cut.offset else False:
+        dropped = text[index[cut.offset - 1] + 1:offset] if cut.offset else ""
+        if dropped.isspace():
             continue  # broke at a space
         kind = _kind(text, offset, cuts)
         if kind is None:

@@ -6,14 +6,14 @@ neither ``word-break: keep-all`` nor ``<wbr>``; making each phrase an inline-blo
 (as headings do, ``phrases.py``) lays body text out ten times slower. A word joiner
 forbids a break on either side of it (UAX #14, LB11) and is otherwise nothing: Pango
 draws no glyph for it and no PDF text extractor returns it (measured with pdfplumber,
-pypdfium2 and pdftotext), so copied text is the source text. It costs about 10 % of
-layout time.
+pypdfium2 and pdftotext), so copied text is the source text. It costs about 8 % of
+layout time, 1-4 % of a whole build (bench/run.py, figure g).
 
 A joiner goes between any two characters of one phrase (``phrasing.body_breaks``: the
 last line of a paragraph also keeps at least four characters). Ruby, code and images
 are atomic: a joiner is put beside them when they sit inside a phrase, since WeasyPrint
 treats an inline-block like an ideograph, a break opportunity on either side. A phrase
-wider than the whole line still breaks inside (``overflow-wrap: anywhere`` in base.css).
+wider than the whole line still breaks inside (``overflow-wrap: break-word`` in base.css).
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ class _Slot:
 
 @dataclass
 class _Atom:
-    element: etree.Element
+    """Something a joiner cannot go inside (ruby, code, an image, a <br> in a link)."""
+
     text: str  # what it contributes to the phrase text (a ruby's base)
 
 
@@ -92,14 +93,14 @@ def _flatten(element: etree.Element, run: list[_Slot | _Atom]) -> None:
         run.append(_slot(element, "text"))
         for child in element:
             if child.tag == "br" or child.tag in BLOCKS:
-                run.append(_Atom(child, ""))
+                run.append(_Atom(""))
             else:
                 _flatten(child, run)
             run.append(_slot(child, "tail"))
     elif element.tag == "ruby":
-        run.append(_Atom(element, element.text or ""))
+        run.append(_Atom(element.text or ""))
     else:
-        run.append(_Atom(element, "".join(element.itertext())))
+        run.append(_Atom("".join(element.itertext())))
 
 
 def _slot(owner: etree.Element, attr: str) -> _Slot:
