@@ -245,12 +245,13 @@ def test_pdftotext_extracts_no_invisible_characters(long_faq):
 
 
 def _fill(pdf: Path) -> list[float]:
-    """How far down each page's content area its lowest text or rule reaches (0-1)."""
+    """How far down each page's content area its lowest text, box or rule reaches (0-1)."""
     with pdfplumber.open(pdf) as document:
         fills = []
         for page in document.pages:
             top, bottom = 13 * MM, page.height - 18 * MM  # styles/stretch.css's page margins
-            drawn = [o["bottom"] for o in page.chars + page.rects + page.lines if o["bottom"] < bottom]
+            drawn = [o["bottom"] for o in page.chars + page.rects + page.lines if o["bottom"] < bottom
+                     and o["bottom"] - o["top"] < (bottom - top) / 2]  # not the page's white background
             fills.append((max(drawn) - top) / (bottom - top))
         return fills
 
