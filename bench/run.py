@@ -106,7 +106,7 @@ def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
     """The same comparison once imports are paid: what each rebuild costs."""
     from weasyprint import HTML
 
-    from leaflet.build import build_one
+    from leaflet.build.pipeline import build_one
     from leaflet.project import Project
 
     project = Project.at(ROOT)
@@ -132,7 +132,7 @@ def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
 
 def _no_system_fonts() -> Path:
     """Raw WeasyPrint gets the fontconfig setup ours runs with (only @font-face fonts)."""
-    from leaflet.fonts import isolate_fonts
+    from leaflet.render.fonts import isolate_fonts
 
     saved = os.environ.get("FONTCONFIG_FILE")
     isolate_fonts()
@@ -182,7 +182,7 @@ def _raw_processes(out: Path, pages: list[str], processes: int) -> float:
 
 def figure_d(tmp: Path, repeat: int) -> tuple[float, str]:
     from leaflet.project import Project
-    from leaflet.watch import watch
+    from leaflet.site.watch import watch
 
     project = Project.at(copy_project(tmp / "d-project"))
     source = project.handouts / f"{ONE_PAGE}.md"
@@ -271,7 +271,7 @@ def figure_g(tmp: Path, repeat: int) -> tuple[float, str]:
     ratio is of CPU time (user + system of the build processes): on a shared VM the wall
     time of the same build varies by more than the difference measured; wall time is
     given beside it."""
-    from leaflet.load import PLAIN_BREAKS_ENV
+    from leaflet.source.load import PLAIN_BREAKS_ENV
 
     plain_env = {**os.environ, PLAIN_BREAKS_ENV: "1"}
     wall: dict[bool, list[float]] = {True: [], False: []}
@@ -298,7 +298,7 @@ def _children_cpu() -> float:
 
 
 def _warm_breaks(tmp: Path, repeat: int, switch: str) -> tuple[float, float]:
-    from leaflet.build import build_one
+    from leaflet.build.pipeline import build_one
     from leaflet.project import Project
 
     project = Project.at(ROOT)
@@ -326,8 +326,8 @@ def _warm_breaks(tmp: Path, repeat: int, switch: str) -> tuple[float, float]:
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                   if line.startswith("model name"))
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     from importlib.metadata import version

@@ -63,7 +63,7 @@ def test_a_page_before_a_block_kept_whole_is_excused_and_said_so(project):
 def test_a_break_at_a_space_the_line_end_dropped_is_between_phrases(tmp_path):
     # A clinic's address in the brochure's facts: its lines break at the spaces, which
     # the laid-out lines no longer show; the rule reads them from the text as written.
-    from leaflet.build import build_one
+    from leaflet.build.pipeline import build_one
 
     from .conftest import copy_project
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from leaflet.mdext import FuriganaExtension, JoinersExtension, PhrasesExtension
-from leaflet.mdext.joiners import WORD_JOINER, visible
-from leaflet.mdext.phrasing import body_breaks
+from leaflet.source.markdown import FuriganaExtension, JoinersExtension, PhrasesExtension
+from leaflet.source.markdown.joiners import WORD_JOINER, visible
+from leaflet.source.markdown.phrasing import body_breaks
 
 J = WORD_JOINER
 

@@ -8,7 +8,7 @@ import budoux
 import pytest
 
 from leaflet.check import thresholds as T
-from leaflet.mdext.phrasing import RUNT_CHARS, body_breaks, boundaries, keep_together, split_phrases
+from leaflet.source.markdown.phrasing import RUNT_CHARS, body_breaks, boundaries, keep_together, split_phrases
 
 BUDOUX = budoux.load_default_japanese_parser()
 

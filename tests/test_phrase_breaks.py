@@ -19,8 +19,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from leaflet.build import build_one
-from leaflet.mdext.furigana import strip_furigana
+from leaflet.build.pipeline import build_one
+from leaflet.source.markdown.furigana import strip_furigana
 
 from .pdfs import MM, chars
 
@@ -284,7 +284,7 @@ NARROW = {
 def test_furigana_inside_a_phrase_stays_with_its_phrase(project, write, tmp_path, monkeypatch, plain):
     # A ruby is an inline-block, which WeasyPrint may break beside like an ideograph; each
     # paragraph puts one at another place in a 9-character line.
-    from leaflet.load import PLAIN_BREAKS_ENV
+    from leaflet.source.load import PLAIN_BREAKS_ENV
 
     if plain:  # the same document without joiners: the check must see breaks beside rubies
         monkeypatch.setenv(PLAIN_BREAKS_ENV, "1")

@@ -1,6 +1,6 @@
 """Rule 10, line and page breaks, measured on the laid-out lines.
 
-A line of text ends only between phrases (文節, ``leaflet/mdext/phrasing.py``): never
+A line of text ends only between phrases (文節, ``leaflet/source/markdown/phrasing.py``): never
 inside a word, between a number and its unit, or inside a katakana word. A phrase wider
 than the whole line has to break inside; that is a warning. A paragraph's last line
 holds at least four characters. No page but the last is less than two-thirds full,
@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..mdext.phrasing import boundaries, is_katakana, splits_number
+from ..source.markdown.phrasing import boundaries, is_katakana, splits_number
 from . import thresholds as T
-from .boxes import BODY, FURIGANA, Line
+from .layout import BODY, FURIGANA, Line
 from .context import Context, excerpt, failed, passed
 from .report import Outcome
 

@@ -1,32 +1,22 @@
 """What the laid-out lines say about where they break (rule 10, ``breaks``): the text a
 line shows, the text its block was written with (the white space a line end drops is
 still there), where a phrase span on it wrapped, whether it ends at a ``<br>``, and the
-block a page starts with. Read from WeasyPrint's box tree, like everything in ``boxes``.
+block a page starts with. Read from WeasyPrint's box tree (``render.weasy.page_box``), like everything in ``boxes``;
+``tests/test_weasy_contract.py`` holds what it reads of it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from weasyprint.formatting_structure import boxes
-
-from ..mdext.joiners import visible
-
-
-@dataclass(frozen=True)
-class TopBlock:
-    """The block a page starts with, when it asked not to be split or to start a page."""
-
-    kept: bool  # break-inside: avoid
-    forced: bool  # break-before: page
-    height: float  # its margin box, px
-    text: str  # its first line's text
+from ..render.weasy import BlockLevelBox, InlineBlockBox, LineBox, TextBox
+from ..source.markdown.joiners import visible
+from .layout import TopBlock
 
 
 def line_text(box: Any) -> str:
     """The text a reader sees on the line: furigana readings and word joiners are not part of it."""
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         return visible(box.text)
     return "".join(line_text(child) for child in getattr(box, "children", ())
                    if not child.is_absolutely_positioned() and not is_container(child)
@@ -55,8 +45,8 @@ def written_text(element: Any) -> str:
 def is_container(box: Any) -> bool:
     """An inline-block that holds blocks (a brochure panel), not a bit of text: a ruby
     holds its reading as a block too, but it is part of its line."""
-    return isinstance(box, boxes.InlineBlockBox) and box.element_tag != "ruby" and any(
-        isinstance(child, boxes.BlockLevelBox) for child in box.children)
+    return isinstance(box, InlineBlockBox) and box.element_tag != "ruby" and any(
+        isinstance(child, BlockLevelBox) for child in box.children)
 
 
 def wraps(line: Any) -> list[int]:
@@ -66,8 +56,8 @@ def wraps(line: Any) -> list[int]:
     for child in line.children:
         if child.is_absolutely_positioned() or is_container(child) or child.element_tag in ("rt", "rp"):
             continue
-        inner = [c for c in getattr(child, "children", ()) if isinstance(c, boxes.LineBox)]
-        if isinstance(child, boxes.InlineBlockBox) and child.element_tag != "ruby":
+        inner = [c for c in getattr(child, "children", ()) if isinstance(c, LineBox)]
+        if isinstance(child, InlineBlockBox) and child.element_tag != "ruby":
             inside = position
             for inner_line in inner[:-1]:
                 inside += len(line_text(inner_line))
@@ -95,8 +85,8 @@ def top_block(root: Any) -> TopBlock | None:
         kept = style["break_inside"] in ("avoid", "avoid-page")
         forced = style["break_before"] in ("page", "left", "right", "recto", "verso")
         if kept or forced:
-            first = next((c for c in box.descendants() if isinstance(c, boxes.LineBox)), None)
+            first = next((c for c in box.descendants() if isinstance(c, LineBox)), None)
             return TopBlock(kept, forced, box.margin_height(), line_text(first) if first else "")
-        box = next((c for c in getattr(box, "children", ()) if isinstance(c, boxes.BlockLevelBox)
+        box = next((c for c in getattr(box, "children", ()) if isinstance(c, BlockLevelBox)
                     and c.is_in_normal_flow()), None)
     return None

@@ -38,7 +38,7 @@ LINE_CHARS_MAX = {"normal": 40, "xl": 30}
 LINE_PITCH_MIN = 1.5  # line box height / font size
 
 # Line and page breaks (rule breaks): body text breaks only between phrases
-# (leaflet/mdext/phrasing.py); a paragraph's last line holds at least this many
+# (leaflet/source/markdown/phrasing.py); a paragraph's last line holds at least this many
 # characters (the Markdown stage joins a short last phrase to the one before it); every
 # page but the last is at least this full, unless what comes next is kept whole.
 LAST_LINE_CHARS_MIN = 4
@@ -47,6 +47,10 @@ PAGE_FILL_MIN = 2 / 3
 # Furigana overlap (rule furigana): a reading's box may touch another text's box by this
 # much (px) before it counts as drawn over it (rounding in the layout).
 OVERLAP_PX = 0.05
+
+# Pictures drawn over text, a rule or another picture (rule overlap): less than this is
+# a touch (rounding in the layout), not an overlap.
+PICTURE_OVERLAP_MM = 0.2
 
 # Raster images (rule images) at their placed size.
 IMAGE_PPI_GOOD = 300
