@@ -287,9 +287,10 @@ def figure_g(tmp: Path, repeat: int) -> tuple[float, str]:
     joined, plain = medians(repeat, lambda: whole(True), lambda: whole(False))
     wall_joined, wall_plain = statistics.median(wall[True]), statistics.median(wall[False])
     warm_joined, warm_plain = _warm_breaks(tmp, repeat, PLAIN_BREAKS_ENV)
-    return joined / plain, (f"CPU {joined:.2f} s vs {plain:.2f} s, both editions; wall {wall_joined:.2f} s vs "
-                            f"{wall_plain:.2f} s ({wall_joined / wall_plain:.2f}x); warm in one process (CPU): "
-                            f"{warm_joined * 1000:.0f} ms vs {warm_plain * 1000:.0f} ms ({warm_joined / warm_plain:.2f}x)")
+    return joined / plain, (
+        f"CPU {joined:.2f} s vs {plain:.2f} s, both editions; wall {wall_joined:.2f} s vs "
+        f"{wall_plain:.2f} s ({wall_joined / wall_plain:.2f}x); warm in one process (CPU): "
+        f"{warm_joined * 1000:.0f} ms vs {warm_plain * 1000:.0f} ms ({warm_joined / warm_plain:.2f}x)")
 
 
 def _children_cpu() -> float:

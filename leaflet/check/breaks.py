@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from ..source.markdown.phrasing import boundaries, is_katakana, splits_number
 from . import thresholds as T
-from .layout import BODY, FURIGANA, Line
 from .context import Context, excerpt, failed, passed
+from .layout import BODY, FURIGANA, Line
 from .report import Outcome
 
 NAME = "breaks"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import STX, ETX
+from markdown.util import ETX, STX
 
 from .phrasing import body_breaks
 

@@ -19,7 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from .furigana import FURIGANA_RE, ruby
-from .phrasing import body_breaks, boundaries, split_phrases
+from .phrasing import body_breaks, boundaries
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 # Elements that hold other blocks are left alone (their own paragraphs are handled).
