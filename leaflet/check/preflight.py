@@ -13,13 +13,14 @@ from types import ModuleType
 from ..project import Project
 from ..render.page import Rendered
 from ..render.weasy import faces_of
-from . import contrast, fonts, furigana, glyphs, images, lines, overflow, overlap, safe_area, text_size
+from . import breaks, contrast, fonts, furigana, glyphs, images, lines, overflow, overlap, safe_area, text_size
 from .boxes import measure
 from .context import Context, failed
 from .relax import relaxations
 from .report import Outcome, Report, Where
 
-RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana]
+RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana,
+                           breaks]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
 __all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "run_checks"]

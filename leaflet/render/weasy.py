@@ -11,7 +11,9 @@ Private API used, all read-only except where noted:
 - ``page._page_box``: the laid-out box tree of a page (the preflight walks it; the
   "1 / 1" page number of a one-page document is removed from its children);
 - ``weasyprint.formatting_structure.boxes`` classes, ``draw.color.get_color`` and
-  ``anchors.rectangle_aabb`` for the walk;
+  ``anchors.rectangle_aabb`` for the walk (``check/boxes.py``; ``check/flow.py`` also reads
+  where a line ends at a ``<br>``, the line boxes inside a phrase span, and a page's first
+  block's ``break_before`` / ``break_inside``);
 - ``FontConfiguration._folder`` (set: where the fonts are copied) and an override of
   ``add_font_face`` (to remember which files a document loaded);
 - ``text.ffi``'s Pango bindings and a text box's ``pango_layout`` (which fonts Pango

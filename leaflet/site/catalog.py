@@ -28,7 +28,7 @@ from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from ..render.dates import japanese_date
 from ..render.template_loader import GuardedLoader
 from ..source.kinds import load_kind
-from ..source.markdown.phrases import split_phrases
+from ..source.markdown.phrasing import split_phrases
 from .inventory import describe
 
 LOG = logging.getLogger("leaflet")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from .markdown import (
     AssetsExtension,
     FuriganaExtension,
     IndentedTextExtension,
+    JoinersExtension,
     ListIndentExtension,
     ListStartExtension,
     PhrasesExtension,
@@ -31,6 +33,8 @@ from .markdown.placeholders import PlaceholdersExtension, placeholder_in, refuse
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
+# bench/run.py only: body text without word joiners, to measure what phrase breaks cost.
+PLAIN_BREAKS_ENV = "MAKE_PDF_BENCH_PLAIN_BREAKS"
 
 
 @dataclass
@@ -86,10 +90,13 @@ def load(project: Project, file: Path, source: Source | None = None) -> Handout:
     lines = SourceLinesExtension()
     shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
+    phrases = [PhrasesExtension(tags=list(kind.phrase_breaks))]
+    if os.environ.get(PLAIN_BREAKS_ENV) != "1":
+        phrases.append(JoinersExtension(skip=list(kind.phrase_breaks)))
     md = markdown.Markdown(
         extensions=[*BASE_EXTENSIONS, unfinished, TypedListsExtension(), ListIndentExtension(),
                     IndentedTextExtension(), ListStartExtension(),
-                    furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
+                    furigana, readings, *phrases, assets,
                     lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
