@@ -74,3 +74,21 @@ def test_headings_and_the_kinds_phrase_span_elements_are_left_to_phrase_spans():
 def test_code_is_never_touched():
     html = render("`a b c` と書きます")
     assert "<code>a b c</code>" in html
+
+
+def test_a_phrase_longer_than_max_joined_is_left_free_to_break():
+    """Kept whole, a very long phrase could only be broken by overflow-wrap, which
+    WeasyPrint 70 lays out in quadratic time; it is left to break anywhere instead."""
+    from leaflet.source.markdown.phrasing import MAX_JOINED
+
+    long_word = "ア" * (MAX_JOINED + 6)
+    html = render(f"これは{long_word}です。")
+    assert long_word in html  # no joiner inside it
+    assert J in html  # the short phrases around it are still joined
+
+
+def test_a_block_with_a_long_latin_run_is_marked_unbreakable():
+    html = render("記号 " + "|" * 250 + " の行。\n\n普通の段落です。")
+    assert html.count('class="unbreakable"') == 1
+    assert visible(html).index('class="unbreakable"') < visible(html).index("普通")
+    assert 'class="unbreakable"' not in render("あ" * 500)  # Japanese text is never that

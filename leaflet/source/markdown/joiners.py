@@ -27,7 +27,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
-from .phrasing import body_breaks
+from .phrasing import MAX_JOINED, body_breaks
 
 WORD_JOINER = "\u2060"
 
@@ -73,7 +73,15 @@ def join_phrases(element: etree.Element) -> None:
     """Put word joiners inside the phrases of ``element``'s own inline text, in place.
     Runs are cut at block children and ``<br>`` (each run is its own paragraph)."""
     for run in _runs(element):
-        _join_run(run)
+        if _join_run(run):
+            element.set("class", " ".join(filter(None, [element.get("class"), UNBREAKABLE_CLASS])))
+
+
+# Latin letters, digits or symbols this long with no space (a pasted hash, a line of
+# "|"): its block keeps ``overflow-wrap: normal`` (base.css), so the run stays one line,
+# is reported by the overflow rule, and costs no quadratic layout.
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]{200,}")
+UNBREAKABLE_CLASS = "unbreakable"
 
 
 def _runs(element: etree.Element) -> list[list[_Slot | _Atom]]:
@@ -107,18 +115,21 @@ def _slot(owner: etree.Element, attr: str) -> _Slot:
     return _Slot(owner, attr, _PLACEHOLDER.findall(getattr(owner, attr) or ""))
 
 
-def _join_run(run: list[_Slot | _Atom]) -> None:
+def _join_run(run: list[_Slot | _Atom]) -> bool:
+    """Join the run's phrases; True when it holds an unbreakable run (``_UNBREAKABLE``)."""
     text = "".join(_units_text(item.units) if isinstance(item, _Slot) else item.text for item in run)
     solid = [i for i, char in enumerate(text) if not char.isspace()]
     if not solid:
-        return
+        return False
     breaks = body_breaks(text)
     # Gaps that must not break: inside the text (white space at either end stays
     # collapsible: a joiner beside it would print it, e.g. after a step's picture).
     first, last = solid[0], solid[-1]
+    edges = [first, *sorted(b for b in breaks if first < b <= last), last + 1]
+    free = {gap for a, b in zip(edges, edges[1:]) if b - a > MAX_JOINED for gap in range(a + 1, b)}
 
     def joined(gap: int) -> bool:
-        return first < gap <= last and gap not in breaks
+        return first < gap <= last and gap not in breaks and gap not in free
 
     position = 0  # characters of ``text`` laid down so far
     last_slot: _Slot | None = None  # the latest text slot: where a joiner before an atom goes
@@ -138,6 +149,7 @@ def _join_run(run: list[_Slot | _Atom]) -> None:
     for item in run:
         if isinstance(item, _Slot) and item.out != item.units:
             setattr(item.owner, item.attr, "".join(item.out))
+    return _UNBREAKABLE.search(text) is not None
 
 
 def _units_text(units: list[str]) -> str:

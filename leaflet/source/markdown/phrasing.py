@@ -27,6 +27,10 @@ NUMBER_PREFIXES = "約第計毎各全"
 # A last line shorter than this (characters, punctuation included) is a runt
 # (the same figure as the preflight's LAST_LINE_CHARS_MIN, which a test compares).
 RUNT_CHARS = 4
+# A phrase longer than this is not kept whole: it may break anywhere (the check warns).
+# Kept whole, only ``overflow-wrap`` could break it where it is wider than the line, and
+# WeasyPrint 70 does that in time quadratic in its length (12,000 characters: 3 s).
+MAX_JOINED = 24
 
 _DIGIT = re.compile(r"[0-9０-９]")
 # A number ends the phrase: "20", "5," (before "000"), "2〜" (before "3回").
