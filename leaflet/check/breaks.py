@@ -96,7 +96,8 @@ def _line_breaks(ctx: Context, block: list[Line]) -> list[Outcome]:
         left = text[max(start, offset - QUOTE):offset]
         right = text[offset:min(end, offset + QUOTE)]
         where = ctx.where(cut.line.page, cut.line.panel, left + right, context=cut.line.block, line=cut.line.line)
-        if start <= line_start or end - start > MAX_JOINED:  # the phrase is longer than a line, or too long to keep whole
+        # the phrase fills the whole line and more, or is too long to be kept whole
+        if start <= line_start or end - start > MAX_JOINED:
             outcomes.append(passed(
                 NAME, "長い語句", f"「{left}|{right}」は1行に入りきらない長い語句なので、途中で改行しています — "
                 "短い言葉に言い換えるか、区切ってよい所に「・」や読点を入れてください", warning=True, where=where))
