@@ -12,6 +12,7 @@ from .alttext import AltTextExtension
 from .assets import AssetsExtension
 from .furigana import FuriganaExtension
 from .indented import IndentedTextExtension
+from .joiners import JoinersExtension
 from .listindent import ListIndentExtension
 from .liststart import ListStartExtension
 from .phrases import PhrasesExtension
@@ -27,7 +28,6 @@ EXTENSIONS: dict[str, type[Extension]] = {
 
 __all__ = [
     "EXTENSIONS", "AltTextExtension", "AssetsExtension", "FuriganaExtension", "IndentedTextExtension",
-    "ListIndentExtension", "ListStartExtension",
-    "PhrasesExtension", "QaExtension", "ReadingsExtension", "ShapeExtension", "SourceLinesExtension",
-    "TypedListsExtension",
+    "JoinersExtension", "ListIndentExtension", "ListStartExtension", "PhrasesExtension", "QaExtension",
+    "ReadingsExtension", "ShapeExtension", "SourceLinesExtension", "TypedListsExtension",
 ]
