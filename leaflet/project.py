@@ -10,6 +10,7 @@ from typing import Any
 from .errors import HandoutError, UsageError
 
 CLINIC_FILE = "clinic.yaml"
+CLINIC_SCHEMA = "_clinic.yaml"  # in templates/: what clinic.yaml may say
 READINGS_FILE = "readings.yaml"
 CATALOG_FILE = "index.html"  # the catalog page, in the output folder
 THUMBNAILS = ".thumbs"  # the catalog's pictures of first pages, inside the output folder
@@ -114,8 +115,11 @@ class Project:
     # --- configuration ----------------------------------------------------------
 
     def clinic(self) -> dict[str, Any]:
-        """The clinic's facts. A fact that is not configured is simply absent."""
-        return load_yaml_mapping(self.root / CLINIC_FILE, self)
+        """The clinic's facts, checked against ``templates/_clinic.yaml``. A fact that is
+        not configured is None or absent (and not printed)."""
+        from .source.clinic import load_clinic  # YAML and the validator: only when used
+
+        return load_clinic(self)
 
     def readings(self) -> dict[str, str]:
         data = load_yaml_mapping(self.root / READINGS_FILE, self)

@@ -2,7 +2,7 @@
 
 A PDF changes only when one of these changes: the handout's Markdown, its kind's
 template, schema and stylesheets (and what they include or ``url()``), the fonts, the
-images it uses, clinic.yaml and readings.yaml, the tool itself (our sources and the
+images it uses, clinic.yaml (and its schema) and readings.yaml, the tool itself (our sources and the
 installed libraries) and the build options. ``deps_of`` lists them and hashes their
 bytes without importing WeasyPrint, Markdown or Jinja2, so a run where nothing
 changed costs a few file reads.
@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from ..errors import HandoutError
-from ..project import CLINIC_FILE, READINGS_FILE, Project, absolute
+from ..project import CLINIC_FILE, CLINIC_SCHEMA, READINGS_FILE, Project, absolute
 
 BASE_TEMPLATE = "base.html"
 BASE_STYLESHEET = "base.css"  # as in render.py
@@ -149,7 +149,7 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     hashes = hashes or FileHashes()
     file = absolute(file)
     deps = Deps(file, project.name_of(file))
-    deps.files = {file, project.root / CLINIC_FILE, project.root / READINGS_FILE}
+    deps.files = {file, project.root / CLINIC_FILE, project.templates / CLINIC_SCHEMA, project.root / READINGS_FILE}
     try:
         shown = project.rel(file)
         source = split(read_text(file, shown), shown)

@@ -27,6 +27,7 @@ from ..source.markdown.furigana import strip_furigana
 from ..source.markdown.phrases import phrase_html
 from ..project import Project
 from .dates import japanese_date, source_date
+from .qr import qr_image
 
 prepare()
 
@@ -63,6 +64,7 @@ def _environment(templates: Path) -> Environment:
     env.filters["jdate"] = japanese_date
     env.filters["phrases"] = phrase_html
     env.filters["plain"] = strip_furigana
+    env.filters["qr"] = qr_image
     env.globals["source_date"] = source_date
     return env
 
