@@ -18,7 +18,7 @@ from ..project import Project
 
 prepare()  # before WeasyPrint is first imported (idempotent)
 
-from . import contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size  # noqa: E402
+from . import contact, contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size  # noqa: E402
 from .boxes import measure  # noqa: E402
 from .context import Context, failed  # noqa: E402
 from .relax import relaxations  # noqa: E402
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..build.pipeline import Result
     from ..render.page import Rendered
 
-RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana]
+RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana, contact]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
 __all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "check_handouts", "run_checks"]

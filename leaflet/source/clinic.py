@@ -22,11 +22,23 @@ CONTACT_FIELDS = ("phone", "url")
 
 def load_clinic(project: Project) -> dict[str, Any]:
     """The clinic's facts, validated; defaults filled, a fact not set is None or absent."""
-    data = load_yaml_mapping(project.root / CLINIC_FILE, project)
+    file = project.root / CLINIC_FILE
+    data = load_yaml_mapping(file, project)
     fields = _schema(project)
-    where = Fields(path=project.rel(project.root / CLINIC_FILE), lines=_key_lines(project.root / CLINIC_FILE),
+    written = _written(file)
+    where = Fields(path=project.rel(file), lines={key: line for key, (line, _) in written.items()},
                    first_line=1, place=CLINIC_FILE, unknown=f"{CLINIC_FILE} に「{{name}}」という項目はありません")
-    return validate_fields(fields, {str(k): v for k, v in data.items()}, where)
+    values = {str(k): v for k, v in data.items()}
+    for key, (_, text) in written.items():
+        # Text as the clinic typed it: YAML reads phone: 0110000000 as an octal number
+        # (18874368) and 1:30 as 90; a text field keeps the characters written.
+        if isinstance(text, str) and (fields.get(key) or {}).get("type", "str") in ("str", "url"):
+            values[key] = text
+        if isinstance(text, str) and (fields.get(key) or {}).get("items") == "str":
+            values[key] = text  # one line for a list: validate_fields makes it a list of one
+        elif isinstance(text, tuple) and (fields.get(key) or {}).get("items") == "str":
+            values[key] = [raw if raw is not None else item for raw, item in zip(text, values[key])]
+    return validate_fields(fields, values, where)
 
 
 def _schema(project: Project) -> dict[str, dict[str, Any]]:
@@ -38,17 +50,31 @@ def _schema(project: Project) -> dict[str, dict[str, Any]]:
     return fields
 
 
-def _key_lines(path: Path) -> dict[str, int]:
-    """Each top-level key's 1-based line (only asked for once the file parsed)."""
+Written = Any  # a plain scalar's text, a tuple of them for a list, or None
+
+
+def _written(path: Path) -> dict[str, tuple[int, Written]]:
+    """Each top-level key's 1-based line and its value as written (only asked for once
+    the file parsed)."""
     if not path.is_file():
         return {}
     st = path.stat()
-    return dict(_key_lines_cached(str(path), st.st_mtime_ns, st.st_size))
+    return dict(_written_cached(str(path), st.st_mtime_ns, st.st_size))
 
 
 @lru_cache(maxsize=8)
-def _key_lines_cached(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, int], ...]:
+def _written_cached(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, tuple[int, Written]], ...]:
     node = yamlfile.compose(Path(path).read_text(encoding="utf-8-sig"))
     if not isinstance(node, yaml.MappingNode):
         return ()
-    return tuple((str(key.value), key.start_mark.line + 1) for key, _ in node.value)
+    return tuple((str(key.value), (key.start_mark.line + 1, _text(value))) for key, value in node.value)
+
+
+def _text(node: yaml.Node) -> Written:
+    """A plain (unquoted) scalar's characters; quoted ones and null are left to YAML."""
+    if isinstance(node, yaml.ScalarNode):
+        plain = not node.style and node.tag != "tag:yaml.org,2002:null"  # libyaml says "" for plain
+        return node.value if plain and node.value not in ("", "~") else None
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(_text(item) if isinstance(item, yaml.ScalarNode) else None for item in node.value)
+    return None
