@@ -142,7 +142,7 @@ def _echo(line: tuple[str, bool] | None) -> None:
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
           jobs: int | None, html: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
-    from leaflet.build.pipeline import build as run_build
+    from leaflet.site.publish import build_with_catalog as run_build
     from leaflet.site.messages import closing_lines, result_lines, stale_line
 
     project = _project(project_dir, out)
@@ -170,7 +170,7 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 @project_option
 def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
-    from leaflet.check.preflight import check_handouts
+    from leaflet.build.checking import check_handouts
     from leaflet.site import show
 
     project = _project(project_dir)
@@ -248,15 +248,16 @@ def new(kind: str, name: str, project_dir: Path) -> None:
               help="待ち受けるアドレス(127.0.0.1 以外はネットワークに公開されます)")
 @click.option("--no-build", is_flag=True, help="作成せず、out/ にある PDF をそのまま見せます")
 @out_option
+@jobs_option
 @project_option
-def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: Path) -> None:
+def serve(port: int, host: str, no_build: bool, out: Path | None, jobs: int | None, project_dir: Path) -> None:
     """一覧ページをブラウザで見られるようにし、原稿を直すと作り直して画面を更新します。"""
     from leaflet.errors import UsageError
     from leaflet.site.serve import serve as run_serve
 
     project = _project(project_dir, out)
     try:
-        run_serve(project, project.out, host, port, rebuild=not no_build,
+        run_serve(project, project.out, host, port, rebuild=not no_build, jobs=jobs or _cores(),
                   say=lambda message: click.echo(message, err=message.startswith(("警告", "エラー"))))
     except UsageError as error:
         raise UsageProblem(str(error)) from None

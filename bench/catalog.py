@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaflet.build.pipeline import build  # noqa: E402
+from leaflet.build import build  # noqa: E402
 from leaflet.site.catalog import THUMBS, update_catalog  # noqa: E402
 from leaflet.project import Project  # noqa: E402
 
@@ -31,10 +31,10 @@ def main(rounds: int = 3) -> None:
         out = Path(tmp) / "out"
         project = Project.at(ROOT, out)
         files = project.all_handouts()
-        build(project, files, out, catalog=False)  # warm-up: fonts, imports
+        build(project, files, out)  # warm-up: fonts, imports
         builds, colds, warms = [], [], []
         for _ in range(rounds):
-            builds.append(timed(lambda: build(project, files, out, catalog=False)))
+            builds.append(timed(lambda: build(project, files, out)))
             shutil.rmtree(out / THUMBS, ignore_errors=True)
             colds.append(timed(lambda: update_catalog(project, out)))
             warms.append(timed(lambda: update_catalog(project, out)))

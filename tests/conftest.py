@@ -88,7 +88,7 @@ def write(project: Project):
 @pytest.fixture(scope="session")
 def bundled(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample handouts, built once: name → PDF path."""
-    from leaflet.build.pipeline import build
+    from leaflet.site.publish import build_with_catalog as build
 
     out = tmp_path_factory.mktemp("out")
     project = Project.at(sample.root, out)
@@ -162,7 +162,7 @@ FOURTH_KIND = {
 @pytest.fixture(scope="session")
 def bundled_xl(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample handouts' extra-large editions (brochures have none): name → PDF path."""
-    from leaflet.build.pipeline import build
+    from leaflet.build import build
 
     out = tmp_path_factory.mktemp("out-xl")
     project = Project.at(sample.root, out)

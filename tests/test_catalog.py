@@ -15,8 +15,10 @@ import tinyhtml5
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build.pipeline import build
-from leaflet.site.catalog import THUMB_LONG_SIDE, CatalogEntry, update_catalog, write_catalog
+from leaflet.build import build as build_only
+from leaflet.site.publish import build_with_catalog as build
+from leaflet.build.thumbnail import THUMB_LONG_SIDE
+from leaflet.site.catalog import CatalogEntry, update_catalog, write_catalog
 
 NS = "{http://www.w3.org/1999/xhtml}"
 FAQ = """\
@@ -250,7 +252,7 @@ def test_edited_or_broken_source_marks_the_card(project, write):
 def test_check_results_can_be_fed_in(project, write):
     write("a.md", FAQ.format(title="一つ目"))
     write("b.md", FAQ.format(title="二つ目"))
-    build(project, project.all_handouts(), catalog=False)
+    build_only(project, project.all_handouts())
     update_catalog(project, checks={"a": [], "b": ["文字が小さすぎる"]})
     tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
     a, b = cards(tree)

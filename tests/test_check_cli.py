@@ -14,8 +14,8 @@ import make_pdf
 from leaflet.build.pipeline import build_one
 from leaflet.check.preflight import LABELS, RULES
 from leaflet.project import Project
-from leaflet.render.page import render, write_pdf
-from leaflet.source.load import load
+from leaflet.render.page import write_pdf
+from leaflet.build.pipeline import render_handout
 
 from .check_tools import FIXTURES, build_fixture, outcomes
 from .conftest import ROOT
@@ -130,7 +130,7 @@ def test_check_is_wired_to_the_package(project, write, monkeypatch):
         seen.update(files=[f.name for f in files], edition=edition, explicit=explicit)
         return []
 
-    monkeypatch.setattr("leaflet.check.preflight.check_handouts", fake)
+    monkeypatch.setattr("leaflet.build.checking.check_handouts", fake)
     result = run(project, "check", "a", "--size", "xl", "--json")
     assert result.exit_code == 0
     assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True}
@@ -177,7 +177,7 @@ def test_bad_relax_is_an_error_with_its_line(project, write, relax, line, words)
 def test_checks_do_not_change_the_pdf(sample, tmp_path):
     project = Project.at(sample.root, tmp_path)
     file = project.handouts / "knee/back-of-knee.md"
-    plain = render(project, load(project, file))
+    plain = render_handout(project, file)
     write_pdf(plain, tmp_path / "plain.pdf")
     checked = build_one(project, file, tmp_path)
     assert checked.passed

@@ -295,13 +295,13 @@ def test_an_output_folder_in_the_sources_is_refused(project, write, out):
 
 
 def test_ctrl_c_says_so_in_japanese_and_exits_130(project, write, monkeypatch):
-    import leaflet.build.pipeline
+    import leaflet.site.publish
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     write("a.md", GOOD)
-    monkeypatch.setattr(leaflet.build.pipeline, "build", interrupted)
+    monkeypatch.setattr(leaflet.site.publish, "build_with_catalog", interrupted)
     result = run(project, "build")
     assert result.exit_code == 130
     assert "中断しました(Ctrl-C)" in result.output and "Aborted" not in result.output

@@ -113,9 +113,10 @@ def test_build_reports_a_bad_clinic_yaml_once_per_handout_and_exits_1(project, w
 
 def test_the_schema_is_a_dependency_of_every_pdf(project, write):
     from leaflet.build.deps import deps_of
+    from leaflet.build.plan import plan_for
 
     path = write("a.md", "---\nkind: faq\ntitle: 質問\nrevised: 2026-11-20\n---\n\n## 問い\n\n答え。\n")
-    assert "templates/_clinic.yaml" in deps_of(project, path).inputs
+    assert "templates/_clinic.yaml" in deps_of(project, plan_for(project, path)).inputs
 
 
 @pytest.mark.parametrize("written, printed", [

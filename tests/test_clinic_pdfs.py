@@ -14,7 +14,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from leaflet.build.pipeline import build, build_one
+from leaflet.build import build
+from leaflet.build.pipeline import build_one
 from leaflet.project import Project
 
 from .conftest import FIXTURES, copy_project, write_stretch
@@ -40,7 +41,7 @@ def built(full: Project) -> dict[tuple[str, str], object]:
     """(name, edition) → build result, both editions of every sample handout."""
     results = {}
     for edition in ("normal", "xl"):
-        for result in build(full, full.all_handouts(), edition=edition, explicit=False, catalog=False):
+        for result in build(full, full.all_handouts(), edition=edition, explicit=False):
             if not result.skipped:
                 results[(result.name, edition)] = result
     return results

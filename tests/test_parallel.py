@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build.pipeline import build
+from leaflet.build import build
 from leaflet.project import Project
 
 from .conftest import ROOT

@@ -107,7 +107,7 @@ def test_watch_ignores_its_own_output(project, watcher):
 def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, write):
     """Started on a built project, watch knows each handout's inputs from the state
     file (nothing is rebuilt) and still rebuilds the right ones on a change."""
-    from leaflet.build.pipeline import build
+    from leaflet.build import build
 
     write("a.md", FAQ.format(title="A", answer="答え。"))
     write_stretch(write, "s.md")

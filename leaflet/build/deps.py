@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 import sys
 import time
@@ -26,29 +25,14 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from .. import __version__
-from ..errors import HandoutError
 from ..project import CLINIC_FILE, CLINIC_SCHEMA, READINGS_FILE, Project, absolute
+from .plan import Plan
+from .references import markup_references, read
 
-BASE_TEMPLATE = "base.html"
-BASE_STYLESHEET = "base.css"  # as in render.py
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
 MISSING = "missing"
-
-# Markdown images ![alt](path "title"), raw HTML src="…" and href="…" (linked
-# stylesheets, attachments), reference definitions [id]: path, and url(…) in styles.
-_MD_REFS = re.compile(
-    r"!\[[^\]]*\]\(\s*<?([^)\s>]+)"
-    r"|\b(?:src|href)\s*=\s*[\"']([^\"']+)[\"']"
-    r"|^[ ]{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"
-    r"|url\(\s*[\"']?([^\"')]+)",
-    re.MULTILINE,
-)
-_CSS_REFS = re.compile(r"url\(\s*[\"']?([^\"')]+)|@import\s+[\"']([^\"']+)[\"']")
-_NAME = re.compile(r"[\w-]+")  # a kind's name: no path in it
-_TEMPLATE_REFS = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
 
 
 class FileHashes:
@@ -94,14 +78,11 @@ class Deps:
 
     file: Path
     name: str
-    edition: str | None = None
-    own_edition: str | None = None  # what a build without --size makes of these inputs
-    target: Path | None = None
+    plan: Plan | None = None  # None: recorded by an earlier build (see ``recorded``)
     files: set[Path] = field(default_factory=set)
     folders: set[Path] = field(default_factory=set)  # adding a file inside counts
     inputs: dict[str, str] = field(default_factory=dict)  # project path → digest ("fonts/": listing)
     settings: dict[str, Any] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
     digest: str | None = None
 
     def touched_by(self, paths: set[Path]) -> bool:
@@ -141,44 +122,25 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
-def deps_of(project: Project, file: Path, out: Path | None = None, edition: str | None = None,
-            hashes: FileHashes | None = None, options: dict[str, Any] | None = None) -> Deps:
-    from ..source.frontmatter import read_text, split  # YAML: only when something changed
-    from ..source.kinds import COMMON_SCHEMA
-
+def deps_of(project: Project, plan: Plan, hashes: FileHashes | None = None,
+            options: dict[str, Any] | None = None) -> Deps:
+    """Everything ``plan``'s PDF is made from, with digests."""
     hashes = hashes or FileHashes()
-    file = absolute(file)
-    deps = Deps(file, project.name_of(file))
-    deps.files = {file, project.root / CLINIC_FILE, project.templates / CLINIC_SCHEMA, project.root / READINGS_FILE}
-    try:
-        shown = project.rel(file)
-        source = split(read_text(file, shown), shown)
-    except (HandoutError, OSError):
+    deps = Deps(plan.file, plan.name, plan=plan)
+    deps.files = {plan.file, project.root / CLINIC_FILE, project.templates / CLINIC_SCHEMA,
+                  project.root / READINGS_FILE}
+    if plan.edition is None or plan.kind is None or plan.source is None:
         return deps  # load reports what is wrong
-    meta = source.meta
-    kind = meta.get("kind")
-    schemas = [project.templates / COMMON_SCHEMA, project.templates / f"{kind}.yaml"]
-    if not (isinstance(kind, str) and _NAME.fullmatch(kind) and (project.templates / f"{kind}.html").is_file()):
-        return deps  # load says which kinds exist
-    # Same rule as render.edition_of: the command line wins over front matter, then
-    # the schema's default (validation is load's job; here we only need the value).
-    deps.own_edition = str(meta.get("size") or _default(schemas, "size") or "normal")
-    deps.edition = str(edition or deps.own_edition)
-    deps.target = project.pdf_for(file, out, "" if deps.edition == "normal" else deps.edition)
-    deps.meta = {k: meta[k] for k in ("title", "kind", "revised") if meta.get(k) is not None}
-
-    deps.files |= set(schemas)
-    templates = _templates(project, [BASE_TEMPLATE, f"{kind}.html"])
-    deps.files |= templates
-    deps.files |= _stylesheets(project, kind, deps.edition)
+    deps.files |= plan.schemas | plan.templates
+    deps.files |= plan.edition.files  # every stylesheet it may use (creating one counts) and their imports
     deps.files |= _fonts(project)
     deps.folders = {project.fonts}
-    deps.files |= _references(project, source.body, file.parent)
-    for template in templates:  # an <img src> in a template resolves like the handout's own
-        deps.files |= _references(project, _read(template), file.parent)
+    deps.files |= markup_references(project, plan.source.body, plan.file.parent)
+    for template in plan.templates:  # an <img src> in a template resolves like the handout's own
+        deps.files |= markup_references(project, read(template), plan.file.parent)
 
-    deps.settings = {"tool": tool_fingerprint(), "edition": deps.edition, "options": options or {}}
-    if not meta.get("revised"):  # then the PDF's date comes from the environment
+    deps.settings = {"tool": tool_fingerprint(), "edition": plan.edition.name, "options": options or {}}
+    if not plan.source.meta.get("revised"):  # then the PDF's date comes from the environment
         deps.settings["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH")
     rels = [project.rel(p) for p in deps.files] + [project.rel(f) + "/" for f in deps.folders]
     deps.inputs = {rel: _input(project, rel, hashes) for rel in sorted(rels)}
@@ -187,96 +149,10 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     return deps
 
 
-def _default(schemas: list[Path], field: str) -> Any:
-    """A field's default in the kind's schema, else in _common.yaml."""
-    for schema in reversed(schemas):
-        spec = (_schema(schema).get("fields") or {}).get(field)
-        if isinstance(spec, dict) and "default" in spec:
-            return spec["default"]
-    return None
-
-
-def _schema(path: Path) -> dict[str, Any]:
-    from .. import yamlfile
-
-    try:
-        data = yamlfile.read_file(path)
-    except (OSError, yamlfile.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _templates(project: Project, names: list[str]) -> set[Path]:
-    """The kind's template and everything it extends, includes or imports."""
-    found: set[Path] = set()
-    todo = list(names)
-    while todo:
-        path = (project.templates / todo.pop()).resolve()
-        if path in found or not project.contains(path):
-            continue
-        found.add(path)
-        todo += _TEMPLATE_REFS.findall(_read(path))
-    return found
-
-
-def _stylesheets(project: Project, kind: str, edition: str) -> set[Path]:
-    """Every stylesheet render.stylesheets() may pass, existing or not (creating one
-    counts as a change), plus their @import and url() targets."""
-    names = [BASE_STYLESHEET, f"{kind}.css"]
-    if edition != "normal":
-        names += [f"{edition}.css", f"{kind}.{edition}.css"]
-    return stylesheet_closure(project, [project.styles / n for n in names])
-
-
-def stylesheet_closure(project: Project, sheets: list[Path]) -> set[Path]:
-    """The stylesheets and every project file they @import or url() (fonts, images)."""
-    found: set[Path] = set()
-    todo = list(sheets)
-    while todo:
-        path = todo.pop().resolve()
-        if path in found or not project.contains(path):
-            continue
-        found.add(path)
-        if path.suffix == ".css":  # not the fonts and images it points to
-            for groups in _CSS_REFS.findall(_read(path)):
-                todo += [p for p in (_local(project, ref, path.parent) for ref in groups if ref) if p]
-    return found
-
-
 def _fonts(project: Project) -> set[Path]:
     if not project.fonts.is_dir():
         return set()
     return {p.resolve() for p in project.fonts.rglob("*") if p.suffix.lower() in FONT_SUFFIXES}
-
-
-def _references(project: Project, text: str, base: Path) -> set[Path]:
-    found = set()
-    for groups in _MD_REFS.findall(text):
-        for ref in groups:
-            path = _local(project, ref, base) if ref else None
-            if path:
-                found.add(path)
-    # A linked stylesheet brings what it @imports and url()s (fonts, images).
-    return found | stylesheet_closure(project, [p for p in found if p.suffix == ".css"])
-
-
-def _local(project: Project, ref: str, base: Path) -> Path | None:
-    """A project file a reference points to; None for URLs, anchors and anything
-    outside the project (which we never read)."""
-    if "{" in ref:  # a Jinja2 expression in a template, not a file name
-        return None
-    parts = urlsplit(ref.strip())
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = (base / unquote(parts.path)).resolve()
-    return path if project.contains(path) else None
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,5 @@
-"""Build only what changed: deps → compare with the state → build the rest in workers
-→ record. ``Session`` is one output folder's builder; ``build`` uses one for a single
+"""Build only what changed: state → (plan → deps) for what may have changed → build
+the rest in workers → record. ``Session`` is one output folder's builder; ``build`` uses one for a single
 run, ``watch`` keeps one (its file hashes and warm workers) for as long as it runs.
 """
 
@@ -10,17 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .pipeline import Result
+from ..project import Project, absolute, remove_empty_folders
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
-from ..project import Project, absolute, remove_empty_folders
-from .state import Record, State, summary_of
-
-# Result fields kept as record fields; the others go to the record's summary.
-# The full check report stays out: the record keeps check_failures (and the warnings,
-# which an up-to-date build says again until they are fixed).
-_RECORD_FIELDS = {"source", "name", "pdf", "pages", "seconds", "error", "up_to_date",
-                  "checks", "skipped", "engine_warnings"}
+from .plan import plan_for
+from .result import Facts, Result
+from .state import Record, State
 
 
 @dataclass
@@ -72,15 +67,16 @@ class Session:
             if record:
                 self.deps[file] = Deps.recorded(self.project, file, record.inputs)
                 items.append(Result(source=record.source, name=record.name, pdf=self.out / record.pdf,
-                                    pages=record.pages, up_to_date=True,
-                                    warnings=list(record.summary.get("warnings") or []),
-                                    check_failures=record.summary.get("check_failures")))
+                                    pages=record.pages, up_to_date=True, warnings=list(record.warnings),
+                                    check_failures=record.check_failures,
+                                    facts=Facts(record.kind, record.title, record.revised)))
             else:
                 if not planned and len(files) > 1:
                     self.workers.start()  # warms up while the rest is planned
-                deps = deps_of(self.project, file, self.out, self.edition, self.hashes, self.options)
+                plan = plan_for(self.project, file, self.out, self.edition)
+                deps = deps_of(self.project, plan, self.hashes, self.options)
                 self.deps[file] = planned[len(items)] = deps
-                items.append(Task(file, self.out, self.edition, self.html, self.explicit, self.options))
+                items.append(Task(file, self.out, self.edition, self.html, self.explicit, self.options, plan))
         results: list[Result] = []
         try:
             for index, result in enumerate(run(self.project, items, self.workers, self.progress)):
@@ -103,7 +99,7 @@ class Session:
         whose PDF (and HTML, if asked for) is still there as written, and whose checks passed (a
         failed check is reported again on every build until it is fixed)."""
         for record in state.candidates(self.project.rel(file), self.edition or ""):
-            if record.summary.get("check_failures"):
+            if record.check_failures:
                 continue
             pdf = self.out / record.pdf
             if not pdf.is_file() or (self.html and not pdf.with_suffix(".html").is_file()):
@@ -139,17 +135,18 @@ class Session:
 
 
 def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
-    revised = deps.meta.get("revised")
+    assert deps.plan and deps.plan.edition and result.pdf  # a digest: the plan was complete
+    edition = deps.plan.edition.name
+    facts = deps.plan.facts or Facts("", "", "")
     # The command lines this PDF answers: its edition named with --size, and no --size
     # when that is the handout's own edition (the same inputs and settings, the same bytes).
-    answers = {deps.edition or ""} | ({""} if deps.edition == deps.own_edition else set())
+    answers = {edition} | ({""} if edition == deps.plan.own_edition else set())
     return Record(
-        name=result.name, source=result.source, pdf=state.key(result.pdf), edition=deps.edition or "",
+        name=result.name, source=result.source, pdf=state.key(result.pdf), edition=edition,
         digest=deps.digest or "", pages=result.pages, pdf_mtime_ns=_mtime_ns(result.pdf),
-        title=str(deps.meta.get("title", "")),
-        kind=str(deps.meta.get("kind", "")), revised=str(revised or ""),
+        title=facts.title, kind=facts.kind, revised=facts.revised,
         requested=sorted(answers | {requested}), inputs=deps.inputs, settings=deps.settings,
-        summary=summary_of(result, _RECORD_FIELDS),
+        warnings=list(result.warnings), check_failures=result.check_failures,
     )
 
 

@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .pipeline import Result, build_one
-from ..project import CATALOG_FILE, Project
+from ..project import Project
+from ..render.fonts import cache_dir
+from .plan import Plan
+from .result import Result
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
-WARM_MODULES = ["leaflet.render.page"]  # WeasyPrint, Jinja2, our fonts configuration
+WARM_MODULES = ["leaflet.build.pipeline"]  # WeasyPrint, Jinja2, Markdown: imported once
 
 
 @dataclass(frozen=True)
@@ -38,23 +40,14 @@ class Task:
     html: bool = False  # also write the rendered HTML beside the PDF
     explicit: bool = True  # the handout was named (see build_one); not part of the digest
     options: dict[str, Any] = field(default_factory=dict)  # more keyword arguments for build_one
+    plan: Plan | None = None  # made by the main process: the worker does not parse again
 
 
 def run_task(project: Project, task: Task) -> Result:
-    result = build_one(project, task.file, task.out, task.edition, task.explicit, **task.options)
-    if result.ok and result.pdf:
-        html = result.pdf.with_suffix(".html")
-        if task.html:
-            from ..render.standalone import write_html
+    from .pipeline import build_one  # the whole renderer: only where a handout is built
 
-            write_html(project, task.file, task.edition, html)
-        elif html != Path(task.out) / CATALOG_FILE:
-            html.unlink(missing_ok=True)  # from an earlier --html: it shows the old text now
-    if result.ok and result.pdf and result.pdf == project.pdf_for(task.file, task.out):
-        from ..site.catalog import make_thumbnail  # the normal edition's PDF is the card's picture
-
-        make_thumbnail(task.out, result.name, result.pdf)
-    return result
+    return build_one(project, task.file, task.out, task.edition, task.explicit, plan=task.plan,
+                     html=task.html, thumbnail=True, **task.options)
 
 
 class Workers:
@@ -77,6 +70,7 @@ class Workers:
     def _context() -> BaseContext:
         import multiprocessing  # only when there is work for several processes
 
+        cache_dir()  # made here (if it must be private), so workers share it and this process removes it
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WARM_MODULES)
         return context
@@ -98,7 +92,7 @@ class Workers:
 def _worker_setup(main: int) -> None:
     from multiprocessing.util import Finalize
 
-    from ..render.fontfaces import close_all
+    from ..render.weasy import close_all
 
     # Ctrl-C is for the main process, which stops the run; no traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -115,7 +109,7 @@ def _exit_without(main: int) -> None:
         try:
             os.kill(main, 0)
         except (ProcessLookupError, PermissionError):  # gone (or its number reused by another user)
-            from ..render.fontfaces import close_all
+            from ..render.weasy import close_all
 
             close_all()
             os._exit(0)

@@ -1,60 +1,30 @@
-"""Stage 3, build: load → render → write, one handout at a time, each failure kept
-to its own handout so the others still build and its previous PDF survives.
-``build`` skips the handouts whose inputs did not change and spreads the others over
-worker processes (see ``incremental`` and ``parallel``).
+"""One handout, start to finish: load → render → check → write, each failure kept to
+its own handout so the others still build and its previous PDF survives.
+
+This module loads the whole pipeline (Markdown, Jinja2, WeasyPrint): it is imported
+where a handout is actually built — a worker process, ``check``, ``watch`` — never by
+what only decides what to build.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ..errors import IMAGE_FAILURES, HandoutError
-from ..project import CATALOG_FILE, THUMBNAILS, Project
-
-if TYPE_CHECKING:
-    from ..check.report import Report
+from ..atomic import write_atomic
+from ..check.preflight import run_checks
+from ..errors import HandoutError
+from ..project import CATALOG_FILE, Project
+from ..render.page import Rendered, render, write_pdf
+from ..render.standalone import standalone_html
+from ..render.weasy import engine_logger, is_engine_record, reported_by_us
+from ..source.load import Handout, load
+from .plan import NORMAL, Plan, plan_for
+from .result import Result
+from .thumbnail import make_thumbnail
 
 LOG = logging.getLogger("leaflet")
-
-
-@dataclass
-class Result:
-    source: str  # as shown to the editor
-    name: str
-    pdf: Path | None = None
-    pages: int = 0
-    seconds: float = 0.0
-    error: str | None = None
-    skipped: str | None = None  # why nothing was built (not an error)
-    warnings: list[str] = field(default_factory=list)
-    # WeasyPrint's own warnings that our checks and errors already report (not shown)
-    engine_warnings: list[str] = field(default_factory=list)
-    checks: Report | None = None  # the preflight's measurements (leaflet.check)
-    # Labels of the failed check rules ([] = all passed; None = not checked). Kept in the
-    # build state, so the catalog and a no-change build know it without re-checking.
-    check_failures: list[str] | None = None
-    up_to_date: bool = False  # nothing it depends on changed: not built again
-
-    @property
-    def ok(self) -> bool:
-        """Built (or, for ``check``, rendered) without an error."""
-        return self.error is None
-
-    @property
-    def passed(self) -> bool:
-        """Built and every check passed (or was relaxed): exit code 0."""
-        return self.ok and not self.check_failures and (self.checks is None or self.checks.passed)
-
-
-# WeasyPrint warnings that our own checks and errors already say, in Japanese and with
-# a file:line: a character the fonts lack (the glyph rule), an image that cannot be
-# drawn (an error of the handout).
-_SAID_BY_US = ("No glyph for character", ".notdef glyph rendered", *IMAGE_FAILURES)
 
 
 class _Collect(logging.Handler):
@@ -67,8 +37,8 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if record.name.startswith("weasyprint"):
-            if message.startswith(_SAID_BY_US):
+        if is_engine_record(record):
+            if reported_by_us(message):
                 self.said_by_us.append(message)
                 return
             message = f"組版エンジン(WeasyPrint)より: {message}"
@@ -76,24 +46,26 @@ class _Collect(logging.Handler):
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None, explicit: bool = True, write: bool = True) -> Result:
-    """Build one handout. ``explicit``: the editor named it, so an edition its kind
-    does not offer is an error; in a build of everything it is skipped with a note.
-    ``write=False`` renders and checks only (the ``check`` command)."""
-    # Markdown and WeasyPrint load only when something is built.
-    from ..check.preflight import run_checks
-    from ..source.load import load
-    from ..render.page import edition_of, render, write_pdf
-
+              edition: str | None = None, explicit: bool = True, write: bool = True, *,
+              plan: Plan | None = None, html: bool = False, thumbnail: bool = False) -> Result:
+    """Build one handout into ``out`` (default: the project's out/). ``explicit``: the
+    editor named it, so an edition its kind does not offer is an error; in a build of
+    everything it is skipped with a note. ``write=False`` renders and checks only (the
+    ``check`` command). ``plan``: made already (by the build that decided to rebuild);
+    ``html``: also write the HTML beside the PDF; ``thumbnail``: draw the catalog's
+    picture of a normal edition. One render serves all of them."""
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
     collect = _Collect()
-    loggers = [logging.getLogger("leaflet"), logging.getLogger("weasyprint")]
+    loggers = [LOG, engine_logger()]
     for logger in loggers:
         logger.addHandler(collect)
     try:
-        handout = load(project, file)
-        chosen = edition_of(handout, edition)
+        plan = plan or plan_for(project, file, out, edition)
+        result.facts = plan.facts
+        handout = load(project, file, plan.source)
+        assert plan.edition is not None and plan.target is not None, "a handout that loads is planned"
+        chosen = plan.edition.name
         if chosen not in handout.kind.editions:
             why = f"{handout.kind.label}({handout.kind.name})には「{chosen}」版がありません"
             if not explicit and "size" not in handout.meta_lines:
@@ -101,7 +73,7 @@ def build_one(project: Project, file: Path, out: Path | None = None,
                 return result
             raise HandoutError(result.source, handout.meta_lines.get("size"), why,
                                f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
-        rendered = render(project, handout, chosen)
+        rendered = render(project, handout, plan.edition)
         # Measure before writing: write_pdf() subsets the fonts in place. A failed check
         # still writes the PDF (the editor can look at it); the result is not "passed".
         result.checks = run_checks(project, rendered)
@@ -109,9 +81,11 @@ def build_one(project: Project, file: Path, out: Path | None = None,
             result.checks.label(o.rule) for o in result.checks.failures))
         result.pages = len(rendered.document.pages)
         if write:
-            target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
-            write_pdf(rendered, target)
-            result.pdf = target
+            write_pdf(rendered, plan.target)
+            result.pdf = plan.target
+            _html_beside(rendered, plan.target, html, Path(out or project.out))
+            if thumbnail and chosen == NORMAL:  # the normal edition's PDF is the card's picture
+                make_thumbnail(Path(out or project.out), result.name, plan.target)
     except HandoutError as error:
         result.error = str(error)
     except Exception as error:  # noqa: BLE001 — one handout's surprise never stops the others
@@ -127,38 +101,20 @@ def build_one(project: Project, file: Path, out: Path | None = None,
     return result
 
 
-def build(project: Project, files: Iterable[Path], out: Path | None = None,
-          edition: str | None = None,
-          report: Callable[[Result], None] = lambda r: None, *,
-          explicit: bool = True, catalog: bool = True,
-          force: bool = False, jobs: int = 1, html: bool = False, clean: bool = False,
-          progress: bool | None = None, on_stale: Callable[..., None] | None = None,
-          **options: Any) -> list[Result]:
-    """Build what changed (everything with ``force``) in ``jobs`` processes; report each
-    handout in order, up-to-date ones too. ``html``: also write the HTML beside each PDF.
-    PDFs whose handout was deleted go to ``on_stale``, and are removed with ``clean``.
-    ``explicit``: the handouts were named (see ``build_one``). Other ``options`` are
-    passed to ``build_one`` and are part of what decides a rebuild. ``catalog``: rewrite
-    out/index.html afterwards."""
-    from .incremental import Session  # deps, state, workers
+def _html_beside(rendered: Rendered, pdf: Path, wanted: bool, out: Path) -> None:
+    """``--html``: the HTML beside the PDF; without it, one left by an earlier ``--html``
+    is removed (it would show the old text), never the catalog page itself."""
+    target = pdf.with_suffix(".html")
+    if wanted:
+        write_atomic(target, standalone_html(rendered))
+    elif target != out / CATALOG_FILE:
+        target.unlink(missing_ok=True)
 
-    stale: list[Any] = []
 
-    def note_stale(item: Any) -> None:
-        stale.append(item)
-        if on_stale:
-            on_stale(item)
-
-    with Session(project, out, edition, jobs=jobs, html=html, progress=progress,
-                 explicit=explicit, options=options) as session:
-        results = session.build(files, report, force=force, clean=clean, on_stale=note_stale)
-    # out/index.html lists every handout with a PDF, not only those just built. When
-    # nothing changed it is left alone (a no-change build stays near-instant), unless
-    # the page or its pictures were deleted.
-    changed = stale or any(not r.up_to_date for r in results)
-    folder = Path(out or project.out)
-    lost = not (folder / CATALOG_FILE).is_file() or (results and not (folder / THUMBNAILS).is_dir())
-    if catalog and (changed or lost):
-        from ..site.catalog import refresh_catalog
-        refresh_catalog(project, out)
-    return results
+def render_handout(project: Project, file: Path, edition: str | None = None) -> Rendered:
+    """Load and lay out one handout as a build would: no checks, nothing written (for
+    warming a process up, and for tests). Raises ``HandoutError`` for bad input."""
+    plan = plan_for(project, file, edition=edition)
+    handout: Handout = load(project, file, plan.source)
+    assert plan.edition is not None
+    return render(project, handout, plan.edition)

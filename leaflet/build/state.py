@@ -3,10 +3,10 @@
 One record per PDF (keyed by its path inside the output folder, so a handout's
 normal and XL editions are two records): the handout, every file the PDF was made
 from with its digest, and the settings (see ``deps``), its page count, title, kind
-and revision date, and a ``summary`` of whatever else the build result carries
-(warnings, check findings…). ``build`` checks those inputs to skip handouts that did
-not change; the catalog page reads the records to list what exists. The file also
-keeps the content digests of the inputs by stat, so an unchanged run reads nothing.
+and revision date, its warnings and the check rules it failed. ``build`` checks those
+inputs to skip handouts that did not change (and says the warnings again); the catalog
+page reads the records to list what exists. The file also keeps the content digests of
+the inputs by stat, so an unchanged run reads nothing.
 
 Only successful builds are recorded, so a failing handout is tried again next time.
 Written atomically: a crash never leaves half a file, and an unreadable file just
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 STATE_FILE = ".make_pdf-state.json"
-FORMAT = 2  # 2: requested became a list
+FORMAT = 3  # 2: requested became a list; 3: warnings and check_failures are fields (were in "summary")
 
 
 @dataclass
@@ -43,7 +43,10 @@ class Record:
     pdf_mtime_ns: int = 0  # the PDF file this record describes (0: not known)
     inputs: dict[str, str] = field(default_factory=dict)  # project path → content digest
     settings: dict[str, Any] = field(default_factory=dict)
-    summary: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # said again while it stays up to date
+    # Labels of the failed check rules ([] = all passed, None = not checked): the catalog
+    # shows them, and a handout that failed is checked again on every build.
+    check_failures: list[str] | None = None
 
 
 class State:
@@ -61,7 +64,7 @@ class State:
         state = cls(out)
         try:
             data = json.loads(state.path.read_text(encoding="utf-8"))
-            if data.get("format") in (1, FORMAT):
+            if data.get("format") in (1, 2, FORMAT):
                 state.records = {key: Record(**_upgrade(value, data["format"])) for key, value in data["pdfs"].items()}
                 state.hashes = dict(data.get("hashes") or {})
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -94,18 +97,17 @@ class State:
 
 
 def _upgrade(value: dict[str, Any], format: int) -> dict[str, Any]:
-    """A record as the current format has it. Format 1 kept one requested edition; its
-    records stay known (so ``--clean`` can still remove a deleted handout's PDF)."""
+    """A record as the current format has it, so earlier builds stay known (and
+    ``--clean`` can still remove a deleted handout's PDF). Format 1 kept one requested
+    edition; formats 1 and 2 kept the warnings and failed checks in a "summary"."""
     if format == 1:
         value = {**value, "requested": [value.get("requested", "")]}
+    if format < 3:
+        summary = value.get("summary") or {}
+        value = {k: v for k, v in value.items() if k != "summary"}
+        value["warnings"] = list(summary.get("warnings") or [])
+        value["check_failures"] = summary.get("check_failures")
     return value
-
-
-def summary_of(result: Any, skip: set[str]) -> dict[str, Any]:
-    """A build result's other fields, generically: what later features add to
-    ``Result`` (check findings, say) is stored without this module knowing them."""
-    return {f.name: jsonable(getattr(result, f.name)) for f in dataclasses.fields(result)
-            if f.name not in skip}
 
 
 def jsonable(value: Any) -> Any:

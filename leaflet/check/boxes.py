@@ -1,7 +1,7 @@
 """The laid-out document, flattened into what the rules measure.
 
-WeasyPrint keeps the laid-out box tree of a page in a private attribute; ``page_box``
-is the one place that reads it. Boxes have no parent pointer, so one walk carries down
+WeasyPrint keeps the laid-out box tree of a page in a private attribute, read through
+``render.weasy.page_box``. Boxes have no parent pointer, so one walk carries down
 what a box inherits from its ancestors: the background actually behind it (page, panel,
 box backgrounds composited), opacity, any CSS transform (furigana is moved into place
 with ``translate``), the brochure panel and the role of the text (body, heading, note,
@@ -13,23 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from weasyprint import Document
-from weasyprint.anchors import rectangle_aabb
-from weasyprint.draw.color import get_color
-from weasyprint.formatting_structure import boxes
-from weasyprint.images import RasterImage, SVGImage
-
+from ..render.weasy import (
+    BlockLevelBox,
+    Document,
+    InlineBlockBox,
+    LineBox,
+    MarginBox,
+    RasterImage,
+    SVGImage,
+    TextBox,
+    color,
+    page_box,
+    rectangle_aabb,
+)
 from ..source.markdown.sourcelines import element_line
 from . import thresholds as T
 
 RGB = tuple[float, float, float]
 
 BODY, HEADING, NOTE, FURIGANA = "body", "heading", "note", "furigana"
-
-
-def page_box(page: Any) -> Any:
-    """The root box of a laid-out page (WeasyPrint has no public API for it)."""
-    return page._page_box
 
 
 @dataclass(frozen=True)
@@ -157,16 +159,16 @@ def measure(document: Document) -> Layout:
             number, root.margin_width(), root.margin_height(),
             root.margin_top, root.margin_top + root.height))
         # The root element's background is painted on the whole canvas.
-        background = _over(T.PAPER_RGB, _color(root.style, "background_color"))
+        background = _over(T.PAPER_RGB, color(root.style, "background_color"))
         for child in root.children:
             if child.is_for_root_element:
-                background = _over(background, _color(child.style, "background_color"))
+                background = _over(background, color(child.style, "background_color"))
                 if not layout.body_pitch:
                     layout.body_pitch = line_pitch(child.style)
                     layout.body_size_pt = child.style["font_size"] * T.PT_PER_PX
         _add_backgrounds(root, _State(background), number, layout)  # @page { background: … }
         for child in root.children:
-            margin = isinstance(child, boxes.MarginBox)
+            margin = isinstance(child, MarginBox)
             state = _State(background, role=NOTE if margin else BODY, margin=margin)
             _walk(child, state, number, layout)
     return layout
@@ -185,7 +187,7 @@ def line_pitch(style: Any) -> float:
 def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
     style = box.style
     state = _inherit(box, state)
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         _add_run(box, state, page, layout)
         return
     if getattr(box, "replacement", None) is not None:  # an image (maybe absolutely placed)
@@ -204,10 +206,10 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
     if not state.margin and _visible(box):
         _drawn(layout, page, box.border_box_y() + box.border_height())
     children = getattr(box, "children", ())
-    if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
+    if not state.in_line and any(isinstance(c, LineBox) for c in children):
         state = replace(state, block="".join(_line_text(c) for c in children
-                                             if isinstance(c, boxes.LineBox)))
-    if isinstance(box, boxes.LineBox) and not state.in_line:
+                                             if isinstance(c, LineBox)))
+    if isinstance(box, LineBox) and not state.in_line:
         text = _line_text(box)
         if text.strip():
             top, bottom = box.position_y, box.position_y + box.height
@@ -228,8 +230,8 @@ def _inherit(box: Any, state: _State) -> _State:
     opacity = state.opacity * style["opacity"]
     if opacity != state.opacity:
         changes["opacity"] = opacity
-    if not box.is_for_root_element and not isinstance(box, (boxes.TextBox, boxes.LineBox)):
-        colour = _color(style, "background_color")
+    if not box.is_for_root_element and not isinstance(box, (TextBox, LineBox)):
+        colour = color(style, "background_color")
         if colour[3] > 0:
             changes["background"] = _over(state.background, colour, opacity)
     matrix = getattr(box, "transformation_matrix", None)
@@ -289,7 +291,7 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     # Where the glyphs are drawn: the content box (position_y is the margin box top, a
     # half-leading above the text; rt and ruby bases have none, so they would look lower).
     x0, y0, x1, y1 = rectangle_aabb(state.matrix, box.content_box_x(), box.content_box_y(), box.width, box.height)
-    colour = _color(style, "color")
+    colour = color(style, "color")
     if not state.margin:
         _drawn(layout, page, y1)
     layout.runs.append(Run(
@@ -332,7 +334,7 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
 
 def _line_text(box: Any) -> str:
     """The text a reader sees on the line: furigana readings are not part of it."""
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         return box.text
     return "".join(_line_text(child) for child in getattr(box, "children", ())
                    if not child.is_absolutely_positioned() and not _is_container(child)
@@ -341,10 +343,10 @@ def _line_text(box: Any) -> str:
 
 def _visible(box: Any) -> bool:
     """Does the box paint something of its own (a border or a background)?"""
-    if box.is_for_root_element or isinstance(box, (boxes.TextBox, boxes.LineBox)):
+    if box.is_for_root_element or isinstance(box, (TextBox, LineBox)):
         return False
     style = box.style
-    if _color(style, "background_color")[3] > 0:
+    if color(style, "background_color")[3] > 0:
         return True
     return any(style[f"border_{side}_width"] and style[f"border_{side}_style"] not in ("none", "hidden")
                for side in ("top", "right", "bottom", "left"))
@@ -357,14 +359,8 @@ def _drawn(layout: Layout, page: int, bottom: float) -> None:
 def _is_container(box: Any) -> bool:
     """An inline-block that holds blocks (a brochure panel), not a bit of text: a ruby
     holds its reading as a block too, but it is part of its line."""
-    return isinstance(box, boxes.InlineBlockBox) and box.element_tag != "ruby" and any(
-        isinstance(child, boxes.BlockLevelBox) for child in box.children)
-
-
-def _color(style: Any, key: str) -> tuple[float, float, float, float]:
-    colour = get_color(style, key).to("srgb")
-    red, green, blue = (min(max(c, 0.0), 1.0) for c in colour.coordinates)
-    return red, green, blue, colour.alpha
+    return isinstance(box, InlineBlockBox) and box.element_tag != "ruby" and any(
+        isinstance(child, BlockLevelBox) for child in box.children)
 
 
 def _over(below: RGB | tuple[float, ...], above: tuple[float, float, float, float],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..render.fontfaces import Face
+from ..render.weasy import Face
 from ..source.load import Handout
 from ..project import Project
 from .boxes import Layout, Line, Run

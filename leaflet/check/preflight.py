@@ -8,40 +8,30 @@ Thresholds live in ``thresholds``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
-from ..render.engine import prepare
 from ..project import Project
-
-prepare()  # before WeasyPrint is first imported (idempotent)
-
-from . import contact, contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size  # noqa: E402
-from .boxes import measure  # noqa: E402
-from .context import Context, failed  # noqa: E402
-from .relax import relaxations  # noqa: E402
-from .report import Outcome, Report, Where  # noqa: E402
-
-if TYPE_CHECKING:
-    from ..build.pipeline import Result
-    from ..render.page import Rendered
+from ..render.page import Rendered
+from ..render.weasy import faces_of
+from . import contact, contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size
+from .boxes import measure
+from .context import Context, failed
+from .relax import relaxations
+from .report import Outcome, Report, Where
 
 RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana, contact]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
-__all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "check_handouts", "run_checks"]
+__all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "run_checks"]
 
 
-def run_checks(project: Project, rendered: "Rendered") -> Report:
+def run_checks(project: Project, rendered: Rendered) -> Report:
     """Measure a rendered handout against every rule. Raises ``HandoutError`` for a bad
     ``relax:`` in its front matter."""
     handout = rendered.handout
     reasons = relaxations(handout, LABELS)
     document = rendered.document
-    ctx = Context(project, handout, rendered.edition, document, measure(document),
-                  list(getattr(document.font_config, "faces", [])))
+    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document))
     report = Report(handout.shown, labels=LABELS)
     for rule in RULES:
         try:
@@ -51,17 +41,3 @@ def run_checks(project: Project, rendered: "Rendered") -> Report:
                                           f"この検査を実行できませんでした({type(error).__name__}: {error})"))
     report.relax(reasons)
     return report
-
-
-def check_handouts(project: Project, files: Iterable[Path], edition: str | None = None,
-                   explicit: bool = True,
-                   report: Callable[["Result"], None] = lambda r: None) -> list["Result"]:
-    """Render and check each handout without writing a PDF (``make_pdf.py check``)."""
-    from ..build.pipeline import build_one
-
-    results = []
-    for file in files:
-        result = build_one(project, file, edition=edition, explicit=explicit, write=False)
-        report(result)
-        results.append(result)
-    return results

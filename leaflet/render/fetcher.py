@@ -11,8 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
+from .weasy import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 MISSING = "ファイルが見つかりません"
 

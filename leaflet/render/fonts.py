@@ -4,7 +4,7 @@ WeasyPrint draws a character our fonts lack in whatever system font has it (Deja
 Sans, say) without a warning. Pointing fontconfig at a configuration with no font
 directories leaves only the faces loaded by ``@font-face``, so a missing glyph shows
 up as missing (and the preflight reports it) instead of in a stranger's typeface.
-This must run before WeasyPrint is imported: it builds its font map at import time.
+This must run before WeasyPrint makes its first font configuration (``engine.prepare``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import shutil
 import stat
 import tempfile
 import time
-import warnings
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
@@ -113,5 +112,3 @@ def isolate_fonts() -> None:
     if not config.is_file() or config.read_text() != text:
         write_atomic(config, text)  # several worker processes may get here at once
     os.environ["FONTCONFIG_FILE"] = str(config)
-    # WeasyPrint warns that fontconfig has no fonts: that is exactly what we asked for.
-    warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")

@@ -6,7 +6,6 @@ and ``write_pdf`` writes it, so a handout is laid out exactly once.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,24 +18,19 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..atomic import atomic_open
-from ..errors import IMAGE_FAILURES, HandoutError, line_of
-from .engine import prepare
+from ..errors import HandoutError, line_of
+from ..project import Project
 from ..source.load import Handout
 from ..source.markdown.assets import LINK_SCHEMES, link_line
 from ..source.markdown.furigana import strip_furigana
 from ..source.markdown.phrases import phrase_html
-from ..project import Project
 from .dates import japanese_date, source_date
+from .edition import Edition
+from .fetcher import MISSING, ProjectFetcher, RefusedURL
 from .qr import qr_image
+from .sheets import parsed
+from .weasy import HTML, Document, ImageFailures, drop_margin_box, engine_logger
 
-prepare()
-
-from weasyprint import HTML, Document  # noqa: E402  (after prepare)
-
-from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
-from .sheets import parsed  # noqa: E402
-
-BASE_STYLESHEET = "base.css"
 PAGE_NUMBER_BOX = "@bottom-right"
 
 
@@ -46,11 +40,7 @@ class Rendered:
     html: str
     document: Document
     edition: str
-
-
-def edition_of(handout: Handout, requested: str | None) -> str:
-    """``normal`` or ``xl``: the command line wins over front matter."""
-    return requested or str(handout.meta.get("size") or "normal")
+    stylesheets: tuple[Path, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -69,7 +59,7 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
-def render_html(project: Project, handout: Handout, edition: str = "normal") -> str:
+def render_html(project: Project, handout: Handout, edition: Edition) -> str:
     env = _environment(project.templates)
     template = env.get_template(handout.kind.template)
     return template.render(
@@ -78,40 +68,22 @@ def render_html(project: Project, handout: Handout, edition: str = "normal") -> 
         sections={name: Markup(html) for name, html in handout.sections.items()},
         clinic=project.clinic(),
         kind=handout.kind,
-        edition=edition,
-        stylesheets=stylesheets(project, handout, edition),
+        edition=edition.name,
+        stylesheets=list(edition.stylesheets),
     )
 
 
-def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
-    """base.css, the kind's stylesheet, then the edition's: styles/xl.css and
-    styles/<kind>.xl.css, when they exist."""
-    sheets = [project.styles / BASE_STYLESHEET, handout.kind.stylesheet]
-    if edition != "normal":
-        sheets += [project.styles / f"{edition}.css",
-                   project.styles / f"{handout.kind.name}.{edition}.css"]
-    return [s for s in sheets if s.is_file()]
-
-
-def render(project: Project, handout: Handout, edition: str = "normal",
-           html: str | None = None) -> Rendered:
+def render(project: Project, handout: Handout, edition: Edition, html: str | None = None) -> Rendered:
     html = html if html is not None else render_html(project, handout, edition)
     fetcher = ProjectFetcher(project.root)
     with _resource_errors(handout):
-        fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
+        fonts, css = parsed(list(edition.stylesheets), edition.files, fetcher, html)
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
-        _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
-    return Rendered(handout, html, document, edition)
-
-
-def _drop_margin_box(document: Document, at_keyword: str) -> None:
-    # WeasyPrint has no public API for this; the page box is private.
-    for page in document.pages:
-        box = page._page_box
-        box.children = [c for c in box.children if getattr(c, "at_keyword", None) != at_keyword]
+        drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
+    return Rendered(handout, html, document, edition.name, edition.stylesheets)
 
 
 def write_pdf(rendered: Rendered, target: Path) -> None:
@@ -121,23 +93,13 @@ def write_pdf(rendered: Rendered, target: Path) -> None:
         rendered.document.write_pdf(handle)
 
 
-class _Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith(IMAGE_FAILURES):
-            self.records.append(record)
-
-
 @contextmanager
 def _resource_errors(handout: Handout) -> Iterator[None]:
     """Turn a refused URL, or an image WeasyPrint could not load, into a HandoutError
     that names the file and line."""
-    errors = _Errors()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(errors)
+    failures = ImageFailures()
+    logger = engine_logger()
+    logger.addHandler(failures)
     try:
         yield
     except RefusedURL as refused:
@@ -147,19 +109,15 @@ def _resource_errors(handout: Handout) -> Iterator[None]:
                            "ファイル名と置き場所(このファイルからの相対パス)を確認してください" if missing
                            else "handouts/ の中のファイルを相対パスで指定してください") from None
     finally:
-        logger.removeHandler(errors)
-    if errors.records:
-        record = errors.records[0]
-        url = str(record.args[0]) if record.args else ""
-        name = url.rsplit("/", 1)[-1]
-        if not name or not url.startswith(("file:", "http:", "https:", "data:")):
-            # An <svg> written in the handout itself: WeasyPrint names the folder it is
-            # in, or gives its own exception text, not a file.
-            raise HandoutError(handout.shown, line_of(handout.text, "<svg"), "文中に書いた SVG 図を描けません",
-                               "SVG の中で参照するファイルは handouts/ の中に置いて相対パスで書くか、"
-                               "図を .svg ファイルにして ![説明](図.svg) で入れてください")
+        logger.removeHandler(failures)
+    url = failures.first
+    if url == "":  # an <svg> written in the handout itself
+        raise HandoutError(handout.shown, line_of(handout.text, "<svg"), "文中に書いた SVG 図を描けません",
+                           "SVG の中で参照するファイルは handouts/ の中に置いて相対パスで書くか、"
+                           "図を .svg ファイルにして ![説明](図.svg) で入れてください")
+    if url is not None:
         raise HandoutError(handout.shown, _written_line(handout.text, url),
-                           f"画像「{name}」を描けません",
+                           f"画像「{url.rsplit('/', 1)[-1]}」を描けません",
                            "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
 
 

@@ -15,18 +15,10 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Collection
 from pathlib import Path
 
-from ..build.deps import stylesheet_closure
-from .engine import prepare
-from ..project import Project
-
-prepare()
-
-from weasyprint import CSS  # noqa: E402  (after prepare)
-from weasyprint.urls import URLFetcher  # noqa: E402
-
-from .fontfaces import FontFaces  # noqa: E402  (remembers @font-face files for the preflight)
+from .weasy import CSS, FontFaces, URLFetcher
 
 KEEP = 4  # stylesheet sets kept (each holds its fonts' temporary copies)
 RACY_SECONDS = 2.0  # a file this fresh may change again within one mtime tick
@@ -35,10 +27,12 @@ Parsed = tuple[FontFaces, list[CSS]]
 _cache: OrderedDict[tuple, Parsed] = OrderedDict()
 
 
-def parsed(project: Project, sheets: list[Path], fetcher: URLFetcher, html: str) -> Parsed:
+def parsed(sheets: list[Path], files: Collection[Path], fetcher: URLFetcher, html: str) -> Parsed:
+    """The stylesheets parsed, and the font configuration their @font-face rules loaded.
+    ``files``: the sheets and what they import (by the render plan)."""
     if not _self_contained(html):
         return _parse(sheets, fetcher)
-    key = _stamp(project, sheets)
+    key = _stamp(sheets, files)
     if key is None:
         return _parse(sheets, fetcher)
     if key not in _cache:
@@ -59,12 +53,12 @@ def _self_contained(html: str) -> bool:
     return "<style" not in lowered and "<link" not in lowered
 
 
-def _stamp(project: Project, sheets: list[Path]) -> tuple | None:
+def _stamp(sheets: list[Path], files: Collection[Path]) -> tuple | None:
     """What the parsed result depends on: the sheets, what they @import and the fonts
     they load, by stat. None (do not reuse) when a file was modified just now."""
     now = time.time()
     stamp: list[tuple] = [tuple(str(s) for s in sheets)]
-    for path in sorted(stylesheet_closure(project, sheets)):
+    for path in sorted(set(files) | {s.resolve() for s in sheets}):
         try:
             st = path.stat()
         except OSError:

@@ -18,21 +18,23 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from ..atomic import atomic_open, write_atomic
+from ..atomic import write_atomic
 from ..errors import HandoutError
 from .inventory import describe
 from ..source.kinds import load_kind
 from ..source.markdown.phrases import split_phrases
 from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from ..render.dates import japanese_date
+from ..build.result import Facts
+from ..build.state import State
+from ..build.thumbnail import draw as draw_thumbnail
+from ..build.thumbnail import thumbnail_path
 
 LOG = logging.getLogger("leaflet")
 
 INDEX = CATALOG_FILE
 THUMBS = THUMBNAILS
 TEMPLATE_DIR = "catalog"  # templates/catalog/: a subfolder, so never taken for a kind
-THUMB_LONG_SIDE = 640  # px: sharp on a tablet at twice the card's CSS size
-THUMB_COLOURS = 128
 
 
 @dataclass(frozen=True)
@@ -52,48 +54,48 @@ class CatalogEntry:
 
 
 def update_catalog(project: Project, out: Path | None = None,
-                   checks: Mapping[str, Sequence[str] | None] | None = None) -> Path:
+                   checks: Mapping[str, Sequence[str] | None] | None = None,
+                   known: Mapping[str, Facts] | None = None) -> Path:
     """Refresh thumbnails and rewrite ``out/index.html`` from what is in out/ now.
-    Check results come from ``checks`` or else from the build state (``state``)."""
+    Check results come from ``checks`` or else from the build state (``state``);
+    ``known``: handouts whose front matter a build has just read (by name)."""
     out = out or project.out
     if checks is None:
         checks = checks_from_state(out)
-    return write_catalog(project, out, collect_entries(project, out, checks))
+    return write_catalog(project, out, collect_entries(project, out, checks, known))
 
 
 def checks_from_state(out: Path) -> dict[str, list[str] | None]:
     """Each PDF's failed check rules as the last build recorded them (normal edition)."""
-    from ..build.state import State
-
-    return {record.name: record.summary.get("check_failures")
+    return {record.name: record.check_failures
             for record in State.load(out).records.values() if record.edition in ("", "normal")}
 
 
 def refresh_catalog(project: Project, out: Path | None = None,
-                    checks: Mapping[str, Sequence[str] | None] | None = None) -> Path | None:
+                    checks: Mapping[str, Sequence[str] | None] | None = None,
+                    known: Mapping[str, Facts] | None = None) -> Path | None:
     """``update_catalog`` for the end of a build: the PDFs are what matters, so a catalog
     that cannot be written is a warning, never a failed build."""
     try:
-        return update_catalog(project, out, checks)
+        return update_catalog(project, out, checks, known)
     except (OSError, jinja2.TemplateError, HandoutError) as error:  # e.g. a broken clinic.yaml
         LOG.warning("一覧ページ(%s)を書けませんでした: %s", INDEX, error)
         return None
 
 
 def collect_entries(project: Project, out: Path,
-                    checks: Mapping[str, Sequence[str] | None] | None = None) -> list[CatalogEntry]:
+                    checks: Mapping[str, Sequence[str] | None] | None = None,
+                    known: Mapping[str, Facts] | None = None) -> list[CatalogEntry]:
     """One entry per handout with a PDF in ``out``; its thumbnail is made if missing or old.
 
     ``checks`` maps a handout name to its failing check rules (empty: passed); a name
     left out, or mapped to None, shows as not checked.
     """
-    from ..build.state import State
-
     checks = checks or {}
     labels: dict[str, str] = {}
     recorded = {key: (record.pages, record.pdf_mtime_ns) for key, record in State.load(out).records.items()}
     entries = []
-    for row in describe(project):
+    for row in describe(project, known):
         pdf = project.pdf_for(row.file, out)
         xl = project.pdf_for(row.file, out, "xl")
         if not pdf.is_file():
@@ -101,7 +103,7 @@ def collect_entries(project: Project, out: Path,
                 continue
             pdf = xl  # a handout that is XL only (size: xl in its front matter)
         png = thumbnail_path(out, row.name)
-        pages = _thumbnail(pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
+        pages = draw_thumbnail(pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
         check = checks.get(row.name)
         entries.append(CatalogEntry(
             name=row.name,
@@ -144,57 +146,6 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
     target = out / INDEX
     write_atomic(target, html)
     return target
-
-
-# --- thumbnails -------------------------------------------------------------------
-
-
-def thumbnail_path(out: Path, name: str) -> Path:
-    return out / THUMBS / f"{name}.png"
-
-
-def make_thumbnail(out: Path, name: str, pdf: Path) -> None:
-    """Draw a freshly built PDF's thumbnail now (in the worker that built it, so a
-    parallel build draws them in parallel); the catalog then finds it up to date."""
-    _thumbnail(pdf, thumbnail_path(out, name))
-
-
-def _thumbnail(pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> int:
-    """Draw page 1 of ``pdf`` into ``png`` unless it is already drawn; return the page count
-    (0 when the PDF cannot be read).
-
-    The PNG is given the PDF's modification time, so "same time" means "drawn from this
-    PDF" — exact even on file systems with coarse timestamps. ``recorded`` is the build
-    record's (pages, PDF modification time): when the picture and the record both belong
-    to this very file, the PDF is not opened again (nor pypdfium2 loaded in the main
-    process of a parallel build, whose workers drew the pictures). A PDF written without
-    its record (a build interrupted between the two) is opened and counted.
-    """
-    pages, recorded_mtime = recorded
-    mtime = pdf.stat().st_mtime_ns
-    if pages and recorded_mtime == mtime and png.is_file() and png.stat().st_mtime_ns == mtime:
-        return pages
-    import pypdfium2 as pdfium  # loaded only when a catalog is made
-    from PIL import Image
-
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as error:
-        LOG.warning("%s: PDF を読めないため、一覧に縮小画像を載せません(%s)", pdf.name, error)
-        return 0
-    try:
-        pages = len(document)
-        mtime = pdf.stat().st_mtime_ns
-        if pages and not (png.is_file() and png.stat().st_mtime_ns == mtime):
-            page = document[0]
-            scale = THUMB_LONG_SIDE / max(page.get_width(), page.get_height())
-            image = page.render(scale=scale).to_pil()
-            with atomic_open(png, mtime_ns=mtime) as handle:  # same mtime: drawn from this PDF
-                # 128 colours: a third of the bytes, no visible change at this size
-                image.quantize(THUMB_COLOURS, method=Image.Quantize.FASTOCTREE).save(handle, "PNG")
-        return pages
-    finally:
-        document.close()
 
 
 def _prune_thumbnails(out: Path, keep: set[str]) -> None:

@@ -4,8 +4,7 @@ error or warning (stderr) or progress (stdout)."""
 
 from __future__ import annotations
 
-from ..build.pipeline import Result
-from ..build.incremental import Stale
+from ..build import Result, Stale
 from ..project import Project
 
 Line = tuple[str, bool]  # (text, goes to stderr)

@@ -12,7 +12,6 @@ polls ``/__reload`` and reloads the page when the PDFs or the catalog change.
 from __future__ import annotations
 
 import hashlib
-import os
 import ipaddress
 import socket
 import threading
@@ -23,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .catalog import INDEX, refresh_catalog
+from .watch import watch
 from ..errors import UsageError
 from ..project import Project
 
@@ -198,9 +198,9 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
           rebuild: bool = True, *,
           say: Callable[[str], None] = print,
           ready: Callable[[str], None] | None = None,
-          stop_event: threading.Event | None = None) -> None:
-    """Serve ``out`` until Ctrl+C (or ``stop_event``); with ``rebuild``, build everything
-    first and rebuild what changes."""
+          stop_event: threading.Event | None = None, jobs: int = 1) -> None:
+    """Serve ``out`` until Ctrl+C (or ``stop_event``); with ``rebuild``, build what is out
+    of date first (in ``jobs`` processes) and rebuild what changes."""
     out = out or project.out
     out.mkdir(parents=True, exist_ok=True)
     stop = stop_event or threading.Event()
@@ -215,7 +215,7 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
     watcher = None
     try:
         if rebuild:
-            watcher = _start_watcher(project, out, stop, say)
+            watcher = _start_watcher(project, out, stop, say, jobs)
         else:
             refresh_catalog(project, out)  # the PDFs may be newer than the catalog
         say(f"一覧: {server.url} (終了は Ctrl+C)")
@@ -233,24 +233,22 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
 
 
 def _start_watcher(project: Project, out: Path, stop: threading.Event,
-                   say: Callable[[str], None]) -> threading.Thread:
-    """Build what is out of date (so the first page shown is complete), then run the
-    ``watch`` loop in a thread: it rebuilds what each save affects; every rebuild
-    rewrites the catalog, which the open page notices."""
-    from ..build.pipeline import build
-    from .messages import result_lines
-    from .watch import watch
-
-    say("すべて作成しています…")
-    build(project, project.all_handouts(), out, explicit=False, jobs=os.cpu_count() or 1,
-          report=lambda result: [say(text) for text, _ in result_lines(project, result)])
+                   say: Callable[[str], None], jobs: int) -> threading.Thread:
+    """Run the ``watch`` loop in a thread and wait for its first build, which makes what
+    is out of date (so the first page shown is complete); then it rebuilds what each
+    save affects. Every build rewrites the catalog, which the open page notices."""
+    first_build = threading.Event()
 
     def run() -> None:
         watch(project, out, on_built=lambda _results: refresh_catalog(project, out),
-              stop_event=stop, say=lambda line: say(line[0]))
+              stop_event=stop, say=lambda line: say(line[0]), jobs=jobs, started=first_build)
 
+    say("すべて作成しています…")
     thread = threading.Thread(target=run, name="make_pdf-watch", daemon=True)
     thread.start()
+    first_build.wait()
+    if not (out / INDEX).is_file():  # nothing was built (no handouts): an empty catalog
+        refresh_catalog(project, out)
     return thread
 
 

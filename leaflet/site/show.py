@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..check.report import Outcome, Report
 
 if TYPE_CHECKING:
-    from ..build.pipeline import Result
+    from ..build.result import Result
 
 STATUS = {"pass": "合格", "warn": "注意", "fail": "不合格", "relaxed": "緩和"}
 STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "relaxed": "cyan"}

@@ -23,7 +23,7 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter
 from watchfiles import watch as watch_changes
 
-from ..build.pipeline import Result
+from ..build.result import Result
 from ..build.incremental import Session, Stale
 from .messages import Line, result_lines, stale_line
 from ..project import Project, is_hidden, is_markdown
@@ -52,10 +52,11 @@ def watch(project: Project, out: Path | None = None,
           on_built: Callable[[list[Result]], None] | None = None,
           stop_event: threading.Event | None = None, *,
           edition: str | None = None, jobs: int = 1,
-          say: Callable[[Line], None] = _print) -> None:
+          say: Callable[[Line], None] = _print, started: threading.Event | None = None) -> None:
     """Build what is out of date, then rebuild on every change until ``stop_event`` is
     set or Ctrl-C. ``on_built`` gets the results of each rebuild (``serve`` reloads
-    the page with it); ``say`` gets each line to show."""
+    the page with it); ``say`` gets each line to show; ``started`` is set once the
+    first build is done (or the watch ended before it)."""
     out = Path(out or project.out).resolve()
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # it says "stopping watch" in English
     if threading.current_thread() is threading.main_thread():
@@ -72,18 +73,23 @@ def watch(project: Project, out: Path | None = None,
             # (watchfiles drops events in the instant a timeout step ends, ~0.1 µs in
             # every LIVE_MS: a risk we take for a watch that is known to be live.)
             if next(batches, None) is not None:  # None: stopped (or Ctrl-C) before it started
-                _run(session, batches, say, on_built)
+                _run(session, batches, say, on_built, started)
         except KeyboardInterrupt:
             pass
+        finally:
+            if started:
+                started.set()
     say(("監視を終了しました。", False))
 
 
 def _run(session: Session, batches: Iterator[set[tuple[Change, str]]], say: Callable[[Line], None],
-         on_built: Callable[[list[Result]], None] | None) -> None:
+         on_built: Callable[[list[Result]], None] | None, started: threading.Event | None) -> None:
     project = session.project
     _warm_up(project)
     say(("監視を始めます(Ctrl-C で終了)。", False))
     _rebuild(session, project.all_handouts(), say, on_built, stale=True)
+    if started:
+        started.set()
     say((f"監視中: {project.root}", False))
     for changes in batches:
         if not changes:
@@ -102,12 +108,11 @@ def _warm_up(project: Project) -> None:
     """Import WeasyPrint and lay out one handout in memory, so that the first save does
     not pay for the imports and WeasyPrint's first-use set-up; then move what exists
     now out of the garbage collector's way (fewer, shorter pauses while rebuilding)."""
-    from ..source.load import load
-    from ..render.page import render
+    from ..build.pipeline import render_handout
 
     for file in project.all_handouts()[:1]:
         try:
-            render(project, load(project, file)).document.write_pdf()
+            render_handout(project, file).document.write_pdf()
         except Exception:  # noqa: BLE001 — a broken handout is reported by the build
             pass
     gc.collect()

@@ -29,6 +29,7 @@ class Source:
     meta_lines: dict[str, int]  # front-matter key → line, for pointing at a bad value
     body: str
     body_line: int  # line number of the body's first line in the file
+    text: str = ""  # the whole file, decoded and normalised (for finding lines)
 
 
 def read_text(file: Path, shown: str) -> str:
@@ -86,7 +87,7 @@ def split(text: str, shown: str) -> Source:
     if isinstance(node, yaml.MappingNode):
         meta_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     meta = {str(k): _plain(v) for k, v in meta.items()}
-    return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2)
+    return Source(shown, meta, meta_lines, "\n".join(lines[end + 1:]), end + 2, text)
 
 
 # A heading ("## 質問"; a "# " line is a YAML comment) or a section marker: Markdown only.

@@ -9,7 +9,7 @@ from typing import Any
 import markdown
 
 from ..errors import HandoutError
-from .frontmatter import read_text, split
+from .frontmatter import Source, read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
 from .markdown.furigana import warn_malformed
 from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
@@ -32,7 +32,9 @@ class Handout:
     meta_lines: dict[str, int]  # front-matter key → file line
 
 
-def load(project: Project, file: Path) -> Handout:
+def load(project: Project, file: Path, source: Source | None = None) -> Handout:
+    """A handout, validated and converted. ``source``: the file already read and split
+    (by the build's render plan), so the front matter is parsed once per build."""
     shown = project.rel(file)
     if not project.contains(file):  # a symlink to somewhere else
         raise HandoutError(shown, None, "プロジェクトの外のファイルは読めません",
@@ -45,8 +47,8 @@ def load(project: Project, file: Path) -> Handout:
         raise HandoutError(shown, None, "同じ名前の原稿が2つあります: " + "、".join(project.rel(t) for t in twins),
                            "どちらかの名前を変えるか、古い方を消してください")
     file = Path(file).resolve()
-    text = read_text(file, shown)
-    source = split(text, shown)
+    if source is None:
+        source = split(read_text(file, shown), shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
     for key, value in meta.items():  # title, subtitle…: printed with furigana too
@@ -75,4 +77,4 @@ def load(project: Project, file: Path) -> Handout:
         shape.setConfig("label", section.label.split("(")[0] if section else part.name)
         shape.setConfig("first_line", part.first_line)
         sections[part.name] = md.reset().convert(part.text)
-    return Handout(file, shown, project.name_of(file), kind, meta, sections, text, source.meta_lines)
+    return Handout(file, shown, project.name_of(file), kind, meta, sections, source.text, source.meta_lines)
