@@ -218,6 +218,18 @@ def test_a_back_section_too_long_for_the_full_clinic_is_an_overflow_of_the_back_
     failures = result.checks.failures
     assert [o.rule for o in failures] == ["overflow"]
     assert failures[0].where.panel == "back"
+    assert failures[0].message.endswith("この面の原稿(::: back)を3行減らすか、clinic.yaml のクリニック情報"
+                                        "(ご相談・ご予約の内容、診療内容など)を短くしてください")
+
+
+def test_a_clinic_card_too_long_for_the_back_panel_says_to_shorten_clinic_yaml(project, write):
+    text = FULL_CLINIC.read_text(encoding="utf-8")
+    text = text.replace("menu:\n", "menu:\n" + "".join(f"  - 相談{i}のご案内\n" for i in range(8)))
+    (project.root / "clinic.yaml").write_text(text, encoding="utf-8")
+    result = build_one(project, write("b.md", BROCHURE.replace("::: back\n\n{back}\n", "")))
+    failure, = result.checks.failures
+    assert failure.rule == "overflow" and failure.where.panel == "back"
+    assert "clinic.yaml のクリニック情報" in failure.message
 
 
 # --- rule contact: an invitation to get in touch needs a way to do it ------------------------

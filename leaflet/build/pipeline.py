@@ -79,6 +79,8 @@ def build_one(project: Project, file: Path, out: Path | None = None,
         result.checks = run_checks(project, rendered)
         result.check_failures = list(dict.fromkeys(
             result.checks.label(o.rule) for o in result.checks.failures))
+        result.check_warnings = list(dict.fromkeys(
+            f"{result.checks.label(o.rule)}({o.figure})" for o in result.checks if o.status == "warn"))
         result.pages = len(rendered.document.pages)
         if write:
             write_pdf(rendered, plan.target)

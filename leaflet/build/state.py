@@ -47,6 +47,7 @@ class Record:
     # Labels of the failed check rules ([] = all passed, None = not checked): the catalog
     # shows them, and a handout that failed is checked again on every build.
     check_failures: list[str] | None = None
+    check_warnings: list[str] = field(default_factory=list)  # "label(figure)" of rules that warned
 
 
 class State:
