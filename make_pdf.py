@@ -15,10 +15,19 @@ from pathlib import Path
 
 import click
 
+from leaflet.errors import SetupError
+
 ROOT = Path(__file__).resolve().parent
 
+
+def default_project() -> Path:
+    """The project folder: this file's folder when run from a checkout (``python
+    make_pdf.py``), else — installed, as ``make-pdf`` — the current directory."""
+    return ROOT if (ROOT / "templates").is_dir() and (ROOT / "leaflet").is_dir() else Path.cwd()
+
+
 project_option = click.option(
-    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT,
+    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=default_project,
     show_default=False, hidden=True, help="Project folder (for tests).")
 out_option = click.option(
     "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -29,7 +38,7 @@ class UsageProblem(click.UsageError):
     """Our own usage errors (unknown handout or kind, port in use), said in Japanese;
     exit code 2 like click's."""
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file=None) -> None:
         click.echo(f"エラー: {self.format_message()}", err=True)
         click.echo("使い方: make_pdf.py --help", err=True)
 
@@ -69,7 +78,7 @@ class _Commands(click.Group):
             click.echo("中断しました(Ctrl-C)。作成済みの PDF はそのまま残ります。", err=True)
             ctx.exit(130)
 
-    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def main(self, *args, **kwargs):
         try:
             status = super().main(*args, **{**kwargs, "standalone_mode": False})
             if isinstance(status, int):  # ctx.exit(n) (--help, Ctrl-C) returns n here
@@ -78,6 +87,9 @@ class _Commands(click.Group):
         except UsageProblem as error:
             error.show()
             sys.exit(error.exit_code)
+        except SetupError as error:  # the installation cannot build anything (e.g. another WeasyPrint)
+            click.echo(f"エラー: {error}", err=True)
+            sys.exit(1)
         except click.UsageError as error:
             click.echo(f"エラー: {_in_japanese(error)}", err=True)
             click.echo(f"  ({error.format_message()})", err=True)
@@ -142,8 +154,8 @@ def _echo(line: tuple[str, bool] | None) -> None:
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
           jobs: int | None, html: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
-    from leaflet.site.publish import build_with_catalog as run_build
     from leaflet.site.messages import closing_lines, result_lines, stale_line
+    from leaflet.site.publish import build_with_catalog as run_build
 
     project = _project(project_dir, out)
     files = _find(project, handouts)
@@ -263,7 +275,12 @@ def serve(port: int, host: str, no_build: bool, out: Path | None, jobs: int | No
         raise UsageProblem(str(error)) from None
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """The ``make-pdf`` command (and ``python make_pdf.py``)."""
     from leaflet.quick_exit import run_and_exit
 
     run_and_exit(cli)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from leaflet.build.pipeline import render_handout  # noqa: E402
 from leaflet.check import fonts, glyphs  # noqa: E402
 from leaflet.check.preflight import run_checks  # noqa: E402
-from leaflet.build.pipeline import render_handout  # noqa: E402
 from leaflet.project import Project  # noqa: E402
 from leaflet.render.page import write_pdf  # noqa: E402
 

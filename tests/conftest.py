@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sys
 import textwrap
 import time
 from collections.abc import Callable
@@ -20,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from leaflet.project import Project
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
-sys.path.insert(0, str(ROOT))
-
-from leaflet.project import Project  # noqa: E402
 
 TOOL_PARTS = ("templates", "styles", "fonts")  # the tool's own, from the project
 SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample
@@ -61,6 +59,16 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The sample project with its handouts, copied once per session. Read it, do not
     change it (tests that change files use ``project``)."""
     return copy_project(tmp_path_factory.mktemp("sample") / "proj", with_handouts=True)
+
+
+@pytest.fixture(autouse=True)
+def one_job_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI builds with one worker per core by default; in tests that do not ask for
+    --jobs, one process (no fork server to start: a second saved per build). Parallel
+    builds have their own tests (test_parallel, and those that pass --jobs)."""
+    import make_pdf
+
+    monkeypatch.setattr(make_pdf, "_cores", lambda: 1)
 
 
 @pytest.fixture

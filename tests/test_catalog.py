@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 import make_pdf
 from leaflet.build import build as build_only
-from leaflet.site.publish import build_with_catalog as build
 from leaflet.build.thumbnail import THUMB_LONG_SIDE
 from leaflet.site.catalog import CatalogEntry, update_catalog, write_catalog
+from leaflet.site.publish import build_with_catalog as build
 
 NS = "{http://www.w3.org/1999/xhtml}"
 FAQ = """\

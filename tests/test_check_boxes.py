@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from leaflet.check.boxes import BODY, FURIGANA, HEADING, NOTE, measure
 from leaflet.build.pipeline import render_handout
-from leaflet.project import Project
+from leaflet.check.boxes import BODY, FURIGANA, HEADING, NOTE, measure
 from leaflet.render.page import write_pdf
 
 from .pdfs import MM, find_text

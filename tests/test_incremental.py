@@ -1,7 +1,13 @@
 """Incremental builds: what makes a handout's PDF be rebuilt, and what does not.
 
 Each test builds a throwaway project through the CLI, changes one thing, builds again
-and reads which handouts were made (作成) and which were left alone (最新)."""
+and reads which handouts were made (作成) and which were left alone (最新).
+
+The rebuild decisions are the subject, not the PDFs: the build runs for real (plan,
+dependencies, state, load and validation, the template, --html, thumbnails, the
+catalog) but WeasyPrint's layout, the preflight and the PDF writer are stood in for
+(``stand_in``): a build takes milliseconds. Tests marked ``real_pdfs`` build real PDFs,
+end to end."""
 
 from __future__ import annotations
 
@@ -18,11 +24,46 @@ import make_pdf
 from leaflet.build import deps as deps_module
 from leaflet.build.deps import deps_of
 from leaflet.build.plan import plan_for
-from leaflet.project import Project
 from leaflet.build.state import STATE_FILE
+from leaflet.project import Project
 
 from .conftest import ROOT, write_stretch
 from .pdfs import text_of
+
+
+@pytest.fixture(scope="module")
+def tiny_pdf() -> bytes:
+    """A valid one-page PDF, which the catalog can draw a thumbnail of."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(200, 200)
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def stand_in(request, monkeypatch, tiny_pdf):
+    """Builds in this process, with the layout, the checks and the PDF writer stood in."""
+    if request.node.get_closest_marker("real_pdfs"):
+        return
+    from leaflet.atomic import write_atomic
+    from leaflet.build import pipeline
+    from leaflet.check.report import Report
+    from leaflet.render.page import Rendered, render_html
+
+    class Laid:
+        pages = [object()]
+
+    def render(project, handout, edition):  # type: ignore[no-untyped-def]
+        return Rendered(handout, render_html(project, handout, edition), Laid(), edition.name, edition.stylesheets)
+
+    monkeypatch.setattr(pipeline, "render", render)
+    monkeypatch.setattr(pipeline, "run_checks", lambda project, rendered: Report(rendered.handout.shown))
+    monkeypatch.setattr(pipeline, "write_pdf", lambda rendered, target: write_atomic(target, tiny_pdf))
 
 FAQ = """\
 ---
@@ -70,6 +111,7 @@ def test_unchanged_build_says_up_to_date_and_leaves_pdfs_alone(three):
     assert {p.name: p.stat().st_mtime_ns for p in (three.root / "out").glob("*.pdf")} == before
 
 
+@pytest.mark.real_pdfs
 def test_editing_the_markdown_rebuilds_only_that_handout(three, write):
     write("faq2.md", FAQ.format(title="二", extra="追記しました。"))
     result = run(three, "build")
@@ -255,6 +297,7 @@ def test_source_date_epoch_counts_only_without_revised(project, write, monkeypat
     assert deps_of(project, plan_for(project, with_date)).settings.get("SOURCE_DATE_EPOCH") is None
 
 
+@pytest.mark.real_pdfs
 @pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
 @pytest.mark.parametrize("edition", ["normal", "xl"])
 def test_deps_cover_every_file_the_render_reads(sample, name, edition, monkeypatch):
@@ -322,6 +365,7 @@ def test_a_handout_called_index_never_removes_the_catalog(project, write):
     assert (project.root / "out/index.pdf").is_file() and (project.root / "out/index.html").is_file()
 
 
+@pytest.mark.real_pdfs
 def test_the_html_renders_alone_like_the_pdf(three):
     """Raw WeasyPrint, given only the written HTML, lays out the same text."""
     from weasyprint import HTML
@@ -334,8 +378,10 @@ def test_the_html_renders_alone_like_the_pdf(three):
     assert text_of(raw).replace("1 / 1", "").split() == ours.split()  # we drop "1 / 1"
 
 
-def test_cli_build_options_reach_the_package(project, write):
+def test_cli_build_options_reach_the_package(project, write, monkeypatch):
     from unittest import mock
+
+    monkeypatch.undo()  # the machine's real number of cores, not the stand-in's one
 
     write("a.md", FAQ.format(title="A", extra=""))
     with mock.patch("leaflet.site.publish.build_with_catalog", autospec=True, return_value=[]) as called:

@@ -250,3 +250,19 @@ def test_cli_busy_port_exits_2(project):
     assert "Traceback" not in result.output
 
 
+
+
+def test_serve_builds_once_at_start_then_serves_the_complete_catalog(project, write):
+    """What is out of date is built once (the watch's first build, not a build and then
+    the watch's again), before the first page is served."""
+    write("a.md", "---\nkind: faq\ntitle: 一\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n")
+    write("b.md", "---\nkind: faq\ntitle: 二\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n")
+    messages: list[str] = []
+    with running(project, project.out, rebuild=True, messages=messages) as url:
+        status, _, body = raw_get(url, "/")
+    said = [m.split("(")[0] for m in messages if m.startswith(("作成", "最新"))]
+    assert said == ["作成: out/a.pdf", "作成: out/b.pdf"], messages  # no second pass saying 最新
+    first, last = (next(i for i, m in enumerate(messages) if m.startswith(f"作成: out/{n}.pdf")) for n in "ab")
+    served = next(i for i, m in enumerate(messages) if m.startswith("一覧: "))
+    assert messages.index("すべて作成しています…") < first < last < served
+    assert status == 200 and "一".encode() in body and "二".encode() in body

@@ -96,12 +96,18 @@ def test_watch_reports_a_deleted_handouts_pdf(project, watcher):
     assert (project.out / "b.pdf").is_file()  # removed only by build --clean
 
 
-def test_watch_ignores_its_own_output(project, watcher):
+def test_watch_ignores_its_own_output(project, watcher, write):
+    """Files in out/ and files no handout depends on change nothing; a save made after
+    them is the next thing the watcher reports (so it was awake all along)."""
     count = len(watcher.lines)
     (project.out / "note.txt").write_text("x", encoding="utf-8")
     (project.root / "README.txt").write_text("not a dependency", encoding="utf-8")
     time.sleep(1.0)  # nothing should happen; give it the chance
     assert watcher.lines[count:] == []
+    write("a.md", FAQ.format(title="A", answer="そのあとの答え。"))
+    wait_for(lambda: watcher.said("作成: out/a.pdf") and len(watcher.batches) == 2, "the rebuild after")
+    assert watcher.lines[count] == "変更: handouts/a.md"
+    assert watcher.batches[-1] == ["a"]
 
 
 def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, write):

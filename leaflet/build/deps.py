@@ -89,7 +89,7 @@ class Deps:
         return bool(self.files & paths) or any(f in p.parents for p in paths for f in self.folders)
 
     @classmethod
-    def recorded(cls, project: Project, file: Path, inputs: dict[str, str]) -> "Deps":
+    def recorded(cls, project: Project, file: Path, inputs: dict[str, str]) -> Deps:
         """What a previous build read (from the state file), for mapping changes."""
         deps = cls(absolute(file), project.name_of(file), inputs=dict(inputs))
         deps.files = {project.root / rel for rel in inputs if not rel.endswith("/")}

@@ -41,7 +41,7 @@ class Session:
         self.hashes: FileHashes | None = None  # made from the state file's on first use
         self.deps: dict[Path, Deps] = {}  # last known, for watch to map a change to handouts
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -107,8 +107,8 @@ class Session:
                 continue
             if record.pdf_mtime_ns and _mtime_ns(pdf) != record.pdf_mtime_ns:
                 continue  # not the PDF we wrote: replaced, truncated or edited since
-            if record.inputs and unchanged(self.project, record.inputs, record.settings,
-                                           self.options, self.hashes):
+            if record.inputs and self.hashes and unchanged(self.project, record.inputs, record.settings,
+                                                           self.options, self.hashes):
                 return record
         return None
 

@@ -90,6 +90,7 @@ class Workers:
 
 
 def _worker_setup(main: int) -> None:
+    """In each worker as it starts (it has WeasyPrint already; the main process never does)."""
     from multiprocessing.util import Finalize
 
     from ..render.weasy import close_all
@@ -109,7 +110,7 @@ def _exit_without(main: int) -> None:
         try:
             os.kill(main, 0)
         except (ProcessLookupError, PermissionError):  # gone (or its number reused by another user)
-            from ..render.weasy import close_all
+            from ..render.weasy import close_all  # in the worker, where it is loaded already
 
             close_all()
             os._exit(0)

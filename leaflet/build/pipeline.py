@@ -90,7 +90,7 @@ def build_one(project: Project, file: Path, out: Path | None = None,
                 make_thumbnail(Path(out or project.out), result.name, plan.target)
     except HandoutError as error:
         result.error = str(error)
-    except Exception as error:  # noqa: BLE001 — one handout's surprise never stops the others
+    except Exception as error:
         LOG.debug("unexpected error in %s", result.source, exc_info=True)
         result.error = (f"{result.source}: 予期しないエラーです({type(error).__name__}: {str(error)[:200]})"
                         " — この原稿か、その種類のテンプレート・設定ファイルの直前の変更を確認してください")

@@ -61,7 +61,7 @@ class State:
         return self.out / STATE_FILE
 
     @classmethod
-    def load(cls, out: Path) -> "State":
+    def load(cls, out: Path) -> State:
         state = cls(out)
         try:
             data = json.loads(state.path.read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ furigana). All positions stay in CSS px, as WeasyPrint gives them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..render.weasy import (
@@ -24,115 +24,15 @@ from ..render.weasy import (
     TextBox,
     color,
     page_box,
+    picture_area,
     rectangle_aabb,
 )
 from ..source.markdown.sourcelines import element_line
 from . import thresholds as T
+from .layout import BODY, FILL, FURIGANA, HEADING, NOTE, RGB, RULE, Image, Layout, Line, Page, Panel, Run, Shape
 
-RGB = tuple[float, float, float]
-
-BODY, HEADING, NOTE, FURIGANA = "body", "heading", "note", "furigana"
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int  # 1-based
-    width: float
-    height: float
-    content_top: float
-    content_bottom: float
-
-
-@dataclass(frozen=True)
-class Run:
-    """One piece of text drawn in one style (a WeasyPrint text box)."""
-
-    page: int
-    text: str
-    box: Any  # the TextBox, for the fonts rule
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    size_pt: float
-    bold: bool
-    color: RGB  # as drawn: alpha and opacity composited over the background
-    background: RGB
-    role: str
-    panel: str | None
-    families: tuple[str, ...]
-    block: str  # all the text of its paragraph (or list item…), to find it in the Markdown
-    absolute: bool  # inside an absolutely positioned box (out of the flow)
-    line: int | None = None  # file line its block starts on (data-line), None: not from Markdown
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line of text in a block (line boxes nested in inline-blocks are part of it)."""
-
-    page: int
-    text: str  # what the line shows, absolutely positioned text (furigana) left out
-    size_pt: float  # the block's font size
-    height: float
-    top: float
-    bottom: float
-    role: str
-    panel: str | None
-    absolute: bool  # inside an absolutely positioned box (out of the flow)
-    margin: bool  # in a page-margin box (footer, page number)
-    block: str  # all the text of its paragraph (or list item…)
-    line: int | None = None  # file line its block starts on (data-line)
-
-    @property
-    def ink_bottom(self) -> float:
-        """About where the glyphs end: the line box less its lower half-leading."""
-        return self.top + (self.height + self.size_pt / T.PT_PER_PX) / 2
-
-    @property
-    def pitch(self) -> float:
-        """Line box height as a multiple of the font size (the line pitch)."""
-        return self.height / (self.size_pt / T.PT_PER_PX) if self.size_pt else 0.0
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A fixed-size brochure panel (an element with ``data-panel``)."""
-
-    page: int
-    name: str
-    top: float
-    limit: float  # lowest y in-flow text may reach: content box bottom, or above
-    #               an absolutely positioned block at the panel's foot
-    bottom: float  # the panel's border-box bottom: anything below is clipped
-    pitch: float  # line pitch of the panel's text, px
-    left: float = 0.0  # content box, px: text beyond it runs across a fold
-    right: float = 0.0
-
-
-@dataclass(frozen=True)
-class Image:
-    page: int
-    src: str
-    pixels: tuple[int, int] | None  # None: a vector image (SVG)
-    width: float  # placed size, px
-    height: float
-    top: float
-    bottom: float
-    panel: str | None
-    line: int | None = None  # file line of the block that holds it (data-line)
-
-
-@dataclass
-class Layout:
-    pages: list[Page] = field(default_factory=list)
-    runs: list[Run] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-    panels: list[Panel] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    body_pitch: float = 0.0  # px between body lines (root font size × line-height)
-    body_size_pt: float = 0.0  # the root font size: 16 pt, 20 pt in the XL edition
-    drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
-    #   (text, image, border or background), page margins left out
+__all__ = ["BODY", "FURIGANA", "HEADING", "NOTE", "RGB", "Image", "Layout", "Line", "Page", "Panel", "Run",
+           "Shape", "line_pitch", "measure"]
 
 
 @dataclass(frozen=True)
@@ -205,6 +105,8 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
     if not state.margin and _visible(box):
         _drawn(layout, page, box.border_box_y() + box.border_height())
+    if _visible(box):
+        _add_shapes(box, state, page, layout)
     children = getattr(box, "children", ())
     if not state.in_line and any(isinstance(c, LineBox) for c in children):
         state = replace(state, block="".join(_line_text(c) for c in children
@@ -309,11 +211,34 @@ def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
     pixels = (image.width, image.height) if isinstance(image, RasterImage) else None
     element = box.element
     src = element.get("src", "") if element is not None and hasattr(element, "get") else ""
-    top = box.content_box_y()
-    layout.images.append(Image(page, src, pixels, box.width, box.height, top, top + box.height,
-                               state.panel, state.line))
+    # Where the picture itself is drawn: with object-fit: contain a portrait photo in a
+    # landscape slot fills only the middle of its box.
+    width, height, left, top = picture_area(box)
+    x0, y0, x1, y1 = rectangle_aabb(state.matrix, left, top, width, height)
+    layout.images.append(Image(page, src, pixels, x1 - x0, y1 - y0, y0, y1, state.panel, state.line, x0))
     if not state.margin:
-        _drawn(layout, page, top + box.height)
+        _drawn(layout, page, y1)
+
+
+def _add_shapes(box: Any, state: _State, page: int, layout: Layout) -> None:
+    """The box's background and each border side it draws, as rectangles."""
+    style = box.style
+    x, y = box.border_box_x(), box.border_box_y()
+    width, height = box.border_width(), box.border_height()
+
+    def add(what: str, left: float, top: float, w: float, h: float) -> None:
+        if w > 0 and h > 0:
+            x0, y0, x1, y1 = rectangle_aabb(state.matrix, left, top, w, h)
+            layout.shapes.append(Shape(page, what, x0, y0, x1, y1, state.panel, state.line))
+
+    if color(style, "background_color")[3] > 0:
+        add(FILL, x, y, width, height)
+    sides = {side: style[f"border_{side}_width"] if style[f"border_{side}_style"] not in ("none", "hidden") else 0
+             for side in ("top", "right", "bottom", "left")}
+    add(RULE, x, y, width, sides["top"])
+    add(RULE, x, y + height - sides["bottom"], width, sides["bottom"])
+    add(RULE, x, y, sides["left"], height)
+    add(RULE, x + width - sides["right"], y, sides["right"], height)
 
 
 def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -329,7 +254,8 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
         pixels = (layer.image.width, layer.image.height) if isinstance(layer.image, RasterImage) else None
         src = spec[1] if spec[0] == "url" and isinstance(spec[1], str) else ""
         top = box.border_box_y()
-        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel))
+        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel,
+                                   left=box.border_box_x(), background=True))
 
 
 def _line_text(box: Any) -> str:

@@ -80,10 +80,11 @@ def _licence_problem(path: str, mtime_ns: int, size: int) -> str | None:
         with TTFont(path, lazy=True, fontNumber=0) as font:
             fs_type = font["OS/2"].fsType if "OS/2" in font else 0
             has_outlines = any(tag in font for tag in OUTLINES)
-    except Exception:  # noqa: BLE001  (any unreadable file is the same finding)
+    except Exception:
         return f"{name} はフォントとして読めません"
     if fs_type & 0x000F == RESTRICTED or fs_type & BITMAP_ONLY:
-        return f"{name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。別のフォントにしてください"
+        return (f"{name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。"
+                "別のフォントにしてください")
     if not has_outlines:
         return f"{name} には埋め込める輪郭データがありません"
     return None

@@ -15,8 +15,8 @@ from fontTools.ttLib import TTFont
 
 from ..atomic import write_atomic
 from ..render.fonts import cache_dir
-from .boxes import Run
 from .context import Context, failed, passed
+from .layout import Run
 from .report import Outcome
 
 NAME = "glyphs"

@@ -13,13 +13,14 @@ from types import ModuleType
 from ..project import Project
 from ..render.page import Rendered
 from ..render.weasy import faces_of
-from . import contact, contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size
+from . import contact, contrast, fonts, furigana, glyphs, images, lines, overflow, overlap, safe_area, text_size
 from .boxes import measure
 from .context import Context, failed
 from .relax import relaxations
 from .report import Outcome, Report, Where
 
-RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana, contact]
+RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana,
+                          contact]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
 __all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "run_checks"]
@@ -36,7 +37,7 @@ def run_checks(project: Project, rendered: Rendered) -> Report:
     for rule in RULES:
         try:
             report.outcomes.extend(rule.check(ctx))
-        except Exception as error:  # noqa: BLE001  (a bug in one rule must not stop the build)
+        except Exception as error:
             report.outcomes.append(failed(rule.NAME, "—", None,
                                           f"この検査を実行できませんでした({type(error).__name__}: {error})"))
     report.relax(reasons)

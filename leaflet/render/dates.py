@@ -20,4 +20,4 @@ def source_date() -> dt.date | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch.isdigit():
         return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()

@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .weasy import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from .pictures import upright
+from .weasy import BytesResponse, FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 MISSING = "ファイルが見つかりません"
 
@@ -48,4 +49,8 @@ class ProjectFetcher(URLFetcher):
             raise RefusedURL(url, MISSING)
         # WeasyPrint ignores a linked stylesheet that is not served as text/css.
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind}, status=200)
+        data = path.read_bytes()
+        if kind.startswith("image/") and kind != "image/svg+xml":
+            data = upright(data)  # a phone's portrait photo: pixels turned once, cached
+        return BytesResponse(path.as_uri(), data, {"Content-Type": kind}, status=200)
+

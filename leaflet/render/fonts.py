@@ -17,7 +17,7 @@ import stat
 import tempfile
 import time
 from contextlib import suppress
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -38,7 +38,7 @@ FONT_COPIES = "fonts-"  # + pid + "-" + random: WeasyPrint's copies of @font-fac
 SCRATCH_ENV = "MAKE_PDF_SCRATCH"  # a private scratch folder, handed to worker processes
 
 
-@lru_cache(maxsize=None)
+@cache
 def cache_dir() -> Path:
     """This user's scratch folder for what can always be made again (fontconfig's cache,
     fonts' character maps, WeasyPrint's font copies); never the project or the output.
@@ -81,15 +81,27 @@ def new_font_folder() -> tuple[Path, IO[bytes]]:
     configuration still cached when a worker process ends with ``os._exit``. The lock
     dies with the process however it ends, so a folder left behind is recognised and
     removed by the next run (``sweep_font_folders``) — also across PID namespaces, where
-    a process number would say nothing."""
-    folder = Path(tempfile.mkdtemp(prefix=f"{FONT_COPIES}{os.getpid()}-", dir=cache_dir()))
-    lock = open(folder / LOCK, "wb")  # noqa: SIM115 — held for the folder's lifetime
+    a process number would say nothing.
+
+    The folder is made under a hidden name, locked, and only then renamed to the name a
+    sweep looks for: another process sweeping at that moment can never find it unlocked
+    (it once did, between the lock file's creation and its locking, and removed a live
+    folder: "FileNotFoundError: …/make_pdf-0/fonts-…")."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{FONT_COPIES}{os.getpid()}-", dir=cache_dir()))
+    lock = open(staging / LOCK, "wb")  # noqa: SIM115 — held for the folder's lifetime
     fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = staging.with_name(staging.name.removeprefix("."))
+    staging.rename(folder)  # the open lock moves with it
     return folder, lock
 
 
 def sweep_font_folders() -> None:
-    """Remove the font copies whose process has ended (nobody holds their lock)."""
+    """Remove the font copies whose process has ended (nobody holds their lock), and
+    folders a process was killed while making (hidden, older than a minute)."""
+    for staging in cache_dir().glob(f".{FONT_COPIES}*"):
+        with suppress(OSError):
+            if time.time() - staging.stat().st_mtime > UNLOCKED_GRACE:
+                shutil.rmtree(staging, ignore_errors=True)
     for folder in cache_dir().glob(f"{FONT_COPIES}*"):
         try:
             with open(folder / LOCK, "rb") as lock:

@@ -26,6 +26,7 @@ from ..source.markdown.furigana import strip_furigana
 from ..source.markdown.phrases import phrase_html
 from .dates import japanese_date, source_date
 from .edition import Edition
+from .embed import shrink_pictures
 from .fetcher import MISSING, ProjectFetcher, RefusedURL
 from .qr import qr_image
 from .sheets import parsed
@@ -89,6 +90,7 @@ def render(project: Project, handout: Handout, edition: Edition, html: str | Non
 def write_pdf(rendered: Rendered, target: Path) -> None:
     """Write atomically: a failed write never leaves a half-written or missing PDF.
     Attachments and SVG images are fetched only now, so errors are watched here too."""
+    shrink_pictures(rendered.document)  # 300 ppi at the size each picture is drawn
     with atomic_open(target) as handle, _resource_errors(rendered.handout):
         rendered.document.write_pdf(handle)
 

@@ -17,6 +17,11 @@ Private API used, all read-only except where noted:
 - ``text.ffi``'s Pango bindings and a text box's ``pango_layout`` (which fonts Pango
   chose for a run);
 - ``Document.font_config``;
+- pictures: a replaced box's ``replacement`` (set: a downsampled copy), where
+  ``layout.replaced.replacedbox_layout`` draws it inside its box (after object-fit),
+  ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``,
+  and a fetched response's ``path`` (None: WeasyPrint would re-read the file by name
+  when writing the PDF instead of embedding the bytes the fetcher read);
 - the text of its log messages (images it could not draw, missing glyphs) and of the
   warning it gives when fontconfig has no fonts.
 """
@@ -25,16 +30,20 @@ from __future__ import annotations
 
 import atexit
 import ctypes.util
+import io
 import logging
 import shutil
 import sys
 import warnings
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+
+from PIL import Image as PillowImage
 
 from ..errors import SetupError
 from .engine import prepare
@@ -61,7 +70,7 @@ def _import_quickly() -> None:
         with warnings.catch_warnings():
             # fontconfig may already be isolated (no system fonts): that is on purpose.
             warnings.filterwarnings("ignore", message=NO_FONTS_WARNING)
-            import weasyprint  # noqa: F401
+            import weasyprint
     except OSError:
         ctypes.util.find_library = search
         with warnings.catch_warnings():  # not loadable by soname: search the usual way
@@ -87,7 +96,7 @@ import weasyprint  # noqa: E402
 
 check_version(weasyprint.__version__)
 
-from weasyprint import CSS, HTML, Document  # noqa: E402
+from weasyprint import CSS, DEFAULT_OPTIONS, HTML, Document  # noqa: E402
 from weasyprint.anchors import rectangle_aabb  # noqa: E402
 from weasyprint.draw.color import get_color  # noqa: E402
 from weasyprint.formatting_structure.boxes import (  # noqa: E402
@@ -98,15 +107,17 @@ from weasyprint.formatting_structure.boxes import (  # noqa: E402
     TextBox,
 )
 from weasyprint.images import RasterImage, SVGImage  # noqa: E402
+from weasyprint.layout.replaced import replacedbox_layout  # noqa: E402
 from weasyprint.text.ffi import ffi, pango  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 __all__ = [
-    "CSS", "HTML", "BlockLevelBox", "Document", "Face", "FatalURLFetchingError", "FontFaces",
+    "CSS", "HTML", "BlockLevelBox", "BytesResponse", "Document", "Face", "FatalURLFetchingError", "FontFaces",
     "ImageFailures", "InlineBlockBox", "LineBox", "MarginBox", "RasterImage", "SVGImage", "TextBox",
     "URLFetcher", "URLFetcherResponse", "close_all", "color", "drawn_families", "drop_margin_box",
-    "faces_of", "page_box", "rectangle_aabb", "reported_by_us",
+    "faces_of", "page_box", "picture_area", "placed_rasters", "raster_bytes", "rectangle_aabb",
+    "replace_raster", "reported_by_us",
 ]
 
 LOGGER_NAME = "weasyprint"
@@ -167,6 +178,51 @@ def drawn_families(textbox: Any, cache: dict[int, str]) -> set[str]:
         layout.deactivate()
 
 
+# --- pictures ------------------------------------------------------------------------------
+
+
+def picture_area(box: Any) -> tuple[float, float, float, float]:
+    """Where a replaced box draws its picture: width, height, left, top (px). With
+    ``object-fit: contain`` a portrait photo fills only the middle of a landscape box."""
+    width, height, left, top = replacedbox_layout(box)
+    return width, height, left, top
+
+
+def placed_rasters(document: Document) -> Iterator[tuple[Any, RasterImage, float, float]]:
+    """Each laid-out box that draws a raster picture: (box, image, drawn width, height)."""
+    stack = [page_box(page) for page in document.pages]
+    while stack:
+        box = stack.pop()
+        image = getattr(box, "replacement", None)
+        if isinstance(image, RasterImage):
+            width, height, _left, _top = picture_area(box)
+            yield box, image, width, height
+        stack.extend(getattr(box, "children", ()))
+
+
+def raster_bytes(image: RasterImage) -> bytes:
+    """The encoded picture WeasyPrint would embed."""
+    return image.image_data.data
+
+
+def replace_raster(boxes: list[Any], image: RasterImage, data: bytes, pixels: tuple[int, int]) -> None:
+    """Draw ``data`` (an encoded picture of ``pixels``) in place of ``image`` in ``boxes``."""
+    copy = RasterImage(PillowImage.open(io.BytesIO(data)), f"{image.id}-{pixels[0]}x{pixels[1]}", data,
+                       options=DEFAULT_OPTIONS)
+    for box in boxes:
+        box.replacement = copy
+
+
+class BytesResponse(URLFetcherResponse):
+    """A fetched file with no path: WeasyPrint re-reads a JPEG or PNG it knows by name
+    when it writes the PDF (``LazyLocalImage``), embedding the file as it is then rather
+    than the bytes the fetcher read (and turned upright)."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 # --- fonts --------------------------------------------------------------------------------
 
 
@@ -200,6 +256,8 @@ class FontFaces(FontConfiguration):
     folder, locked by this process, and removed by ``close()`` (see ``fonts``).
     """
 
+    _folder: Path | None
+
     def __init__(self) -> None:
         prepare()  # fontconfig must see only our fonts before a configuration loads it
         super().__init__()
@@ -216,7 +274,7 @@ class FontFaces(FontConfiguration):
             shutil.rmtree(folder, ignore_errors=True)
             self._lock.close()
 
-    def add_font_face(self, rule_descriptors, url_fetcher):  # type: ignore[no-untyped-def]
+    def add_font_face(self, rule_descriptors: dict[str, Any], url_fetcher: Any) -> Any:
         self.faces.append(Face(
             family=str(rule_descriptors.get("font_family", "")),
             weight=rule_descriptors.get("font_weight", "normal"),
@@ -277,8 +335,8 @@ class ImageFailures(logging.Handler):
     def first(self) -> str | None:
         if not self.records:
             return None
-        record = self.records[0]
-        url = str(record.args[0]) if record.args else ""
+        args = self.records[0].args
+        url = str(args[0]) if isinstance(args, tuple) and args else ""
         # An inline <svg>: WeasyPrint names the folder it is in, or gives its own
         # exception text, not a file.
         if not url.rsplit("/", 1)[-1] or not url.startswith(("file:", "http:", "https:", "data:")):

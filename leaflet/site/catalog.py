@@ -19,17 +19,17 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..atomic import write_atomic
-from ..errors import HandoutError
-from .inventory import describe, printed_date
-from ..source.kinds import load_kind
-from ..source.markdown.phrases import split_phrases
-from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
-from ..render.dates import japanese_date
 from ..build.deps import FileHashes, unchanged
 from ..build.result import Facts
 from ..build.state import Record, State
 from ..build.thumbnail import draw as draw_thumbnail
 from ..build.thumbnail import thumbnail_path
+from ..errors import HandoutError
+from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
+from ..render.dates import japanese_date
+from ..source.kinds import load_kind
+from ..source.markdown.phrases import split_phrases
+from .inventory import describe, printed_date
 
 LOG = logging.getLogger("leaflet")
 

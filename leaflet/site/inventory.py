@@ -10,11 +10,11 @@ from pathlib import Path
 
 from ..build.result import Facts
 from ..errors import HandoutError
+from ..project import Project
+from ..render.dates import japanese_date
 from ..source.frontmatter import read_text, split
 from ..source.kinds import available
 from ..source.markdown.furigana import strip_furigana
-from ..project import Project
-from ..render.dates import japanese_date
 
 
 @dataclass

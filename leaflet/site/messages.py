@@ -17,7 +17,8 @@ def result_lines(project: Project, result: Result) -> list[Line]:
     elif result.up_to_date:
         lines.append((f"最新: {result.name}(変更なし)", False))
     elif result.ok:
-        lines.append((f"作成: {project.rel(result.pdf)}({result.pages}ページ, {result.seconds:.1f}秒)", False))
+        made = project.rel(result.pdf) if result.pdf else result.name
+        lines.append((f"作成: {made}({result.pages}ページ, {result.seconds:.1f}秒)", False))
         if result.checks is not None:
             from .show import summary  # loaded only once something was rendered
 

@@ -21,10 +21,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from .catalog import INDEX, refresh_catalog
-from .watch import watch
 from ..errors import UsageError
 from ..project import Project
+from .catalog import INDEX, refresh_catalog
+from .watch import watch
 
 LOOPBACK = "127.0.0.1"
 RELOAD_PATH = "/__reload"
@@ -106,12 +106,12 @@ def version(out: Path) -> str:
 class CatalogHandler(BaseHTTPRequestHandler):
     server_version = "make_pdf"
     protocol_version = "HTTP/1.1"
-    server: "CatalogServer"
+    server: CatalogServer
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._respond(body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._respond(body=False)
 
     def _respond(self, body: bool) -> None:
@@ -173,6 +173,7 @@ class CatalogServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         shown = f"[{host}]" if ":" in str(host) else host
         return f"http://{shown}:{port}/"
 
@@ -221,7 +222,12 @@ def serve(project: Project, out: Path | None = None, host: str = LOOPBACK, port:
         say(f"一覧: {server.url} (終了は Ctrl+C)")
         if ready:
             ready(server.url)
-        threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
+
+        def shut_down_when_stopped() -> None:
+            stop.wait()
+            server.shutdown()
+
+        threading.Thread(target=shut_down_when_stopped, daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         say("終了しました。")

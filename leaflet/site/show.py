@@ -34,7 +34,7 @@ def summary(report: Report) -> str:
     return f"検査: {count}項目すべて合格"
 
 
-def heading(result: "Result") -> str:
+def heading(result: Result) -> str:
     if result.skipped:
         return f"{result.source}: 対象外({result.skipped})"
     if result.checks is None:
@@ -56,7 +56,7 @@ def rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
     return out
 
 
-def plain(result: "Result") -> str:
+def plain(result: Result) -> str:
     """A table in plain text, aligned for Japanese (full-width characters count twice)."""
     lines = [heading(result)]
     if result.skipped:
@@ -76,7 +76,7 @@ def plain(result: "Result") -> str:
     return "\n".join(lines)
 
 
-def rich_table(result: "Result") -> Any:
+def rich_table(result: Result) -> Any:
     """The same table for a terminal, with colours (rich)."""
     from rich.table import Table
     from rich.text import Text
@@ -97,7 +97,7 @@ def rich_table(result: "Result") -> Any:
     return table
 
 
-def as_json(results: list["Result"]) -> str:
+def as_json(results: list[Result]) -> str:
     handouts = []
     for result in results:
         report = result.checks

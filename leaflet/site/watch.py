@@ -23,10 +23,10 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter
 from watchfiles import watch as watch_changes
 
-from ..build.result import Result
 from ..build.incremental import Session, Stale
-from .messages import Line, result_lines, stale_line
+from ..build.result import Result
 from ..project import Project, is_hidden, is_markdown
+from .messages import Line, result_lines, stale_line
 
 STEP_MS = 15  # quiet time that ends a burst of events (an editor's save is a few syscalls)
 LIVE_MS = 200  # longest wait for the OS watch to start; later, an idle step (cheap)
@@ -49,7 +49,7 @@ class _ProjectFilter(DefaultFilter):
 
 
 def watch(project: Project, out: Path | None = None,
-          on_built: Callable[[list[Result]], None] | None = None,
+          on_built: Callable[[list[Result]], object] | None = None,
           stop_event: threading.Event | None = None, *,
           edition: str | None = None, jobs: int = 1,
           say: Callable[[Line], None] = _print, started: threading.Event | None = None) -> None:
@@ -83,7 +83,7 @@ def watch(project: Project, out: Path | None = None,
 
 
 def _run(session: Session, batches: Iterator[set[tuple[Change, str]]], say: Callable[[Line], None],
-         on_built: Callable[[list[Result]], None] | None, started: threading.Event | None) -> None:
+         on_built: Callable[[list[Result]], object] | None, started: threading.Event | None) -> None:
     project = session.project
     _warm_up(project)
     say(("監視を始めます(Ctrl-C で終了)。", False))
@@ -96,7 +96,7 @@ def _run(session: Session, batches: Iterator[set[tuple[Change, str]]], say: Call
             continue  # a timeout step: nothing happened
         try:
             _on_changes(session, changes, say, on_built)
-        except Exception as error:  # noqa: BLE001 — one bad save must not end the watch
+        except Exception as error:
             say((f"エラー: {type(error).__name__}: {error}", True))
 
 
@@ -113,14 +113,14 @@ def _warm_up(project: Project) -> None:
     for file in project.all_handouts()[:1]:
         try:
             render_handout(project, file).document.write_pdf()
-        except Exception:  # noqa: BLE001 — a broken handout is reported by the build
+        except Exception:
             pass
     gc.collect()
     gc.freeze()
 
 
 def _on_changes(session: Session, changes: set[tuple[Change, str]], say: Callable[[Line], None],
-                on_built: Callable[[list[Result]], None] | None) -> None:
+                on_built: Callable[[list[Result]], object] | None) -> None:
     project = session.project
     paths = {Path(p).resolve() for _, p in changes}
     if any(PACKAGE in p.parents and p.suffix == ".py" for p in paths):
@@ -142,7 +142,7 @@ def _on_changes(session: Session, changes: set[tuple[Change, str]], say: Callabl
 
 
 def _rebuild(session: Session, files: list[Path], say: Callable[[Line], None],
-             on_built: Callable[[list[Result]], None] | None, stale: bool) -> None:
+             on_built: Callable[[list[Result]], object] | None, stale: bool) -> None:
     project = session.project
 
     def report(result: Result) -> None:

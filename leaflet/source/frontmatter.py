@@ -74,8 +74,9 @@ def split(text: str, shown: str) -> Source:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(shown, 1 if line is None else line + 2,
                            f"フロントマターの YAML に誤りがあります({problem})", fix) from None
-    except ValueError as error:  # a date that does not exist: 2026-02-30
-        raise HandoutError(shown, _bad_value_line(yaml_text), "フロントマターの日付が正しくありません(その日付はありません)",
+    except ValueError:  # a date that does not exist: 2026-02-30
+        raise HandoutError(shown, _bad_value_line(yaml_text),
+                           "フロントマターの日付が正しくありません(その日付はありません)",
                            "2026-11-20 のように、実在する年-月-日で書いてください") from None
     _refuse_forgotten_close(lines, end, shown, yaml_failed=False)
     if meta is None:
@@ -132,16 +133,24 @@ def _quote_furigana_values(yaml_text: str) -> str:
 
 
 _FULL_WIDTH_COLON = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*)\s*：")
+_FULL_WIDTH_SPACE = re.compile(r"^[ \t]*(?:- )?([A-Za-z_][\w-]*)(\u3000*):(\u3000?)")
 _NO_SPACE = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):(?=[^\s:/])")
 
 
 def _check_colons(lines: list[str], shown: str) -> None:
-    """The two slips YAML reports worst (on another line, in English): a full-width
-    colon from the Japanese input method, and no space after the colon."""
+    """The slips YAML reports worst (on another line, in English, or not at all): a
+    full-width colon or space from the Japanese input method, no space after the colon."""
     for number, line in enumerate(lines, 2):
         if match := _FULL_WIDTH_COLON.match(line):
             raise HandoutError(shown, number, f"「{match[1]}：」の「：」が全角です",
                                f"半角の「:」と空白にしてください: {match[1]}: …")
+        if (match := _FULL_WIDTH_SPACE.match(line)) and (match[2] or match[3]):
+            where = "の前" if match[2] else "の後"
+            raise HandoutError(shown, number, f"「{match[1]}:」の「:」{where}の空白が全角です",
+                               f"全角の空白を消して、「:」の後に半角の空白を入れてください: {match[1]}: …")
+        if line[:1] == "\u3000" or line.lstrip(" \t")[:1] == "\u3000":
+            raise HandoutError(shown, number, "行の頭に全角の空白があります",
+                               "フロントマターの行の頭は半角の空白で字下げするか、字下げしないでください")
         if match := _NO_SPACE.match(line):
             raise HandoutError(shown, number, f"「{match[1]}:」の後に空白がありません",
                                f"「:」の後に半角の空白を入れてください: {match[1]}: …")

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from .. import yamlfile
 from ..errors import HandoutError
-from .frontmatter import Source
 from ..project import Project
+from .frontmatter import Source
 
 COMMON_SCHEMA = "_common.yaml"
 MAIN = "main"  # the section that holds a body without section markers
@@ -64,6 +64,8 @@ class Kind:
     phrase_breaks: tuple[str, ...] = ("h1", "h2", "h3", "h4")
     editions: tuple[str, ...] = ("normal",)
     starter: str = ""
+    # Lines of the starter that are only examples: a handout still holding one is unfinished.
+    placeholders: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def section_for(self, marker: str) -> Section | None:
@@ -105,11 +107,12 @@ def load_kind(project: Project, name: str) -> Kind:
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
         starter=data.get("starter", ""),
+        placeholders=tuple(str(p).strip() for p in data.get("placeholders") or ()),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter", "placeholders"}
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:

@@ -9,12 +9,24 @@ from typing import Any
 import markdown
 
 from ..errors import HandoutError
+from ..project import Project, same_name
 from .frontmatter import Source, read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
+from .markdown import (
+    EXTENSIONS,
+    AssetsExtension,
+    FuriganaExtension,
+    IndentedTextExtension,
+    ListIndentExtension,
+    ListStartExtension,
+    PhrasesExtension,
+    ReadingsExtension,
+    ShapeExtension,
+    SourceLinesExtension,
+    TypedListsExtension,
+)
 from .markdown.furigana import warn_malformed
-from .markdown import (EXTENSIONS, AssetsExtension, FuriganaExtension, PhrasesExtension, ReadingsExtension,
-                    ShapeExtension, SourceLinesExtension)
-from ..project import Project, same_name
+from .markdown.placeholders import PlaceholdersExtension, placeholder_in, refuse
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
@@ -51,22 +63,29 @@ def load(project: Project, file: Path, source: Source | None = None) -> Handout:
         source = split(read_text(file, shown), shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
+    placeholders = frozenset(kind.placeholders)
     for key, value in meta.items():  # title, subtitle…: printed with furigana too
         if isinstance(value, str):
             warn_malformed(value, shown, source.meta_lines.get(key))
+            if words := placeholder_in(value, placeholders):
+                raise refuse(shown, source.meta_lines.get(key), words)
     furigana = FuriganaExtension(source=shown)
+    unfinished = PlaceholdersExtension(placeholders=list(placeholders), source=shown)
     assets = AssetsExtension(root=str(project.root), base=str(file.parent), source=shown)
     lines = SourceLinesExtension()
     shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
     md = markdown.Markdown(
-        extensions=[*BASE_EXTENSIONS, furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
+        extensions=[*BASE_EXTENSIONS, unfinished, TypedListsExtension(), ListIndentExtension(),
+                    IndentedTextExtension(), ListStartExtension(),
+                    furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
                     lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )
     sections: dict[str, str] = {}
     for part in split_sections(kind, source):
         furigana.setConfig("first_line", part.first_line)
+        unfinished.setConfig("first_line", part.first_line)
         assets.setConfig("text", part.text)
         assets.setConfig("first_line", part.first_line)
         lines.setConfig("text", part.text)

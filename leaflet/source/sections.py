@@ -64,21 +64,21 @@ def split_sections(kind: Kind, source: Source) -> list[Part]:
     parts: list[Part] = []
     seen: dict[str, int] = {}
     for number, (index, marker) in enumerate(markers):
-        line = source.body_line + index
+        at = source.body_line + index
         section = kind.section_for(marker)
         if section is None:
-            raise HandoutError(source.path, line, f"「::: {marker}」という名前のセクションはありません",
+            raise HandoutError(source.path, at, f"「::: {marker}」という名前のセクションはありません",
                                f"使える名前: {names}")
         if section.name in seen:
-            raise HandoutError(source.path, line, f"セクション「{section.name}」が2回あります",
+            raise HandoutError(source.path, at, f"セクション「{section.name}」が2回あります",
                                f"{seen[section.name]}行目のものとまとめてください")
-        seen[section.name] = line
+        seen[section.name] = at
         end = markers[number + 1][0] if number + 1 < len(markers) else len(lines)
         text = "\n".join(lines[index + 1:end])
         if section.required and not re.sub(r"<!--.*?-->", "", text, flags=re.S).strip():  # a blank panel
-            raise HandoutError(source.path, line, f"セクション「{section.name}」({section.label})が空です",
+            raise HandoutError(source.path, at, f"セクション「{section.name}」({section.label})が空です",
                                "この行の下に中身を書いてください")
-        parts.append(Part(section.name, line + 1, text))
+        parts.append(Part(section.name, at + 1, text))
     missing = [s for s in kind.sections.values() if s.required and s.name not in seen]
     if missing:
         labels = "、".join(f"::: {s.name}({s.label})" for s in missing)

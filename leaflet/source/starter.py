@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from ..errors import UsageError
-from .kinds import available, load_kind
 from ..project import Project, same_name
+from .kinds import available, load_kind
 
 
 def create(project: Project, kind_name: str, name: str, today: dt.date | None = None) -> Path:

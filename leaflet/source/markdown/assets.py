@@ -22,7 +22,7 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 class AssetsTreeprocessor(Treeprocessor):
-    def __init__(self, md: Markdown, ext: "AssetsExtension") -> None:
+    def __init__(self, md: Markdown, ext: AssetsExtension) -> None:
         super().__init__(md)
         self.ext = ext
 

@@ -112,7 +112,9 @@ def wrap_phrases(element: etree.Element) -> None:
                     start = offset
             _append_text(span, item[start:])
             position += len(item)
-        elif item.tag == "br":  # a forced line break ends the phrase
+        elif item.tag in ("br", "img"):  # a forced line break ends the phrase; a picture is a block of its own
+            if not len(span) and not span.text:
+                element.remove(span)  # an empty inline-block would still take a line
             element.append(item)
             span = etree.SubElement(element, "span", {"class": PHRASE_CLASS})
         else:

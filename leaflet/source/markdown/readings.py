@@ -26,7 +26,7 @@ _BAR_AFTER = re.compile(r"[^{}|｜\n]*[|｜]")
 
 
 class ReadingsTreeprocessor(Treeprocessor):
-    def __init__(self, md: Markdown, ext: "ReadingsExtension") -> None:
+    def __init__(self, md: Markdown, ext: ReadingsExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
@@ -66,7 +66,7 @@ class ReadingsTreeprocessor(Treeprocessor):
 
 class ReadingsExtension(Extension):
     def __init__(self, readings: dict[str, str] | None = None, **kwargs: object) -> None:
-        self.config = {}
+        self.config: dict[str, list[object]] = {}
         super().__init__(**kwargs)
         self.readings = dict(readings or {})
         self.seen: set[str] = set()

@@ -44,7 +44,8 @@ class ShapeTreeprocessor(Treeprocessor):
             count = sum(1 for _ in item.iter("img")) + _raw_images(item, stash)
             if count != images:
                 found = "画像がありません" if count == 0 else f"画像が{count}枚あります"
-                LOG.warning("%s:%s: 「%s」の%d番目に%s — 1項目に画像を%d枚にしてください(例: ![説明](images/step%d.svg))",
+                LOG.warning("%s:%s: 「%s」の%d番目に%s — 1項目に画像を%d枚にしてください"
+                            "(例: ![説明](images/step%d.svg))",
                             source, _line(item, first), label, number, found, images, number)
 
 

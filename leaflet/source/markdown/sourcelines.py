@@ -18,6 +18,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, STX
 
+from .typedlists import TYPED_MARKER
+
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "th", "pre", "blockquote"}
 ATTRIBUTE = "data-line"
 
@@ -56,7 +58,7 @@ class SourceLinesTreeprocessor(Treeprocessor):
             cursor = _after_lines(text, start, own.count("\n") + 1)
 
 
-_LINE_START = r"^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+)?("
+_LINE_START = rf"^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{{1,6}}[ \t]+|{TYPED_MARKER})?("
 _FIRST_TAG = re.compile(r"^\s*<([A-Za-z][A-Za-z0-9]*)(?=[\s>/])")
 
 
