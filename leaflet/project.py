@@ -114,13 +114,6 @@ class Project:
 
     # --- configuration ----------------------------------------------------------
 
-    def clinic(self) -> dict[str, Any]:
-        """The clinic's facts, checked against ``templates/_clinic.yaml``. A fact that is
-        not configured is None or absent (and not printed)."""
-        from .source.clinic import load_clinic  # YAML and the validator: only when used
-
-        return load_clinic(self)
-
     def readings(self) -> dict[str, str]:
         data = load_yaml_mapping(self.root / READINGS_FILE, self)
         return {str(k): str(v) for k, v in data.items() if v}

@@ -11,13 +11,14 @@ from click.testing import CliRunner
 
 import make_pdf
 from leaflet.errors import HandoutError
+from leaflet.source.clinic import load_clinic
 
 FULL = Path(__file__).resolve().parent / "fixtures" / "clinic-full" / "clinic.yaml"
 
 
 def clinic(project, text: str) -> dict:
     (project.root / "clinic.yaml").write_text(text, encoding="utf-8")
-    return project.clinic()
+    return load_clinic(project)
 
 
 def refused(project, text: str) -> HandoutError:
@@ -28,7 +29,7 @@ def refused(project, text: str) -> HandoutError:
 
 def test_the_full_fixture_clinic_is_valid(project):
     shutil.copy(FULL, project.root / "clinic.yaml")
-    facts = project.clinic()
+    facts = load_clinic(project)
     assert facts["phone"] == "011-000-0000"
     assert facts["hours"] == ["平日 9:00〜18:00", "土曜 9:00〜12:00"]
     assert facts["url"] == "https://example.org/clinic"
@@ -37,7 +38,7 @@ def test_the_full_fixture_clinic_is_valid(project):
 
 
 def test_the_sample_clinic_is_valid_and_gives_no_contact(project):
-    facts = project.clinic()  # the sample's clinic.yaml: as the column gives it
+    facts = load_clinic(project)  # the sample's clinic.yaml: as the column gives it
     assert facts["name"] == "札幌ひざのセルクリニック"
     assert not facts.get("phone") and not facts.get("url")
     assert facts["fold_ticks"] is True  # the default
@@ -45,7 +46,7 @@ def test_the_sample_clinic_is_valid_and_gives_no_contact(project):
 
 def test_no_clinic_yaml_is_no_facts(project):
     (project.root / "clinic.yaml").unlink()
-    assert project.clinic() == {"fold_ticks": True}
+    assert load_clinic(project) == {"fold_ticks": True}
 
 
 def test_a_misspelt_key_is_named_on_its_line_with_the_closest_known_one(project):

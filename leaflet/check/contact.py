@@ -6,6 +6,7 @@ leaflet still prints, but a patient is left with nothing to act on."""
 from __future__ import annotations
 
 from ..project import CLINIC_FILE
+from ..source.clinic import load_clinic
 from .boxes import HEADING
 from .context import Context, excerpt, passed
 from .report import Outcome
@@ -17,7 +18,7 @@ INVITATIONS = ("ご相談", "ご予約", "お問い合わせ", "お問合せ", "
 
 
 def check(ctx: Context) -> list[Outcome]:
-    clinic = ctx.project.clinic()
+    clinic = load_clinic(ctx.project)
     ways = [label for key, label in (("phone", "電話"), ("url", "ホームページ")) if clinic.get(key)]
     headings = [run for run in ctx.layout.runs
                 if run.role == HEADING and any(word in run.block for word in INVITATIONS)]

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ..atomic import atomic_open
 from ..errors import HandoutError, line_of
 from ..project import Project
+from ..source.clinic import load_clinic
 from ..source.load import Handout
 from ..source.markdown.assets import LINK_SCHEMES, link_line
 from ..source.markdown.furigana import strip_furigana
@@ -67,7 +68,7 @@ def render_html(project: Project, handout: Handout, edition: Edition) -> str:
         handout=handout,
         meta=handout.meta,
         sections={name: Markup(html) for name, html in handout.sections.items()},
-        clinic=project.clinic(),
+        clinic=load_clinic(project),
         kind=handout.kind,
         edition=edition.name,
         stylesheets=list(edition.stylesheets),

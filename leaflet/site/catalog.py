@@ -27,6 +27,7 @@ from ..build.thumbnail import thumbnail_path
 from ..errors import HandoutError
 from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from ..render.dates import japanese_date
+from ..source.clinic import load_clinic
 from ..source.kinds import load_kind
 from ..source.markdown.phrases import split_phrases
 from .inventory import describe, printed_date
@@ -154,7 +155,7 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
     html = env.get_template(INDEX).render(
         entries=entries,
         kinds=sorted(kinds.values(), key=lambda k: str(k["kind"])),
-        clinic=project.clinic().get("name", ""),
+        clinic=load_clinic(project).get("name", ""),
         generated=f"{japanese_date(now.date())} {now:%H:%M}",
     )
     target = out / INDEX
