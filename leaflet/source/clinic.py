@@ -46,7 +46,8 @@ def _schema(project: Project) -> dict[str, dict[str, Any]]:
     data = load_yaml_mapping(path, project)
     fields = data.get("fields")
     if not isinstance(fields, dict):
-        raise HandoutError(project.rel(path), 1, "fields: がありません", "各項目の type と label を fields: の下に書いてください")
+        raise HandoutError(project.rel(path), 1, "fields: がありません",
+                           "各項目の type と label を fields: の下に書いてください")
     return fields
 
 

@@ -239,7 +239,8 @@ def _checked(name: str, label: str, value: Any, expected: str, path: str, line: 
     value = _coerce(value, expected)
     if expected == "url":
         if not isinstance(value, str) or not _web_address(value):
-            raise HandoutError(path, line, f"{name}({label})の値「{_shown(value)}」はホームページのアドレスではありません",
+            raise HandoutError(path, line,
+                               f"{name}({label})の値「{_shown(value)}」はホームページのアドレスではありません",
                                f"{TYPE_HINTS['url']}で書いてください")
         return value
     if not isinstance(value, TYPES[expected]) or (expected == "int" and isinstance(value, bool)):
