@@ -57,7 +57,7 @@ class Project:
         """True when ``path`` (symlinks resolved) is inside the project folder."""
         try:
             Path(path).resolve().relative_to(self.root)
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside; a NUL in the name; a link loop
             return False
         return True
 
@@ -158,12 +158,19 @@ def remove_empty_folders(folder: Path, top: Path) -> None:
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
-    from . import yamlfile  # here, not at the top: an up-to-date build never parses YAML
+    from . import guarded_read, yamlfile  # here, not at the top: an up-to-date build never parses YAML
 
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
+    return yaml_mapping(yamlfile.read_text(path, project.root), path, project)
+
+
+def yaml_mapping(text: str, path: Path, project: Project) -> dict[str, Any]:
+    """The mapping in ``text`` (read from ``path``); a syntax error is reported with its line."""
+    from . import yamlfile
+
     try:
-        data = yamlfile.read_file(path)
+        data = yamlfile.data_of(text)
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,

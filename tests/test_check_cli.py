@@ -32,7 +32,7 @@ def add(project, name: str) -> None:
 def test_rules_registered_with_labels():
     assert [rule.NAME for rule in RULES] == [
         "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "overlap", "fonts", "furigana",
-        "contact"]
+        "breaks", "contact"]
     assert all(LABELS.values())
 
 

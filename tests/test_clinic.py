@@ -107,9 +107,38 @@ def test_build_reports_a_bad_clinic_yaml_once_per_handout_and_exits_1(project, w
     (project.root / "clinic.yaml").write_text("name: 膝クリニック\nadress: 札幌市\n", encoding="utf-8")
     result = CliRunner().invoke(make_pdf.cli, ["build", "--project", str(project.root)])
     assert result.exit_code == 1
-    assert ("エラー: clinic.yaml:2: clinic.yaml に「adress」という項目はありません — "
+    assert ("エラー: handouts/a.md: clinic.yaml:2: clinic.yaml に「adress」という項目はありません — "
             "「address」の書き間違いではありませんか。") in result.output
     assert not (project.out / "a.pdf").exists()
+
+
+def test_clinic_yaml_is_read_once_through_the_guarded_reader(project, monkeypatch):
+    """The facts and the text as written (phone numbers kept as typed) come from one read
+    of the guarded reader, never from a second open of the path."""
+    from leaflet import guarded_read
+
+    shutil.copy(FULL, project.root / "clinic.yaml")
+    reads: list[str] = []
+    real = guarded_read.read_bytes
+
+    def counted(path, root, *args, **kwargs):
+        reads.append(Path(path).name)
+        return real(path, root, *args, **kwargs)
+
+    monkeypatch.setattr(guarded_read, "read_bytes", counted)
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("clinic.yaml read around the guard"))
+    assert load_clinic(project)["phone"] == "011-000-0000"
+    assert reads.count("clinic.yaml") == 1
+
+
+def test_a_clinic_yaml_linked_from_outside_the_project_is_refused_unread(project, tmp_path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("name: よそのクリニック\nphone: 099-999-9999\n", encoding="utf-8")
+    (project.root / "clinic.yaml").unlink()
+    (project.root / "clinic.yaml").symlink_to(outside)
+    with pytest.raises(HandoutError) as caught:
+        load_clinic(project)
+    assert caught.value.path == "clinic.yaml" and "プロジェクトの外" in caught.value.message
 
 
 def test_the_schema_is_a_dependency_of_every_pdf(project, write):

@@ -1,4 +1,4 @@
-"""Rule 11, contact: a heading that asks the reader to get in touch (ご相談, ご予約,
+"""Rule 12, contact: a heading that asks the reader to get in touch (ご相談, ご予約,
 お問い合わせ, お電話), whether the template's or the editor's, needs a way to do it: the
 clinic's phone number or web address in clinic.yaml. Without either it is a warning: the
 leaflet still prints, but a patient is left with nothing to act on."""

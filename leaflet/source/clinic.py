@@ -6,14 +6,13 @@ the wrong type too. Every template gets the result as ``clinic``."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .. import yamlfile
+from .. import guarded_read, yamlfile
 from ..errors import HandoutError
-from ..project import CLINIC_FILE, CLINIC_SCHEMA, Project, load_yaml_mapping
+from ..project import CLINIC_FILE, CLINIC_SCHEMA, Project, load_yaml_mapping, yaml_mapping
 from .kinds import Fields, validate_fields
 
 # What a patient can use to reach the clinic: a ご相談 heading needs one of them.
@@ -23,21 +22,24 @@ CONTACT_FIELDS = ("phone", "url")
 def load_clinic(project: Project) -> dict[str, Any]:
     """The clinic's facts, validated; defaults filled, a fact not set is None or absent."""
     file = project.root / CLINIC_FILE
-    data = load_yaml_mapping(file, project)
+    # Read once, through the guarded reader: the data and the text as written (below)
+    # come from the same bytes.
+    text = yamlfile.read_text(file, project.root) if guarded_read.exists(file) else ""
+    data = yaml_mapping(text, file, project)
     fields = _schema(project)
-    written = _written(file)
+    written = dict(_written(text))
     where = Fields(path=project.rel(file), lines={key: line for key, (line, _) in written.items()},
                    first_line=1, place=CLINIC_FILE, unknown=f"{CLINIC_FILE} に「{{name}}」という項目はありません")
     values = {str(k): v for k, v in data.items()}
-    for key, (_, text) in written.items():
+    for key, (_, raw) in written.items():
         # Text as the clinic typed it: YAML reads phone: 0110000000 as an octal number
         # (18874368) and 1:30 as 90; a text field keeps the characters written.
-        if isinstance(text, str) and (fields.get(key) or {}).get("type", "str") in ("str", "url"):
-            values[key] = text
-        if isinstance(text, str) and (fields.get(key) or {}).get("items") == "str":
-            values[key] = text  # one line for a list: validate_fields makes it a list of one
-        elif isinstance(text, tuple) and (fields.get(key) or {}).get("items") == "str":
-            values[key] = [raw if raw is not None else item for raw, item in zip(text, values[key])]
+        if isinstance(raw, str) and (fields.get(key) or {}).get("type", "str") in ("str", "url"):
+            values[key] = raw
+        if isinstance(raw, str) and (fields.get(key) or {}).get("items") == "str":
+            values[key] = raw  # one line for a list: validate_fields makes it a list of one
+        elif isinstance(raw, tuple) and (fields.get(key) or {}).get("items") == "str":
+            values[key] = [item if item is not None else parsed for item, parsed in zip(raw, values[key])]
     return validate_fields(fields, values, where)
 
 
@@ -54,18 +56,11 @@ def _schema(project: Project) -> dict[str, dict[str, Any]]:
 Written = Any  # a plain scalar's text, a tuple of them for a list, or None
 
 
-def _written(path: Path) -> dict[str, tuple[int, Written]]:
-    """Each top-level key's 1-based line and its value as written (only asked for once
-    the file parsed)."""
-    if not path.is_file():
-        return {}
-    st = path.stat()
-    return dict(_written_cached(str(path), st.st_mtime_ns, st.st_size))
-
-
 @lru_cache(maxsize=8)
-def _written_cached(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, tuple[int, Written]], ...]:
-    node = yamlfile.compose(Path(path).read_text(encoding="utf-8-sig"))
+def _written(text: str) -> tuple[tuple[str, tuple[int, Written]], ...]:
+    """Each top-level key's 1-based line and its value as written (only asked for once
+    the text parsed, so composing it cannot fail)."""
+    node = yamlfile.compose(text) if text else None
     if not isinstance(node, yaml.MappingNode):
         return ()
     return tuple((str(key.value), (key.start_mark.line + 1, _text(value))) for key, value in node.value)

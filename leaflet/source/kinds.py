@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import yamlfile
-from ..errors import HandoutError
+from .. import guarded_read, yamlfile
+from ..errors import HandoutError, cut
 from ..project import Project
 from .frontmatter import Source
 
@@ -116,10 +116,10 @@ _KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
     try:
-        return yamlfile.read_file(path) or {}
+        return yamlfile.read_file(path, project.root) or {}
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,
@@ -135,7 +135,7 @@ def resolve_kind(project: Project, source: Source) -> Kind:
         raise HandoutError(source.path, 2, "kind(種類)がありません",
                            f"フロントマターに kind: を書いてください(使える種類: {', '.join(kinds)})")
     if str(name) not in kinds:
-        raise HandoutError(source.path, line, f"kind「{name}」という種類はありません",
+        raise HandoutError(source.path, line, f"kind「{_shown(name)}」という種類はありません",
                            f"使える種類: {', '.join(kinds)}")
     return load_kind(project, str(name))
 
@@ -160,11 +160,17 @@ def _coerce(value: Any, expected: str) -> Any:
     return value
 
 
+SHOWN = 60  # characters of a value quoted in a message
+
+
 def _shown(value: Any) -> str:
-    """A value as the editor wrote it in YAML (true, not True)."""
+    """A value as the editor wrote it in YAML (true, not True), cut to a quotable length
+    (printing a whole list of 40,000 items would be a line of 280,000 characters)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (list, dict)) and len(value) > SHOWN:  # not str() of all of it
+        value = list(value)[:SHOWN] if isinstance(value, list) else dict(list(value.items())[:SHOWN])
+    return cut(str(value), SHOWN)
 
 
 def validate_meta(kind: Kind, source: Source) -> dict[str, Any]:
@@ -225,7 +231,7 @@ def validate_fields(fields: dict[str, dict[str, Any]], data: Mapping[str, Any], 
                                     for item in value]
         choices = spec.get("choices")
         if choices and value not in choices:
-            raise HandoutError(where.path, line, f"{name} の値「{value}」は使えません",
+            raise HandoutError(where.path, line, f"{name} の値「{_shown(value)}」は使えません",
                                f"使える値: {', '.join(map(str, choices))}")
         low, high = spec.get("min"), spec.get("max")
         if expected == "int" and ((low is not None and value < low) or (high is not None and value > high)):
