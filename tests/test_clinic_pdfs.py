@@ -84,6 +84,20 @@ def test_footers_carry_phone_hours_and_web_address_inside_the_safe_area(built):
         assert all(h["fontname"].endswith("Bold") for h in find_text(pdf, PHONE)), key
 
 
+def test_the_footers_fit_the_extra_large_layouts(built):
+    """The stretch sheet's hold time stays on the front beside the steps, under three
+    footer lines; the FAQ's wide page takes two footer lines and keeps to three pages."""
+    with pdfplumber.open(built[("knee/chair-stretch", "xl")].pdf) as pdf:
+        front = pdf.pages[0].extract_text()
+        assert "伸ばしたまま" in front and "数えます" in front
+        assert "期待できること" in pdf.pages[1].extract_text()
+    faq = built[("knee/faq", "xl")].pdf
+    with pdfplumber.open(faq) as pdf:
+        assert len(pdf.pages) == 3
+    phone, url = find_text(faq, PHONE), find_text(faq, URL)
+    assert all(u["top"] - p["top"] < 8 * MM for p, u in zip(phone, url))  # the next line, not two below
+
+
 def test_the_back_panel_carries_every_fact(built):
     pdf = built[("knee/back-of-knee", "normal")].pdf
     with pdfplumber.open(pdf) as document:
