@@ -10,6 +10,7 @@ from typing import Any
 from .errors import HandoutError, UsageError
 
 CLINIC_FILE = "clinic.yaml"
+CLINIC_SCHEMA = "_clinic.yaml"  # in templates/: what clinic.yaml may say
 READINGS_FILE = "readings.yaml"
 CATALOG_FILE = "index.html"  # the catalog page, in the output folder
 THUMBNAILS = ".thumbs"  # the catalog's pictures of first pages, inside the output folder
@@ -113,10 +114,6 @@ class Project:
 
     # --- configuration ----------------------------------------------------------
 
-    def clinic(self) -> dict[str, Any]:
-        """The clinic's facts. A fact that is not configured is simply absent."""
-        return load_yaml_mapping(self.root / CLINIC_FILE, self)
-
     def readings(self) -> dict[str, str]:
         data = load_yaml_mapping(self.root / READINGS_FILE, self)
         return {str(k): str(v) for k, v in data.items() if v}
@@ -165,8 +162,15 @@ def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
 
     if not guarded_read.exists(path):
         return {}
+    return yaml_mapping(yamlfile.read_text(path, project.root), path, project)
+
+
+def yaml_mapping(text: str, path: Path, project: Project) -> dict[str, Any]:
+    """The mapping in ``text`` (read from ``path``); a syntax error is reported with its line."""
+    from . import yamlfile
+
     try:
-        data = yamlfile.read_file(path, project.root)
+        data = yamlfile.data_of(text)
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,

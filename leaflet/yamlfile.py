@@ -172,9 +172,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def read_file(path: Path, root: Path) -> Any:
     """A project YAML file's data (a private copy: callers may change it), read through
     the guarded reader. Raises YAMLError, or ``guarded_read.Refused``."""
+    return data_of(read_text(path, root))
+
+
+def read_text(path: Path, root: Path) -> str:
+    """A project YAML file's text, read through the guarded reader (``Refused``)."""
     from . import guarded_read
 
-    text = guarded_read.read_text(path, root, guarded_read.TEXT_LIMIT)
+    return guarded_read.read_text(path, root, guarded_read.TEXT_LIMIT)
+
+
+def data_of(text: str) -> Any:
+    """The data of a YAML text read with ``read_text`` (a private copy); YAMLError."""
     return copy.deepcopy(_cached(text))
 
 

@@ -2,7 +2,7 @@
 
 A PDF changes only when one of these changes: the handout's Markdown, its kind's
 template, schema and stylesheets (and what they include or ``url()``), the fonts, the
-images it uses, clinic.yaml and readings.yaml, the tool itself (our sources and the
+images it uses, clinic.yaml (and its schema) and readings.yaml, the tool itself (our sources and the
 installed libraries) and the build options. ``deps_of`` lists them and hashes their
 bytes without importing WeasyPrint, Markdown or Jinja2, so a run where nothing
 changed costs a few file reads.
@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import __version__, guarded_read
-from ..project import CLINIC_FILE, READINGS_FILE, Project, absolute
+from ..project import CLINIC_FILE, CLINIC_SCHEMA, READINGS_FILE, Project, absolute
 from .plan import Plan
 from .references import markup_references, read
 
@@ -158,7 +158,8 @@ def deps_of(project: Project, plan: Plan, hashes: FileHashes | None = None,
     """Everything ``plan``'s PDF is made from, with digests."""
     hashes = hashes or FileHashes()
     deps = Deps(plan.file, plan.name, plan=plan)
-    deps.files = {plan.file, project.root / CLINIC_FILE, project.root / READINGS_FILE}
+    deps.files = {plan.file, project.root / CLINIC_FILE, project.templates / CLINIC_SCHEMA,
+                  project.root / READINGS_FILE}
     if plan.edition is None or plan.kind is None or plan.source is None:
         return deps  # load reports what is wrong
     deps.files |= plan.schemas | plan.templates

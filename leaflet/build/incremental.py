@@ -82,6 +82,7 @@ class Session:
                 items.append(Result(source=record.source, name=record.name, pdf=self.out / record.pdf,
                                     pages=record.pages, up_to_date=True, warnings=list(record.warnings),
                                     check_failures=record.check_failures,
+                                    check_warnings=list(record.check_warnings),
                                     facts=Facts(record.kind, record.title, record.revised)))
             else:
                 if not planned and len(files) > 1:
@@ -168,6 +169,7 @@ def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
         title=facts.title, kind=facts.kind, revised=facts.revised,
         requested=sorted(answers | {requested}), inputs=deps.inputs, settings=deps.settings,
         warnings=list(result.warnings), check_failures=result.check_failures,
+        check_warnings=list(result.check_warnings),
     )
 
 

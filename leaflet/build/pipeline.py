@@ -126,6 +126,8 @@ def _build(project: Project, file: Path, out: Path | None, edition: str | None, 
     result.checks = run_checks(project, rendered)
     result.check_failures = list(dict.fromkeys(
         result.checks.label(o.rule) for o in result.checks.failures))
+    result.check_warnings = list(dict.fromkeys(
+        f"{result.checks.label(o.rule)}({o.figure})" for o in result.checks if o.status == "warn"))
     result.pages = len(rendered.document.pages)
     if rendered.stopped:  # a PDF of the first pages only would mislead: none is written
         over = next((o for o in result.checks.failures if o.rule == "overflow"), None)

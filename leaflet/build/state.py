@@ -48,6 +48,7 @@ class Record:
     # Labels of the failed check rules ([] = all passed, None = not checked): the catalog
     # shows them, and a handout that failed is checked again on every build.
     check_failures: list[str] | None = None
+    check_warnings: list[str] = field(default_factory=list)  # "label(figure)" of rules that warned
 
 
 class State:
@@ -116,6 +117,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str, "source": str, "pdf": str, "edition": str, "digest": str, "pages": int,
     "title": str, "kind": str, "revised": str, "requested": list, "pdf_mtime_ns": int,
     "inputs": dict, "settings": dict, "warnings": list, "check_failures": (list, type(None)),
+    "check_warnings": list,
 }
 _REQUIRED = {"name", "source", "pdf", "edition", "digest", "pages"}
 
@@ -154,7 +156,8 @@ def _record(value: dict[str, Any]) -> Record:
     if not (all(isinstance(r, str) for r in value.get("requested", []))
             and all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items())
             and all(isinstance(w, str) for w in value.get("warnings", []))
-            and all(isinstance(c, str) for c in value.get("check_failures") or [])):
+            and all(isinstance(c, str) for c in value.get("check_failures") or [])
+            and all(isinstance(c, str) for c in value.get("check_warnings", []))):
         raise _Shape(f"{pdf} の中身の形が違います")
     if not (relative_path(value["pdf"]) and value["pdf"].endswith(".pdf")):
         raise _Shape(f"PDF の場所「{pdf}」が出力フォルダの中ではありません")

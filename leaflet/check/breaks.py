@@ -1,4 +1,4 @@
-"""Rule 10, line and page breaks, measured on the laid-out lines.
+"""Rule 11, line and page breaks, measured on the laid-out lines.
 
 A line of text ends only between phrases (文節, ``leaflet/source/markdown/phrasing.py``): never
 inside a word, between a number and its unit, or inside a katakana word. A phrase wider

@@ -38,7 +38,8 @@ def check(ctx: Context) -> list[Outcome]:
             excess = max(line.bottom for line in over) - panel.limit
             cut = next((line for line in over if line.ink_bottom > panel.limit), over[0])
             outcomes.append(_over(ctx, excess, panel.pitch, _worded(cut, over),
-                                  f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面"))
+                                  f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面",
+                                  CLINIC_PANEL_ADVICE if panel.name in CLINIC_PANELS else None))
     for panel in layout.panels:
         wide = [run for run in layout.runs if run.page == panel.page and run.panel == panel.name
                 and (run.x1 > panel.right + TOLERANCE or run.x0 < panel.left - TOLERANCE)]
@@ -128,9 +129,18 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
                   f"本文を{n}行ほど減らすか、文を短くしてください")
 
 
-def _over(ctx: Context, excess: float, pitch: float, line: Line, what: str) -> Outcome:
+# Panels that hold the clinic's facts (clinic.yaml) below the editor's text: what does
+# not fit may be either's, and the fix for the facts is in clinic.yaml.
+CLINIC_PANELS = {"back"}
+CLINIC_PANEL_ADVICE = ("この面の原稿(::: back)を{n}行減らすか、clinic.yaml のクリニック情報"
+                       "(ご相談・ご予約の内容、診療内容など)を短くしてください")
+
+
+def _over(ctx: Context, excess: float, pitch: float, line: Line, what: str,
+          advice: str | None = None) -> Outcome:
     n = max(1, math.ceil(excess / pitch - 0.01)) if pitch else 1
     mm = excess * T.MM_PER_PX
+    advice = (advice or "本文を{n}行減らすか、段落を分けてください").format(n=n)
     return failed(NAME, f"+{n}行 {mm:.1f}mm", ctx.where_line(line),
                   f"{what}に入りきらず、「{excerpt(line.text)}」から下が約{n}行({mm:.1f}mm)はみ出しています"
-                  f"(下の余白や紙の外にかかり、切れて印刷されます)。本文を{n}行減らすか、段落を分けてください")
+                  f"(下の余白や紙の外にかかり、切れて印刷されます)。{advice}")

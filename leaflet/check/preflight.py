@@ -15,6 +15,7 @@ from ..render.page import Rendered
 from ..render.weasy import faces_of
 from . import (
     breaks,
+    contact,
     contrast,
     fonts,
     furigana,
@@ -33,7 +34,7 @@ from .relax import relaxations
 from .report import Outcome, Report, Where
 
 RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana,
-                           breaks, tagging]
+                           breaks, tagging, contact]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
 __all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "run_checks"]

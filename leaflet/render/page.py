@@ -21,6 +21,7 @@ from ..atomic import atomic_open
 from ..errors import HandoutError, line_of
 from ..limits import check_time
 from ..project import Project
+from ..source.clinic import load_clinic
 from ..source.load import Handout
 from ..source.markdown.assets import LINK_SCHEMES, link_line
 from ..source.markdown.furigana import strip_furigana
@@ -30,6 +31,7 @@ from .edition import Edition
 from .embed import shrink_pictures
 from .fetcher import MISSING, ProjectFetcher, RefusedURL, shorten
 from .fontslim import drop_unused_font_tables
+from .qr import qr_image
 from .sheets import parsed
 from .tagging import write_tagged
 from .template_loader import GuardedLoader
@@ -69,6 +71,7 @@ def _environment(templates: Path, root: Path) -> Environment:
     env.filters["jdate"] = japanese_date
     env.filters["phrases"] = phrase_html
     env.filters["plain"] = strip_furigana
+    env.filters["qr"] = qr_image
     env.globals["source_date"] = source_date
     return env
 
@@ -80,7 +83,7 @@ def render_html(project: Project, handout: Handout, edition: Edition) -> str:
         handout=handout,
         meta=handout.meta,
         sections={name: Markup(html) for name, html in handout.sections.items()},
-        clinic=project.clinic(),
+        clinic=load_clinic(project),
         kind=handout.kind,
         edition=edition.name,
         stylesheets=list(edition.stylesheets),

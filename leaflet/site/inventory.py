@@ -41,7 +41,7 @@ def describe(project: Project, known: Mapping[str, Facts] | None = None) -> list
                 facts = _read(project, file, kinds)
             entry.kind = facts.kind
             entry.title = strip_furigana(facts.title)
-            entry.revised = _date(facts.revised)
+            entry.revised = printed_date(facts.revised)
         except HandoutError as error:
             entry.error = str(error)
         except Exception as error:
@@ -65,7 +65,7 @@ def _read(project: Project, file: Path, kinds: set[str]) -> Facts:
     return facts
 
 
-def _date(revised: str) -> str:
+def printed_date(revised: str) -> str:
     """As printed: 2026年11月20日 (what is not a date stays as written)."""
     try:
         return japanese_date(dt.date.fromisoformat(revised))

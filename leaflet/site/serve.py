@@ -332,7 +332,8 @@ def _start_watcher(project: Project, out: Path, stop: threading.Event,
         # shows old PDFs as if they were current.
         while not stop.is_set():
             try:
-                watch(project, out, on_built=lambda _results: refresh_catalog(project, out),
+                watch(project, out, on_built=lambda results: refresh_catalog(
+                          project, out, errors={r.name: r.error for r in results if r.error}),
                       stop_event=stop, say=lambda line: say(line[0]), jobs=jobs, started=first_build)
                 return
             except BaseException as error:
