@@ -39,6 +39,7 @@ pdf: $(STAMP)
 COVERAGE ?= $(if $(filter true 1,$(CI)),1,)
 test: $(TEST_STAMP)
 	bash scripts/browser-deps.sh
+	bash scripts/test-deps.sh
 	$(BIN)/python -m pytest -q -m "not slow" $(if $(COVERAGE),--cov --cov-report=term)
 
 coverage: $(TEST_STAMP)

@@ -9,6 +9,9 @@
 (d) watch: save -> new PDF for a one-page leaflet                        target <= 0.25 s
 (e) PDF bytes vs Chromium --print-to-pdf of the same HTML                target <= 50%
 (f) time added by the preflight check                                    (no target)
+(g) phrase-aware body text: build with vs without word joiners           target <= 1.15x
+(h) time of a tagged build vs the same build untagged (warm)             target <= +25%
+(i) bytes of the tagged PDFs vs the same PDFs untagged                   target <= +30%
 
 Every figure is a median of several repeats; whole-process timings include Python's
 start-up and imports, as an editor waits for them. Nothing is written to the repository:
@@ -21,6 +24,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,10 +53,14 @@ for html in sys.argv[2:]:
 """
 
 
-def seconds(command: list[str], env: dict[str, str] | None = None) -> float:
+def seconds(command: list[str], env: dict[str, str] | None = None, codes: tuple[int, ...] = (0,)) -> float:
+    """Wall time of a command; an exit code outside ``codes`` stops the bench."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env, cwd=ROOT)
-    return time.perf_counter() - start
+    done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in codes:
+        raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
+    return elapsed
 
 
 def medians(repeat: int, first: Callable[[], float], second: Callable[[], float]) -> tuple[float, float]:
@@ -258,6 +266,107 @@ def figure_f(repeat: int) -> tuple[float | None, str]:
     return added / base, f"checks {added * 1000:.0f} ms on a {base * 1000:.0f} ms build (warm)"
 
 
+def figure_g(tmp: Path, repeat: int) -> tuple[float, str]:
+    """What breaking body text only between phrases costs: the same whole build of the
+    bundled handouts (both editions, one process each, --jobs 1), with the word joiners
+    and without them (load.PLAIN_BREAKS_ENV, a switch for this measurement only). The
+    ratio is of CPU time (user + system of the build processes): on a shared VM the wall
+    time of the same build varies by more than the difference measured; wall time is
+    given beside it."""
+    from leaflet.source.load import PLAIN_BREAKS_ENV
+
+    plain_env = {**os.environ, PLAIN_BREAKS_ENV: "1"}
+    wall: dict[bool, list[float]] = {True: [], False: []}
+
+    def whole(joined: bool) -> float:
+        env, codes = (None, (0,)) if joined else (plain_env, (0, 1))  # without joiners rule 10 fails
+        out = tmp / ("g-joined" if joined else "g-plain")
+        before = _children_cpu()
+        wall[joined].append(seconds(build(ROOT, out, "--force", "--jobs", "1"), env, codes)
+                            + seconds(build(ROOT, out, "--force", "--jobs", "1", "--size", "xl"), env, codes))
+        return _children_cpu() - before
+
+    joined, plain = medians(repeat, lambda: whole(True), lambda: whole(False))
+    wall_joined, wall_plain = statistics.median(wall[True]), statistics.median(wall[False])
+    warm_joined, warm_plain = _warm_breaks(tmp, repeat, PLAIN_BREAKS_ENV)
+    return joined / plain, (
+        f"CPU {joined:.2f} s vs {plain:.2f} s, both editions; wall {wall_joined:.2f} s vs "
+        f"{wall_plain:.2f} s ({wall_joined / wall_plain:.2f}x); warm in one process (CPU): "
+        f"{warm_joined * 1000:.0f} ms vs {warm_plain * 1000:.0f} ms ({warm_joined / warm_plain:.2f}x)")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _warm_breaks(tmp: Path, repeat: int, switch: str) -> tuple[float, float]:
+    from leaflet.build.pipeline import build_one
+    from leaflet.project import Project
+
+    project = Project.at(ROOT)
+    files = project.all_handouts()
+
+    def run(plain: bool) -> float:
+        if plain:
+            os.environ[switch] = "1"
+        try:
+            start = time.process_time()
+            for file in files:
+                for edition in (None, "xl"):
+                    assert build_one(project, file, tmp / "g-warm", edition, explicit=False).ok
+            return time.process_time() - start
+        finally:
+            os.environ.pop(switch, None)
+
+    run(False), run(True)  # first use
+    return medians(repeat, lambda: run(False), lambda: run(True))
+
+
+_TAGGING: dict[str, tuple[float, str]] = {}
+
+
+def tagging_cost(repeat: int) -> dict[str, tuple[float, str]]:
+    """Warm builds of the bundled handouts in one process, tagged (as shipped) and
+    untagged (``Document.write_pdf`` with the same options, without the tagging rule),
+    in turns; and the bytes of both sets of PDFs. Measured once for (h) and (i)."""
+    if _TAGGING:
+        return _TAGGING
+    from leaflet.build.pipeline import build_one
+    from leaflet.check import preflight
+    from leaflet.project import Project
+    from leaflet.render import page
+
+    project = Project.at(ROOT)
+    files = project.all_handouts()
+    out = Path(tempfile.mkdtemp(prefix="bench-h-"))
+    tagged_writer, rules = page.write_tagged, list(preflight.RULES)
+
+    def untagged_writer(document, target, reading_order=(), **options):
+        document.write_pdf(target, **options)  # the same fonts (fontslim), no tags
+
+    def run(tagged: bool) -> float:
+        page.write_tagged = tagged_writer if tagged else untagged_writer
+        preflight.RULES[:] = rules if tagged else [r for r in rules if r.NAME != "tagging"]
+        try:
+            start = time.perf_counter()
+            for file in files:
+                assert build_one(project, file, out / ("tagged" if tagged else "plain")).ok
+            return time.perf_counter() - start
+        finally:
+            page.write_tagged, preflight.RULES[:] = tagged_writer, rules
+
+    run(True), run(False)  # first use
+    tagged, plain = medians(repeat, lambda: run(True), lambda: run(False))
+    size = {kind: sum(p.stat().st_size for p in (out / kind).rglob("*.pdf")) for kind in ("tagged", "plain")}
+    shutil.rmtree(out)
+    _TAGGING["h"] = (tagged / plain - 1, f"{tagged * 1000:.0f} ms vs {plain * 1000:.0f} ms for {len(files)} handouts "
+                                         "(render, check, write; warm)")
+    _TAGGING["i"] = (size["tagged"] / size["plain"] - 1,
+                     f"{size['tagged'] / 1024:.0f} KiB vs {size['plain'] / 1024:.0f} KiB")
+    return _TAGGING
+
+
 # --- report -------------------------------------------------------------------------
 
 
@@ -277,7 +386,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="repeats per timing (median)")
-    parser.add_argument("--only", default="abcdef", help="the figures to measure, e.g. --only ac")
+    parser.add_argument("--only", default="abcdefghi", help="the figures to measure, e.g. --only ac")
     args = parser.parse_args()
     repeat = args.repeat
     print(f"make_pdf bench, {dt.date.today().isoformat()}: {machine()}\n", flush=True)
@@ -296,6 +405,12 @@ def main() -> None:
             ("(e) PDF bytes vs Chromium", lambda: figure_e(tmp), "<= 50%",
              lambda v: v <= 0.5, "{:.0%}"),
             ("(f) time added by check", lambda: figure_f(repeat), "-", None, "{:+.0%}"),
+            ("(g) phrase-aware body text, whole build", lambda: figure_g(tmp, repeat), "<= 1.15x",
+             lambda v: v <= 1.15, "{:.2f}x"),
+            ("(h) tagged build vs untagged, time", lambda: tagging_cost(repeat)["h"], "<= +25%",
+             lambda v: v <= 0.25, "{:+.0%}"),
+            ("(i) tagged PDFs vs untagged, bytes", lambda: tagging_cost(repeat)["i"], "<= +30%",
+             lambda v: v <= 0.30, "{:+.0%}"),
         ]
         if "e" in args.only and "a" not in args.only:
             args.only += "a"  # (e) prints the HTML that (a) writes

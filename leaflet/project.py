@@ -10,6 +10,7 @@ from typing import Any
 from .errors import HandoutError, UsageError
 
 CLINIC_FILE = "clinic.yaml"
+CLINIC_SCHEMA = "_clinic.yaml"  # in templates/: what clinic.yaml may say
 READINGS_FILE = "readings.yaml"
 CATALOG_FILE = "index.html"  # the catalog page, in the output folder
 THUMBNAILS = ".thumbs"  # the catalog's pictures of first pages, inside the output folder
@@ -57,7 +58,7 @@ class Project:
         """True when ``path`` (symlinks resolved) is inside the project folder."""
         try:
             Path(path).resolve().relative_to(self.root)
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside; a NUL in the name; a link loop
             return False
         return True
 
@@ -114,10 +115,6 @@ class Project:
 
     # --- configuration ----------------------------------------------------------
 
-    def clinic(self) -> dict[str, Any]:
-        """The clinic's facts. A fact that is not configured is simply absent."""
-        return load_yaml_mapping(self.root / CLINIC_FILE, self)
-
     def readings(self) -> dict[str, str]:
         data = load_yaml_mapping(self.root / READINGS_FILE, self)
         return {str(k): str(v) for k, v in data.items() if v}
@@ -162,12 +159,19 @@ def remove_empty_folders(folder: Path, top: Path) -> None:
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
-    from . import yamlfile  # here, not at the top: an up-to-date build never parses YAML
+    from . import guarded_read, yamlfile  # here, not at the top: an up-to-date build never parses YAML
 
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
+    return yaml_mapping(yamlfile.read_text(path, project.root), path, project)
+
+
+def yaml_mapping(text: str, path: Path, project: Project) -> dict[str, Any]:
+    """The mapping in ``text`` (read from ``path``); a syntax error is reported with its line."""
+    from . import yamlfile
+
     try:
-        data = yamlfile.read_file(path)
+        data = yamlfile.data_of(text)
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,

@@ -197,16 +197,16 @@ def test_a_current_picture_takes_the_page_count_from_the_build(project, write, m
     write("long.md", TWO_PAGES.format(title="二ページの資料"))
     write("a.md", FAQ.format(title="一つ目"))
     build(project, project.all_handouts())
-    opened: list[str] = []
+    opened: list[bytes] = []  # the catalog opens the bytes the guarded reader read
     real = pdfium.PdfDocument
-    monkeypatch.setattr(pdfium, "PdfDocument", lambda path, *a, **k: opened.append(str(path)) or real(path, *a, **k))
+    monkeypatch.setattr(pdfium, "PdfDocument", lambda data, *a, **k: opened.append(data) or real(data, *a, **k))
     update_catalog(project)
     assert opened == []
     tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
     assert [card_text(c, "facts")[0][:8] for c in cards(tree)] == ["ページ数1ページ", "ページ数2ページ"]
     (project.out / ".thumbs/long.png").unlink()
     update_catalog(project)
-    assert opened == [str(project.out / "long.pdf")]
+    assert opened == [(project.out / "long.pdf").read_bytes()]
 
 
 def test_a_pdf_written_without_its_record_is_counted_again(project, write):
@@ -233,20 +233,76 @@ def test_deleted_pdf_drops_its_card_and_thumbnail(project, write):
     assert "二つ目" not in (project.out / "index.html").read_text(encoding="utf-8")
 
 
-def test_edited_or_broken_source_marks_the_card(project, write):
+def test_currency_comes_from_content_digests_not_file_times(project, write):
     write("a.md", FAQ.format(title="一つ目"))
     write("b.md", FAQ.format(title="二つ目"))
     build(project, project.all_handouts())
     later = (project.out / "a.pdf").stat().st_mtime_ns + 10**9
-    os.utime(project.handouts / "a.md", ns=(later, later))
-    write("b.md", "---\nkind: faq\ntitle: 二つ目\n")  # front matter never closed
-    os.utime(project.handouts / "b.md", ns=(later, later))
+    for name in ("a.md", "b.md"):  # saved again with no change (a touch): build says 最新
+        os.utime(project.handouts / name, ns=(later, later))
+    write("b.md", FAQ.format(title="二つ目") + "\n## 追加\n\n答え。\n")  # edited
     update_catalog(project)
     tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
     a, b = cards(tree)
+    assert card_text(a, "ok")[0].endswith("最新の原稿から作成")
+    assert card_text(b, "warn")[0].endswith("作り直しが必要(原稿が直されています)")
+    result = CliRunner().invoke(make_pdf.cli, ["build", "--project", str(project.root)])
+    assert "最新: a(変更なし)" in result.output and "作成: out/b.pdf" in result.output  # the two agree
+
+
+def test_a_change_to_clinic_yaml_makes_every_card_stale(project, write):
+    write("a.md", FAQ.format(title="一つ目"))
+    build(project, project.all_handouts())
+    with (project.root / "clinic.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("phone: 011-000-0000\n")
+    update_catalog(project)
+    (a,) = cards(tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8")))
     assert card_text(a, "warn")[0].endswith("作り直しが必要(原稿が直されています)")
+
+
+def test_a_broken_source_shows_its_error_line_on_the_card(project, write):
+    write("a.md", FAQ.format(title="一つ目"))
+    write("b.md", FAQ.format(title="二つ目"))
+    build(project, project.all_handouts())
+    write("b.md", "---\nkind: faqq\ntitle: 二つ目\n---\n\n本文\n")  # an unknown kind
+    update_catalog(project)
+    tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
+    a, b = cards(tree)
     assert card_text(b, "warn")[0].endswith("原稿に誤りがあります(前の版の PDF です)")
-    assert b.get("data-title") == "b"  # the title cannot be read: the name stands in
+    assert card_text(b, "problem") == ["✕handouts/b.md:2: kind「faqq」という種類はありません — 使える種類: brochure, faq, stretch"]
+    assert card_text(b, "kind") == ["よくある質問"]  # the last build's kind, not 種類不明
+    write("b.md", "---\nkind: faq\ntitle: 二つ目\n")  # front matter never closed: no title to read
+    update_catalog(project)
+    (_, b) = cards(tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8")))
+    assert b.get("data-title") == "二つ目"  # the last build's title stands in
+    assert card_text(b, "problem")[0].startswith("✕handouts/b.md:1: フロントマターが閉じていません")
+
+
+def test_a_failed_build_shows_its_error_on_the_card(project, write):
+    write("a.md", FAQ.format(title="一つ目"))
+    build(project, project.all_handouts())
+    write("a.md", FAQ.format(title="一つ目") + "\n![図](images/none.svg)\n")  # a picture that is not there
+    (result,) = build(project, project.all_handouts())
+    assert not result.ok
+    (a,) = cards(tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8")))
+    problem, = card_text(a, "problem")
+    assert problem == "✕handouts/a.md:11: 画像「images/none.svg」が見つかりません — ファイル名と置き場所(このファイルからの相対パス)を確認してください"
+
+
+def test_warnings_are_shown_as_notes_with_what(project, write):
+    write("a.md", FAQ.format(title="一つ目").replace("## 質問", "## ご相談はお電話で"))  # no phone in clinic.yaml
+    write("b.md", FAQ.format(title="二つ目"))
+    build(project, project.all_handouts())
+    tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
+    a, b = cards(tree)
+    assert card_text(a, "note") == ["!点検: 注意(連絡先(電話・ホームページなし))"]
+    assert card_text(b, "ok")[-1].endswith("点検: 問題なし")
+    update_catalog(project)  # rewritten later without a build: from the state
+    (a, _) = cards(tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8")))
+    assert card_text(a, "note") == ["!点検: 注意(連絡先(電話・ホームページなし))"]
+    # The state that carries the warnings is one the hardened loader accepts: nothing rebuilt.
+    result = CliRunner().invoke(make_pdf.cli, ["build", "--project", str(project.root)])
+    assert "最新: a(変更なし)" in result.output and "作り直します" not in result.output, result.output
 
 
 def test_check_results_can_be_fed_in(project, write):

@@ -31,7 +31,8 @@ def add(project, name: str) -> None:
 
 def test_rules_registered_with_labels():
     assert [rule.NAME for rule in RULES] == [
-        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "overlap", "fonts", "furigana"]
+        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "overlap", "fonts", "furigana",
+        "breaks", "tagging", "contact"]
     assert all(LABELS.values())
 
 
@@ -42,7 +43,10 @@ def test_bundled_handouts_pass_every_rule(sample):
     assert data["passed"] is True
     assert {h["name"] for h in data["handouts"]} == {"knee/back-of-knee", "knee/chair-stretch", "knee/faq"}
     for handout in data["handouts"]:
-        assert [c["status"] for c in handout["checks"]] == ["pass"] * len(RULES), handout
+        # The column gives no phone number or web address: the brochure's ご相談・ご予約
+        # heading is a warning (rule contact), every other outcome passes.
+        contact = "warn" if handout["name"] == "knee/back-of-knee" else "pass"
+        assert [c["status"] for c in handout["checks"]] == ["pass"] * (len(RULES) - 1) + [contact], handout
 
 
 def test_build_prints_one_summary_line_per_handout(project, write):

@@ -8,6 +8,7 @@ in weasy.py, instead of the preflight silently measuring nothing or a build cras
 from __future__ import annotations
 
 import inspect
+import io
 import logging
 import os
 import subprocess
@@ -15,6 +16,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pikepdf
+import pydyf
 import pytest
 import weasyprint
 
@@ -270,7 +273,7 @@ def test_a_picture_can_be_swapped_for_a_smaller_copy_after_layout(tmp_path):
 
 def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
     """Given a file path, WeasyPrint re-reads a PNG or JPEG from disk when it writes the
-    PDF; ``BytesResponse`` has none, so the bytes the fetcher read are the ones embedded."""
+    PDF; ``Snapshot`` has none, so the bytes the fetcher read are the ones embedded."""
     import pdfplumber
 
     path = _picture(tmp_path, (40, 40))
@@ -286,7 +289,7 @@ def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
 
     fonts = weasy.FontFaces()
     css = weasy.CSS(string=STYLE, font_config=fonts)
-    for response, ours in ((weasy.BytesResponse, True), (weasy.URLFetcherResponse, False)):
+    for response, ours in ((weasy.Snapshot, True), (weasy.URLFetcherResponse, False)):
         document = weasy.HTML(string=f'<img src="{path.as_uri()}">', url_fetcher=Swapping(response)).render(
             stylesheets=[css], font_config=fonts)
         target = tmp_path / "out.pdf"
@@ -296,3 +299,153 @@ def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
             data = embedded["stream"].get_data()  # decoded: RGB for each pixel
         # A plain response embeds the 40 × 40 file on disk as if it were the 20 × 20 fetched.
         assert embedded["srcsize"] == (20, 20) and (len(data) == 20 * 20 * 3) is ours
+
+
+# --- line breaks (check/flow.py, rule breaks; source/markdown/joiners.py) ---------------------
+
+
+def test_a_word_joiner_forbids_a_break_and_is_not_in_the_pdf_text():
+    """Body text keeps its phrases with U+2060 between their characters: Pango must not
+    break beside one, the text box keeps it (flow.line_text drops it) and the PDF's text
+    has none."""
+    import io
+
+    import pdfplumber
+
+    def lines(text: str) -> list[str]:
+        document = layout(f'<p style="width: 60px">{text}</p>')
+        found = [b for b in boxes(weasy.page_box(document.pages[0]))
+                 if isinstance(b, weasy.LineBox) and b.element_tag == "p"]
+        return ["".join(t.text for t in boxes(line) if isinstance(t, weasy.TextBox)) for line in found]
+
+    assert lines("ああああいいいい") == ["ああああい", "いいい"]  # 12 px a character, 60 px a line
+    joined = "ああああ" + "\u2060".join("いいいい")
+    assert lines(joined) == ["ああああ", joined[4:]]
+    document = layout(f'<p style="width: 60px">{joined}</p>')
+    with pdfplumber.open(io.BytesIO(document.write_pdf())) as pdf:
+        assert pdf.pages[0].extract_text().split("\n")[:2] == ["ああああ", "いいいい"]  # (then "p.1")
+
+
+def test_what_the_breaks_rule_reads_of_the_boxes():
+    """flow.py: a <br> is the last descendant of the line it ends; an inline-block phrase
+    span wider than its line holds line boxes of its own; a block's element gives its
+    text as written; a page's first block says whether it is kept whole or starts a page."""
+    document = layout(
+        '<p>一行目<br>二行目</p>'
+        '<p style="width: 48px"><span style="display: inline-block">あいうえおかきく</span></p>'
+        '<div style="break-before: page; break-inside: avoid"><p>次の<ruby>膝<rt>ひざ</rt></ruby>ページ</p></div>')
+    first = weasy.page_box(document.pages[0])
+    lines = [b for b in boxes(first) if isinstance(b, weasy.LineBox)]
+    chain, box = [], lines[0]
+    while getattr(box, "children", None):  # flow.forced_break
+        box = box.children[-1]
+        chain.append(box.element_tag)
+    assert chain[0] == "br", chain
+    span = next(b for b in boxes(first) if isinstance(b, weasy.InlineBlockBox))
+    assert len([c for c in span.children if isinstance(c, weasy.LineBox)]) == 2
+    second = weasy.page_box(document.pages[1])
+    html = next(c for c in second.children if c.is_for_root_element)
+    body = next(c for c in html.children if isinstance(c, weasy.BlockLevelBox) and c.is_in_normal_flow())
+    kept = next(c for c in body.children if isinstance(c, weasy.BlockLevelBox))
+    assert (kept.style["break_before"], kept.style["break_inside"]) == ("page", "avoid")
+    assert kept.margin_height() > 0 and any(isinstance(b, weasy.LineBox) for b in kept.descendants())
+    paragraph = kept.children[0]
+    assert paragraph.element.tag == "p" and "".join(paragraph.element.itertext()) == "次の膝ひざページ"
+    assert [c.tag for c in paragraph.element] == ["ruby"] and paragraph.element[0].tail == "ページ"
+
+
+# --- tagged PDFs (render/tagging) ---------------------------------------------------------
+
+
+def _written_with(document: weasyprint.Document, build) -> bytes:  # type: ignore[no-untyped-def]
+    with weasy.structure_builder(build):
+        return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def test_a_structure_builder_takes_the_place_of_weasyprints():
+    """``structure_builder``: WeasyPrint calls ours (``pdf.add_tags``) once the pages are
+    painted, with one page stream each whose ``_tags`` still maps every painted text box
+    and picture to its MCID; its own builder is back after the block."""
+    import pikepdf
+
+    document = layout('<p>本文</p><img src="tests/fixtures/sample/handouts/knee/images/chair-stretch-1.svg"'
+                      ' style="width: 20px"><p style="break-before: page">二頁</p>')
+    calls = []
+
+    def build(pdf, pages):  # type: ignore[no-untyped-def]
+        assert len(pdf.page_references) == len(pages) == 2 and "Type" in pdf.catalog  # pydyf's PDF
+        calls.append([{getattr(box, "text", type(box).__name__): mcid for box, mcid in page.mcids.items()}
+                      for page in pages])
+
+    written = _written_with(document, build)
+    (marks,) = calls
+    assert marks[0]["本文"] == 0 and sorted(marks[0].values()) == [0, 1, 2]  # text, picture, "p.1"
+    assert any("Replaced" in key for key in marks[0]) and "p.1" in marks[0] and "二頁" in marks[1]
+    with pikepdf.open(io.BytesIO(written)) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root  # ours built none
+    with pikepdf.open(io.BytesIO(document.write_pdf(pdf_variant="pdf/ua-1"))) as pdf:
+        assert "/StructTreeRoot" in pdf.Root  # WeasyPrint's own, once more
+
+
+def test_marks_are_span_operators_that_can_be_retagged():
+    """``MarkedStream.retag``: WeasyPrint writes a text box as ``/Span <</MCID n>> BDC``;
+    properties added to it, or the mark turned into an artifact, are what the PDF says."""
+    document = layout("<p>一つ目</p><p>二つ目</p>")
+
+    def build(pdf, pages):  # type: ignore[no-untyped-def]
+        (page,) = pages
+        mcids = {box.text: mcid for box, mcid in page.mcids.items()}
+        assert (mcids["一つ目"], mcids["二つ目"]) == (0, 1)
+        page.retag(0, ActualText=pydyf.String(" "))
+        page.retag(1, "Artifact", Type="/Layout")
+
+    found = marked_sequences(_written_with(document, build))
+    assert ("/Span", {"/MCID": "0", "/ActualText": " "}) in found
+    assert ("/Artifact", {"/Type": "/Layout"}) in found
+    assert not [props for tag, props in found if props.get("/MCID") == "1"]  # the artifact's MCID is gone
+    untouched = marked_sequences(_written_with(layout("<p>一つ目</p>"), lambda pdf, pages: None))
+    assert ("/Span", {"/MCID": "0"}) in untouched
+
+
+def marked_sequences(pdf: bytes) -> list[tuple[str, dict[str, str]]]:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [(str(operands[0]), {str(k): str(v) for k, v in operands[1].items()})
+                for operands, op in pikepdf.parse_content_stream(document.pages[0]) if str(op) == "BDC"]
+
+
+def test_what_the_structure_plan_reads_from_the_boxes():
+    """render/tagging/plan.py: an absolutely positioned box is a placeholder (``unwrap``:
+    the box painted, so the one with an MCID); ``--pdf-artifact: yes`` is readable
+    (``declared_artifact``) and inherited; a list marker's ``element_tag`` ends in
+    ``::marker``; a table is a ``TableBox`` with a border box; margin boxes say where."""
+    document = layout(
+        '<p style="position: absolute; top: 0">外</p><ul><li>項目</li></ul>'
+        '<div style="--pdf-artifact: yes"><span>飾り</span></div><table><tr><td>欄</td></tr></table>')
+    found = list(boxes(weasy.page_box(document.pages[0])))
+    placeholder = next(b for b in found if type(b).__name__ == "AbsolutePlaceholder")
+    real = weasy.unwrap(placeholder)
+    assert real is not placeholder and weasy.unwrap(real) is real and real.element_tag == "p"
+    texts = {b.text: b for b in found if isinstance(b, weasy.TextBox)}
+    assert weasy.declared_artifact(texts["飾り"]) and not weasy.declared_artifact(texts["項目"])
+    assert any(str(b.element_tag) == "li::marker" for b in found)
+    table = next(b for b in found if isinstance(b, weasy.TableBox))
+    assert table.border_width() > 0 and table.border_height() > 0 and table.border_box_x() >= 0
+    assert [m.at_keyword for m in weasy.page_box(document.pages[0]).children
+            if isinstance(m, weasy.MarginBox)] == ["@bottom-right"]
+
+    def build(pdf, pages):  # type: ignore[no-untyped-def]
+        assert real in pages[0].mcids or any(c in pages[0].mcids for c in boxes(real))
+
+    _written_with(document, build)
+
+
+def test_a_link_box_has_its_annotation_while_the_tree_is_built():
+    document = layout('<p><a href="https://example.org/x">リンク</a></p>')
+    seen = []
+
+    def build(pdf, pages):  # type: ignore[no-untyped-def]
+        seen.extend(a for b in boxes(weasy.page_box(document.pages[0])) if (a := weasy.link_annotation(b)))
+
+    _written_with(document, build)
+    (annotation,) = seen
+    assert annotation["Subtype"] == "/Link" and annotation.reference is not None

@@ -45,6 +45,9 @@ class Result:
     # Labels of the failed check rules ([] = all passed; None = not checked). Kept in the
     # build state, so the catalog and a no-change build know it without re-checking.
     check_failures: list[str] | None = None
+    # What passed but is worth a look, as "label(figure)" (画像の解像度(160ppi)): the
+    # catalog shows it as 注意.
+    check_warnings: list[str] = field(default_factory=list)
     up_to_date: bool = False  # nothing it depends on changed: not built again
     facts: Facts | None = None  # None: its front matter could not be read
 

@@ -38,7 +38,8 @@ def check(ctx: Context) -> list[Outcome]:
             excess = max(line.bottom for line in over) - panel.limit
             cut = next((line for line in over if line.ink_bottom > panel.limit), over[0])
             outcomes.append(_over(ctx, excess, panel.pitch, _worded(cut, over),
-                                  f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面"))
+                                  f"「{ctx.where(panel=panel.name).panel_label or panel.name}」の面",
+                                  CLINIC_PANEL_ADVICE if panel.name in CLINIC_PANELS else None))
     for panel in layout.panels:
         wide = [run for run in layout.runs if run.page == panel.page and run.panel == panel.name
                 and (run.x1 > panel.right + TOLERANCE or run.x0 < panel.left - TOLERANCE)]
@@ -116,15 +117,30 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
     n = max(1, math.ceil(height / layout.body_pitch - 0.01)) if layout.body_pitch else 0
     where = ctx.where_line(first) if first else ctx.where(high + 1)
     quoted = f"「{excerpt(first.text)}」から後ろが" if first else ""
+    if ctx.stopped:  # only the first pages were laid out: the figure is a lower bound
+        return failed(NAME, f"+{n}行以上", where,
+                      f"{ctx.handout.kind.label}は {high}ページまでですが、長すぎるため {len(layout.pages)}ページで"
+                      f"組版を止めました。{quoted}{high + 1}ページ目以降に少なくとも約{n}行分"
+                      f"({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
+                      "本文を大きく減らすか、いくつかの原稿に分けてください")
     return failed(NAME, f"+{n}行 {height * T.MM_PER_PX:.0f}mm", where,
                   f"{ctx.handout.kind.label}は {high}ページまでですが {len(layout.pages)}ページになり、"
                   f"{quoted}{high + 1}ページ目に約{n}行分({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
                   f"本文を{n}行ほど減らすか、文を短くしてください")
 
 
-def _over(ctx: Context, excess: float, pitch: float, line: Line, what: str) -> Outcome:
+# Panels that hold the clinic's facts (clinic.yaml) below the editor's text: what does
+# not fit may be either's, and the fix for the facts is in clinic.yaml.
+CLINIC_PANELS = {"back"}
+CLINIC_PANEL_ADVICE = ("この面の原稿(::: back)を{n}行減らすか、clinic.yaml のクリニック情報"
+                       "(ご相談・ご予約の内容、診療内容など)を短くしてください")
+
+
+def _over(ctx: Context, excess: float, pitch: float, line: Line, what: str,
+          advice: str | None = None) -> Outcome:
     n = max(1, math.ceil(excess / pitch - 0.01)) if pitch else 1
     mm = excess * T.MM_PER_PX
+    advice = (advice or "本文を{n}行減らすか、段落を分けてください").format(n=n)
     return failed(NAME, f"+{n}行 {mm:.1f}mm", ctx.where_line(line),
                   f"{what}に入りきらず、「{excerpt(line.text)}」から下が約{n}行({mm:.1f}mm)はみ出しています"
-                  f"(下の余白や紙の外にかかり、切れて印刷されます)。本文を{n}行減らすか、段落を分けてください")
+                  f"(下の余白や紙の外にかかり、切れて印刷されます)。{advice}")

@@ -13,13 +13,28 @@ from types import ModuleType
 from ..project import Project
 from ..render.page import Rendered
 from ..render.weasy import faces_of
-from . import contrast, fonts, furigana, glyphs, images, lines, overflow, overlap, safe_area, text_size
+from . import (
+    breaks,
+    contact,
+    contrast,
+    fonts,
+    furigana,
+    glyphs,
+    images,
+    lines,
+    overflow,
+    overlap,
+    safe_area,
+    tagging,
+    text_size,
+)
 from .boxes import measure
 from .context import Context, failed
 from .relax import relaxations
 from .report import Outcome, Report, Where
 
-RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana]
+RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana,
+                           breaks, tagging, contact]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 
 __all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "run_checks"]
@@ -31,7 +46,8 @@ def run_checks(project: Project, rendered: Rendered) -> Report:
     handout = rendered.handout
     reasons = relaxations(handout, LABELS)
     document = rendered.document
-    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document))
+    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document),
+                  stopped=rendered.stopped)
     report = Report(handout.shown, labels=LABELS)
     for rule in RULES:
         try:

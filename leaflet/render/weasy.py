@@ -11,7 +11,9 @@ Private API used, all read-only except where noted:
 - ``page._page_box``: the laid-out box tree of a page (the preflight walks it; the
   "1 / 1" page number of a one-page document is removed from its children);
 - ``weasyprint.formatting_structure.boxes`` classes, ``draw.color.get_color`` and
-  ``anchors.rectangle_aabb`` for the walk;
+  ``anchors.rectangle_aabb`` for the walk (``check/boxes.py``; ``check/flow.py`` also reads
+  where a line ends at a ``<br>``, the line boxes inside a phrase span, and a page's first
+  block's ``break_before`` / ``break_inside``);
 - ``FontConfiguration._folder`` (set: where the fonts are copied) and an override of
   ``add_font_face`` (to remember which files a document loaded);
 - ``text.ffi``'s Pango bindings and a text box's ``pango_layout`` (which fonts Pango
@@ -19,11 +21,18 @@ Private API used, all read-only except where noted:
 - ``Document.font_config``;
 - pictures: a replaced box's ``replacement`` (set: a downsampled copy), where
   ``layout.replaced.replacedbox_layout`` draws it inside its box (after object-fit),
-  ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``,
-  and a fetched response's ``path`` (None: WeasyPrint would re-read the file by name
-  when writing the PDF instead of embedding the bytes the fetcher read);
-- the text of its log messages (images it could not draw, missing glyphs) and of the
-  warning it gives when fontconfig has no fonts.
+  ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``;
+- the text of its log messages (images it could not draw, missing glyphs, a
+  ``@font-face`` it could not load) and of the warning it gives when fontconfig has no
+  fonts;
+- ``layout.make_all_pages`` (replaced, once a render asks for a page cap, by a wrapper
+  that ends after N pages) and the layout context's ``page_maker`` list;
+- ``URLFetcherResponse.path`` (``None`` in ``Snapshot``: with a file name, a raster image
+  is read again from that path when the PDF is written, ``images.LazyLocalImage``).
+- tagged PDFs: ``pdf.add_tags`` (replaced by our structure-tree builder while a PDF is
+  written), a page stream's box → MCID table ``_tags`` and its marked-content operators,
+  a box's ``link_annotation``, an absolutely positioned box's placeholder (``_box``), and
+  how ``style`` keys a custom property (``--pdf-artifact``).
 """
 
 from __future__ import annotations
@@ -36,13 +45,16 @@ import shutil
 import sys
 import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from PIL import Image as PillowImage
 
 from ..errors import SetupError
@@ -96,6 +108,9 @@ import weasyprint  # noqa: E402
 
 check_version(weasyprint.__version__)
 
+import weasyprint.layout as _layout  # noqa: E402
+import weasyprint.pdf as weasy_pdf  # noqa: E402
+from PIL import Image as _PillowImage  # noqa: E402  (WeasyPrint's own image library)
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML, Document  # noqa: E402
 from weasyprint.anchors import rectangle_aabb  # noqa: E402
 from weasyprint.draw.color import get_color  # noqa: E402
@@ -104,20 +119,23 @@ from weasyprint.formatting_structure.boxes import (  # noqa: E402
     InlineBlockBox,
     LineBox,
     MarginBox,
+    TableBox,
     TextBox,
 )
 from weasyprint.images import RasterImage, SVGImage  # noqa: E402
+from weasyprint.layout.absolute import AbsolutePlaceholder  # noqa: E402
 from weasyprint.layout.replaced import replacedbox_layout  # noqa: E402
 from weasyprint.text.ffi import ffi, pango  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 __all__ = [
-    "CSS", "HTML", "BlockLevelBox", "BytesResponse", "Document", "Face", "FatalURLFetchingError", "FontFaces",
-    "ImageFailures", "InlineBlockBox", "LineBox", "MarginBox", "RasterImage", "SVGImage", "TextBox",
-    "URLFetcher", "URLFetcherResponse", "close_all", "color", "drawn_families", "drop_margin_box",
-    "faces_of", "page_box", "picture_area", "placed_rasters", "raster_bytes", "rectangle_aabb",
-    "replace_raster", "reported_by_us",
+    "CSS", "HTML", "BlockLevelBox", "Cap", "Document", "Face", "FatalURLFetchingError", "FontFaces", "ImageFailures",
+    "InlineBlockBox", "LineBox", "MarginBox", "MarkedStream", "RasterImage", "SVGImage", "Snapshot", "TableBox",
+    "TextBox", "URLFetcher", "URLFetcherResponse", "at_most", "close_all", "color", "declared_artifact",
+    "drawn_families", "drop_margin_box", "faces_of", "link_annotation", "page_box", "picture_area",
+    "pillow_warnings_as_errors", "placed_rasters", "raster_bytes", "rectangle_aabb", "replace_raster", "reported_by_us",
+    "structure_builder", "too_many_pixels", "unwrap",
 ]
 
 LOGGER_NAME = "weasyprint"
@@ -128,6 +146,8 @@ IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image", "Failed 
 # What it logs, while writing the PDF, for a character the fonts lack (the glyph rule
 # reports it before anything is written).
 MISSING_GLYPH = ".notdef glyph rendered"
+# What it warns when a @font-face cannot be used (the font is then silently missing).
+FONT_FACE_FAILURE = "Font-face"
 
 
 # --- the laid-out document --------------------------------------------------------------
@@ -178,6 +198,55 @@ def drawn_families(textbox: Any, cache: dict[int, str]) -> set[str]:
         layout.deactivate()
 
 
+# --- tagged PDFs (render/tagging) ---------------------------------------------------------
+
+
+def unwrap(box: Any) -> Any:
+    """An absolutely positioned box sits among its parent's children as a placeholder."""
+    return box._box if isinstance(box, AbsolutePlaceholder) else box
+
+
+def declared_artifact(box: Any) -> bool:
+    """The stylesheet said ``--pdf-artifact: yes`` (inherited, like any custom property)."""
+    try:  # how WeasyPrint 70 keys it; computed on first use, so .get() would miss it
+        return getattr(box.style["__pdf_artifact"][0], "value", None) == "yes"
+    except (KeyError, IndexError, TypeError):  # not declared, or declared empty
+        return False
+
+
+class MarkedStream:
+    """A page painted with tags on: each text box is ``/Span``, each picture ``/Figure <</MCID n>>
+    BDC`` … ``EMC`` in its operator list (not a mark in a group with opacity: that has its own)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.mcids: dict[Any, int] = {box: int(mark["mcid"]) for box, mark in stream._tags.items()}
+        self._ops: list[Any] = stream.stream
+        self._at = {op["MCID"]: i for i, op in enumerate(self._ops) if isinstance(op, dict) and "MCID" in op}
+
+    def retag(self, mcid: int, tag: str | None = None, **properties: Any) -> None:
+        """Add ``properties`` to a mark's, or make it ``/tag <<properties>>`` (an artifact)."""
+        if (i := self._at.get(mcid)) is not None and tag:
+            self._ops[i - 1: i + 1] = [f"/{tag}", pydyf.Dictionary(properties)]
+        elif i is not None:
+            self._ops[i].update(properties)
+
+
+@contextmanager
+def structure_builder(build: Callable[[Any, list[MarkedStream]], None]) -> Iterator[None]:
+    """Let ``build(pdf, pages)`` make the structure tree of the tagged PDFs written in the block,
+    in place of WeasyPrint's, which empties the box → MCID tables before a ``finisher`` runs."""
+    original = weasy_pdf.add_tags
+    weasy_pdf.add_tags = lambda pdf, _doc, _version, streams: build(pdf, [MarkedStream(s) for s in streams])
+    try:
+        yield
+    finally:
+        weasy_pdf.add_tags = original
+
+
+def link_annotation(box: Any) -> Any:
+    return getattr(box, "link_annotation", None)  # the /Annot written for a link's box, or None
+
+
 # --- pictures ------------------------------------------------------------------------------
 
 
@@ -211,16 +280,6 @@ def replace_raster(boxes: list[Any], image: RasterImage, data: bytes, pixels: tu
                        options=DEFAULT_OPTIONS)
     for box in boxes:
         box.replacement = copy
-
-
-class BytesResponse(URLFetcherResponse):
-    """A fetched file with no path: WeasyPrint re-reads a JPEG or PNG it knows by name
-    when it writes the PDF (``LazyLocalImage``), embedding the file as it is then rather
-    than the bytes the fetcher read (and turned upright)."""
-
-    @property
-    def path(self) -> None:
-        return None
 
 
 # --- fonts --------------------------------------------------------------------------------
@@ -262,6 +321,7 @@ class FontFaces(FontConfiguration):
         prepare()  # fontconfig must see only our fonts before a configuration loads it
         super().__init__()
         self.faces: list[Face] = []
+        self.failed: list[str] = []  # families WeasyPrint could not load (it only warns)
         self._folder, self._lock = new_font_folder()
         if not _open:
             atexit.register(close_all)
@@ -281,7 +341,24 @@ class FontFaces(FontConfiguration):
             style=str(rule_descriptors.get("font_style", "normal")),
             sources=tuple((str(kind), str(url)) for kind, url in rule_descriptors.get("src", ())),
         ))
-        return super().add_font_face(rule_descriptors, url_fetcher)
+        watch = _FontFaceFailures()
+        engine_logger().addHandler(watch)
+        try:
+            return super().add_font_face(rule_descriptors, url_fetcher)
+        finally:
+            engine_logger().removeHandler(watch)
+            if watch.failed:
+                self.failed.append(str(rule_descriptors.get("font_family", "")))
+
+
+class _FontFaceFailures(logging.Handler):  # notices FONT_FACE_FAILURE while a face loads
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(FONT_FACE_FAILURE):
+            self.failed = True
 
 
 _open: weakref.WeakSet[FontFaces] = weakref.WeakSet()
@@ -315,7 +392,7 @@ def reported_by_us(message: str) -> bool:
     """A WeasyPrint warning that our own checks and errors already say, in Japanese and
     with a file:line: a character the fonts lack (the glyph rule), an image that cannot
     be drawn (an error of the handout)."""
-    return message.startswith((MISSING_GLYPH, *IMAGE_FAILURES))
+    return message.startswith((MISSING_GLYPH, FONT_FACE_FAILURE, *IMAGE_FAILURES))
 
 
 class ImageFailures(logging.Handler):
@@ -342,3 +419,83 @@ class ImageFailures(logging.Handler):
         if not url.rsplit("/", 1)[-1] or not url.startswith(("file:", "http:", "https:", "data:")):
             return ""
         return url
+
+
+def too_many_pixels(record: logging.LogRecord) -> bool:
+    """An image failure caused by Pillow's decompression-bomb guard."""
+    error = record.args[-1] if isinstance(record.args, tuple) and record.args else None
+    while isinstance(error, BaseException):
+        if isinstance(error, (_PillowImage.DecompressionBombError, _PillowImage.DecompressionBombWarning)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@contextmanager
+def pillow_warnings_as_errors() -> Iterator[None]:
+    """Pillow only warns (in English, on stderr) for an image between its pixel limit and
+    twice that: here such an image fails to load like a larger one, and is named."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", _PillowImage.DecompressionBombWarning)
+        yield
+
+
+class Snapshot(URLFetcherResponse):
+    """Bytes the fetcher read, with no file behind them as far as WeasyPrint can tell:
+    given a file name, WeasyPrint reads a JPEG or PNG again by that path when it writes
+    the PDF, and embeds whatever the path holds by then."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
+# --- the page cap -------------------------------------------------------------------------
+
+
+@dataclass
+class Cap:
+    pages: int
+    reached: bool = False  # there was more to lay out
+
+
+_cap: ContextVar[Cap | None] = ContextVar("page_cap", default=None)
+_make_all_pages = _layout.make_all_pages
+
+
+def _bounded(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+    """``make_all_pages``, ending after the cap's pages. The page maker's next entry says
+    whether there was more (``resume_at``); it is marked as needing no second pass."""
+    cap = _cap.get()
+    made = _make_all_pages(context, root_box, html, pages)
+    if cap is None:
+        yield from made
+        return
+    for number, page in enumerate(made, 1):
+        yield page
+        if number >= cap.pages:
+            following = context.page_maker[number] if number < len(context.page_maker) else None
+            if following is not None and following[0] is not None:
+                cap.reached = True
+                following[-1]["content_changed"] = following[-1]["pages_wanted"] = False
+                del context.page_maker[number + 1:]
+            made.close()
+            return
+
+
+@contextmanager
+def at_most(pages: int | None) -> Iterator[Cap | None]:
+    """Renders in this block stop after ``pages`` pages (WeasyPrint lays out every page a
+    document needs: a 5 MB FAQ became 3,502 pages in five minutes and 1.9 GB);
+    ``cap.reached`` tells whether the document was longer."""
+    if pages is None:
+        yield None
+        return
+    if _layout.make_all_pages is not _bounded:
+        _layout.make_all_pages = _bounded  # a no-op for renders without a cap
+    cap = Cap(pages)
+    token = _cap.set(cap)
+    try:
+        yield cap
+    finally:
+        _cap.reset(token)

@@ -41,9 +41,15 @@ def describe(project: Project, known: Mapping[str, Facts] | None = None) -> list
                 facts = _read(project, file, kinds)
             entry.kind = facts.kind
             entry.title = strip_furigana(facts.title)
-            entry.revised = _date(facts.revised)
+            entry.revised = printed_date(facts.revised)
         except HandoutError as error:
             entry.error = str(error)
+        except Exception as error:
+            from ..failures import describe as explain
+            from ..guarded_read import text_or_empty
+
+            entry.error = explain(error, project.rel(file), text_or_empty(file, project.root), rel=project.rel)
+            entry.kind = entry.title = entry.revised = ""
         entries.append(entry)
     return entries
 
@@ -51,7 +57,7 @@ def describe(project: Project, known: Mapping[str, Facts] | None = None) -> list
 def _read(project: Project, file: Path, kinds: set[str]) -> Facts:
     if not project.contains(file):  # a symlink leading out: never read it
         raise HandoutError(project.rel(file), None, "プロジェクトの外のファイルは読めません")
-    source = split(read_text(file, project.rel(file)), project.rel(file))
+    source = split(read_text(file, project.rel(file), project.root), project.rel(file))
     facts = Facts.of(source.meta)
     if facts.kind not in kinds:  # the build would stop on it: say so here too
         raise HandoutError(project.rel(file), source.meta_lines.get("kind", 2),
@@ -59,7 +65,7 @@ def _read(project: Project, file: Path, kinds: set[str]) -> Facts:
     return facts
 
 
-def _date(revised: str) -> str:
+def printed_date(revised: str) -> str:
     """As printed: 2026年11月20日 (what is not a date stays as written)."""
     try:
         return japanese_date(dt.date.fromisoformat(revised))

@@ -46,4 +46,5 @@ def refresh_after_build(project: Project, out: Path | None, results: Sequence[Re
 
     # What the build read of each handout's front matter: the catalog does not parse it again.
     known = {r.name: r.facts for r in results if r.facts is not None}
-    return refresh_catalog(project, out, known=known)
+    errors = {r.name: r.error for r in results if r.error}  # its card says why, not just "older"
+    return refresh_catalog(project, out, known=known, errors=errors)

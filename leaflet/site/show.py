@@ -18,7 +18,7 @@ HEADERS = ("項目", "結果", "測定値", "場所")
 
 
 def summary(report: Report) -> str:
-    """One line for ``build``: ``検査: 9項目すべて合格`` or what failed, with its figure."""
+    """One line for ``build``: ``検査: 13項目すべて合格`` or what failed, with its figure."""
     count = len(report.rules)
     if not report.passed:
         first: dict[str, Outcome] = {}

@@ -7,12 +7,15 @@ Adding a kind means adding those three files; no Python changes.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .. import yamlfile
-from ..errors import HandoutError
+from .. import guarded_read, yamlfile
+from ..errors import HandoutError, cut
 from ..project import Project
 from .frontmatter import Source
 
@@ -26,11 +29,13 @@ TYPES: dict[str, tuple[type, ...]] = {
     "date": (dt.date,),
     "list": (list,),
     "map": (dict,),
+    "url": (str,),
 }
 TYPE_HINTS = {
-    "str": "文字列", "int": "整数(例: 20)", "bool": "true か false",
+    "str": "文字列", "int": "整数(例: 20)", "bool": "true か false の値",
     "date": "日付(例: 2026-11-20)", "list": "「- 」で始まる行のリスト",
     "map": "「名前: 値」を字下げした行",
+    "url": "https:// か http:// で始まるアドレス(例: https://example.org/)",
 }
 
 
@@ -58,6 +63,9 @@ class Kind:
     markdown: tuple[str, ...] = ()
     phrase_breaks: tuple[str, ...] = ("h1", "h2", "h3", "h4")
     editions: tuple[str, ...] = ("normal",)
+    # The order a reader takes the template's parts in (their data-panel names), when it
+    # is not the order they are printed in: the PDF's structure tree follows it.
+    reading_order: tuple[str, ...] = ()
     starter: str = ""
     # Lines of the starter that are only examples: a handout still holding one is unfinished.
     placeholders: tuple[str, ...] = ()
@@ -90,6 +98,12 @@ def load_kind(project: Project, name: str) -> Kind:
         for sname, spec in (data.get("sections") or {}).items()
     }
     pages = data.get("pages", {})
+    reading_order = tuple(str(name) for name in data.get("reading_order") or ())
+    unknown = [name for name in reading_order if name not in sections]
+    if unknown:
+        raise HandoutError(project.rel(schema_file), None,
+                           f"reading_order の「{unknown[0]}」はこの種類の sections にありません",
+                           f"使える名前: {', '.join(sections) or '(sections がありません)'}")
     return Kind(
         name=name,
         label=data.get("label", name),
@@ -101,20 +115,22 @@ def load_kind(project: Project, name: str) -> Kind:
         markdown=tuple(data.get("markdown", ())),
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
+        reading_order=reading_order,
         starter=data.get("starter", ""),
         placeholders=tuple(str(p).strip() for p in data.get("placeholders") or ()),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter", "placeholders"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "reading_order",
+          "starter", "placeholders"}
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
     try:
-        return yamlfile.read_file(path) or {}
+        return yamlfile.read_file(path, project.root) or {}
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,
@@ -130,7 +146,7 @@ def resolve_kind(project: Project, source: Source) -> Kind:
         raise HandoutError(source.path, 2, "kind(種類)がありません",
                            f"フロントマターに kind: を書いてください(使える種類: {', '.join(kinds)})")
     if str(name) not in kinds:
-        raise HandoutError(source.path, line, f"kind「{name}」という種類はありません",
+        raise HandoutError(source.path, line, f"kind「{_shown(name)}」という種類はありません",
                            f"使える種類: {', '.join(kinds)}")
     return load_kind(project, str(name))
 
@@ -139,10 +155,12 @@ def _coerce(value: Any, expected: str) -> Any:
     """What an editor meant: a quoted "20" or "2026-11-20" is the number or the date
     (Python's int() also reads full-width digits: "２０"); a number or date given
     for text is that text."""
-    if expected == "str" and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+    if expected in ("str", "url") and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str):
         text = value.strip()
+        if expected == "url":
+            return text
         if expected == "int" and text.isdigit():
             return int(text)
         if expected == "date":
@@ -153,48 +171,103 @@ def _coerce(value: Any, expected: str) -> Any:
     return value
 
 
+SHOWN = 60  # characters of a value quoted in a message
+
+
 def _shown(value: Any) -> str:
-    """A value as the editor wrote it in YAML (true, not True)."""
+    """A value as the editor wrote it in YAML (true, not True), cut to a quotable length
+    (printing a whole list of 40,000 items would be a line of 280,000 characters)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (list, dict)) and len(value) > SHOWN:  # not str() of all of it
+        value = list(value)[:SHOWN] if isinstance(value, list) else dict(list(value.items())[:SHOWN])
+    return cut(str(value), SHOWN)
 
 
 def validate_meta(kind: Kind, source: Source) -> dict[str, Any]:
     """Check front matter against the kind's schema; fill declared defaults."""
-    meta = dict(source.meta)
+    return validate_fields(kind.fields, source.meta, Fields(
+        path=source.path, lines=source.meta_lines, first_line=2, place="フロントマター",
+        unknown=f"フロントマターの「{{name}}」はこの種類({kind.name})では使えません", fixed=("kind",)))
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where a mapping of fields was written, for messages: the file, each key's line,
+    the line to name when a key is missing, what the editor calls the place, and how an
+    unknown key is said (``{name}`` is the key)."""
+
+    path: str
+    lines: Mapping[str, int]
+    first_line: int
+    place: str  # フロントマター, clinic.yaml
+    unknown: str
+    fixed: tuple[str, ...] = ()  # keys checked elsewhere (a handout's kind)
+
+
+def validate_fields(fields: dict[str, dict[str, Any]], data: Mapping[str, Any], where: Fields) -> dict[str, Any]:
+    """Check ``data`` against a schema's ``fields`` (type, items, required, choices,
+    min/max); fill declared defaults. Used for a kind's front matter and for clinic.yaml."""
+    values = dict(data)
     # An unknown key first: a misspelt required one (titel:) is better named as written.
-    unknown = [k for k in meta if k not in kind.fields and k != "kind"]
+    known = [*where.fixed, *fields]
+    unknown = [k for k in values if k not in known]
     if unknown:
         name = unknown[0]
-        raise HandoutError(source.path, source.meta_lines.get(name, 2),
-                           f"フロントマターの「{name}」はこの種類({kind.name})では使えません",
-                           f"使える項目: {', '.join(['kind', *kind.fields])}")
-    for name, spec in kind.fields.items():
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+        guess = f"「{close[0]}」の書き間違いではありませんか。" if close else ""
+        raise HandoutError(where.path, where.lines.get(name, where.first_line), where.unknown.format(name=name),
+                           f"{guess}使える項目: {', '.join(known)}")
+    for name, spec in fields.items():
         label = spec.get("label", name)
-        line = source.meta_lines.get(name, 2)
-        value = meta.get(name)
-        if value is None or value == "":
+        line = where.lines.get(name, where.first_line)
+        value = values.get(name)
+        if value is None or value == "" or value == []:
             if spec.get("required"):
-                if name in source.meta:
-                    raise HandoutError(source.path, line, f"{name}({label})の値がありません",
+                if name in data:
+                    raise HandoutError(where.path, line, f"{name}({label})の値がありません",
                                        f"「{name}:」の後に値を書いてください")
-                raise HandoutError(source.path, 2, f"{name}({label})がありません",
-                                   f"フロントマターに {name}: を書いてください")
+                raise HandoutError(where.path, where.first_line, f"{name}({label})がありません",
+                                   f"{where.place}に {name}: を書いてください")
             if "default" in spec:
-                meta[name] = spec["default"]
+                values[name] = spec["default"]
             continue
         expected = spec.get("type", "str")
-        value = meta[name] = _coerce(value, expected)
-        if not isinstance(value, TYPES[expected]) or (expected == "int" and isinstance(value, bool)):
-            raise HandoutError(source.path, line, f"{name}({label})の値「{_shown(value)}」の形が違います",
-                               f"{TYPE_HINTS[expected]}で書いてください")
+        if not (expected == "list" and spec.get("items") and isinstance(value, str)):
+            value = values[name] = _checked(name, label, value, expected, where.path, line)
+        if expected == "list" and spec.get("items"):
+            if isinstance(value, str):  # one line written without "- ": a list of one
+                value = [value]
+            value = values[name] = [_checked(name, label, item, spec["items"], where.path, line, item=True)
+                                    for item in value]
         choices = spec.get("choices")
         if choices and value not in choices:
-            raise HandoutError(source.path, line, f"{name} の値「{value}」は使えません",
+            raise HandoutError(where.path, line, f"{name} の値「{_shown(value)}」は使えません",
                                f"使える値: {', '.join(map(str, choices))}")
         low, high = spec.get("min"), spec.get("max")
         if expected == "int" and ((low is not None and value < low) or (high is not None and value > high)):
-            raise HandoutError(source.path, line, f"{name} の値 {value} は範囲外です",
+            raise HandoutError(where.path, line, f"{name} の値 {value} は範囲外です",
                                f"{low} から {high} の間で書いてください")
-    return meta
+    return values
+
+
+def _checked(name: str, label: str, value: Any, expected: str, path: str, line: int, item: bool = False) -> Any:
+    """``value`` as type ``expected`` (see ``_coerce``), or an error naming the field."""
+    value = _coerce(value, expected)
+    if expected == "url":
+        if not isinstance(value, str) or not _web_address(value):
+            raise HandoutError(path, line,
+                               f"{name}({label})の値「{_shown(value)}」はホームページのアドレスではありません",
+                               f"{TYPE_HINTS['url']}で書いてください")
+        return value
+    if not isinstance(value, TYPES[expected]) or (expected == "int" and isinstance(value, bool)):
+        what = "の項目" if item else "の値"
+        raise HandoutError(path, line, f"{name}({label}){what}「{_shown(value)}」の形が違います",
+                           f"{TYPE_HINTS[expected]}で書いてください")
+    return value
+
+
+def _web_address(text: str) -> bool:
+    """http(s) with a host, nothing a reader could not type (no spaces)."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)

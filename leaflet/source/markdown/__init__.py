@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from markdown.extensions import Extension
 
+from .alttext import AltTextExtension
 from .assets import AssetsExtension
 from .furigana import FuriganaExtension
 from .indented import IndentedTextExtension
+from .joiners import JoinersExtension
 from .listindent import ListIndentExtension
 from .liststart import ListStartExtension
 from .phrases import PhrasesExtension
@@ -25,8 +27,7 @@ EXTENSIONS: dict[str, type[Extension]] = {
 }
 
 __all__ = [
-    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "IndentedTextExtension", "ListIndentExtension",
-    "ListStartExtension",
-    "PhrasesExtension", "QaExtension", "ReadingsExtension", "ShapeExtension", "SourceLinesExtension",
-    "TypedListsExtension",
+    "EXTENSIONS", "AltTextExtension", "AssetsExtension", "FuriganaExtension", "IndentedTextExtension",
+    "JoinersExtension", "ListIndentExtension", "ListStartExtension", "PhrasesExtension", "QaExtension",
+    "ReadingsExtension", "ShapeExtension", "SourceLinesExtension", "TypedListsExtension",
 ]
