@@ -105,7 +105,7 @@ def test_the_back_panel_carries_every_fact(built):
         cover = document.pages[0].crop((197 * MM, 0, 297 * MM, 210 * MM)).extract_text().replace("\n", "")
     for fact in ["札幌ひざのセルクリニック", "ご相談・ご予約", "MRI検査のご予約", PHONE, "平日 9:00〜18:00",
                  "土曜 9:00〜12:00", "札幌市中央区北1条西2丁目", "3-4 ひざビル1階", "西18丁目駅から徒歩2分",
-                 "長引く腰痛などの慢性の痛み", URL, "2026年11月20日 改訂"]:
+                 "長引く腰痛などの慢性の痛み", URL, "2026年12月5日 改訂"]:
         assert fact in back, fact
     assert "院長 川上 公誠(整形外科専門医)" in cover
     phone, = find_text(pdf, PHONE)

@@ -18,6 +18,7 @@ from leaflet.project import Project
 
 from .check_tools import build
 from .conftest import STEP_SVG
+from .pdfs import MM
 from .structure_tools import Content, Tagged
 
 POPPLER = shutil.which("pdfinfo") and shutil.which("pdftotext")
@@ -132,15 +133,21 @@ def test_figures_say_what_the_steps_show_and_where(bundled):
     tagged = Tagged(bundled["knee/chair-stretch"])
     figures = tagged.find("Figure")
     assert [str(f.get("/Alt")) for f in figures] == [
-        "椅子に浅く腰かけ、片足を前に出す", "かかとを床につけ、つま先を上に向ける", "背筋を伸ばしたまま上体を前に倒す"]
+        "椅子の前の方に浅く腰かけ、片方の足を前に出している人の絵",
+        "前に出した足を大きく描いた絵。かかとは床につき、つま先は上を向いている",
+        "背すじを伸ばしたまま上体を前に倒している人の絵。膝の裏に「ここが伸びます」のしま模様の印がある"]
     with pdfplumber.open(bundled["knee/chair-stretch"]) as pdf:
         height = pdf.pages[0].height
-        steps = [w for w in pdf.pages[0].extract_words() if w["text"].startswith(("椅子に浅く", "かかとを床", "背すじを"))]
+        # The steps' first lines, in body text (the drawings' own labels say かかとを床に too).
+        steps = [w for w in pdf.pages[0].extract_words(extra_attrs=["size"])
+                 if w["size"] > 15 and w["text"].startswith(("椅子に浅く", "かかとを床", "背すじを"))]
+    assert len(steps) == 3, steps
     boxes = [list(map(float, f.get("/A").BBox)) for f in figures]
-    # BBox is in PDF points, y up: each picture is left of its step's text, level with it.
+    # BBox is in PDF points, y up: each picture sits over its step's text, in its column
+    # (the first line starts after the step's number, 10 mm in).
     for (x0, y0, x1, y1), step in zip(boxes, steps):
-        assert 0 < x0 < x1 < step["x0"]
-        assert y0 < height - step["top"] < y1 + 10
+        assert x0 < step["x0"] < x0 + 12 * MM < x1
+        assert 0 < y0 - (height - step["top"]) < 8 * MM
 
 
 # --- Reading order -------------------------------------------------------------------
@@ -156,13 +163,13 @@ revised: 2026-11-20
 
 表紙の文です。
 
-::: flap
-
-## 折り込みの見出し
-
 ::: inside-left
 
 ## 中面左の見出し
+
+::: flap
+
+## 折り込みの見出し
 
 ::: inside-middle
 
@@ -182,7 +189,8 @@ def test_brochure_reads_cover_first_then_panels_in_the_kinds_order(project, writ
     result = build(project, write("b.md", BROCHURE))
     tagged = Tagged(result.pdf)
     parts = [tagged.text(e) for e in tagged.document.children("Sect")]
-    order = ["読む順", "折り込み", "中面左", "中面中央", "中面右", "裏表紙"]
+    # Opening the cover shows inside-left beside the flap; opening the flap, the inside.
+    order = ["読む順", "中面左", "折り込み", "中面中央", "中面右", "裏表紙"]
     assert len(parts) == len(order)
     for text, expected in zip(parts, order):
         assert expected in text, (expected, text)
@@ -195,7 +203,7 @@ def test_a_reading_order_naming_no_section_is_an_error(project, write):
     from leaflet.source.kinds import load_kind
 
     schema = project.templates / "brochure.yaml"
-    schema.write_text(schema.read_text(encoding="utf-8").replace("[cover, flap,", "[cover, flapp,"),
+    schema.write_text(schema.read_text(encoding="utf-8").replace("inside-left, flap,", "inside-left, flapp,"),
                       encoding="utf-8")
     with pytest.raises(HandoutError, match="reading_order の「flapp」はこの種類の sections にありません"):
         load_kind(project, "brochure")
@@ -204,7 +212,7 @@ def test_a_reading_order_naming_no_section_is_an_error(project, write):
 def test_reading_order_is_the_kinds_data(project, write):
     schema = project.templates / "brochure.yaml"
     text = schema.read_text(encoding="utf-8")
-    schema.write_text(text.replace("reading_order: [cover, flap, inside-left, inside-middle, inside-right, back]",
+    schema.write_text(text.replace("reading_order: [cover, inside-left, flap, inside-middle, inside-right, back]",
                                    "reading_order: [cover, back]"), encoding="utf-8")
     tagged = Tagged(build(project, write("b.md", BROCHURE)).pdf)
     parts = [tagged.text(e) for e in tagged.document.children("Sect")]
