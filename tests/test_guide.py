@@ -88,6 +88,28 @@ def test_a_guide_that_cannot_be_written_still_leaves_the_catalog(with_guide, cap
     assert "使い方の手引き" in caplog.text
 
 
+@pytest.mark.parametrize("part", ["images/secret.png", "index.md", "template"])
+def test_a_guide_file_linked_from_outside_the_project_is_refused_unread(with_guide, tmp_path, caplog, part):
+    """The guide reads through the guarded reader: a picture, the Markdown or the page's
+    template that is a link to a file outside the project is never read nor copied into
+    out/; the catalog is still written, and the warning names the file."""
+    out = with_guide.out
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"SECRET-BYTES")
+    guide = with_guide.root / "docs/guide"
+    link = {"images/secret.png": guide / "images/secret.png", "index.md": guide / "index.md",
+            "template": with_guide.templates / "catalog/guide.html"}[part]
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    update_catalog(with_guide, out)
+    assert (out / "index.html").is_file()
+    assert _guide_link(out) == []
+    copied = [p for p in out.rglob("*") if p.is_file() and b"SECRET-BYTES" in p.read_bytes()]
+    assert copied == []
+    assert "使い方の手引き" in caplog.text and "プロジェクトの外のファイルは読めません" in caplog.text
+    assert link.relative_to(with_guide.root).as_posix() in caplog.text
+
+
 # --- the guide says what the tool does ----------------------------------------------------
 
 def test_the_guide_explains_every_check_by_its_label():
