@@ -145,7 +145,7 @@ def test_figures_say_what_the_steps_show_and_where(bundled):
     boxes = [list(map(float, f.get("/A").BBox)) for f in figures]
     # BBox is in PDF points, y up: each picture sits over its step's text, in its column
     # (the first line starts after the step's number, 10 mm in).
-    for (x0, y0, x1, y1), step in zip(boxes, steps):
+    for (x0, y0, x1, _y1), step in zip(boxes, steps):
         assert x0 < step["x0"] < x0 + 12 * MM < x1
         assert 0 < y0 - (height - step["top"]) < 8 * MM
 
