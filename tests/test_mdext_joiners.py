@@ -51,6 +51,15 @@ def test_two_rubies_in_one_phrase_get_a_joiner_between_them():
     assert f"</ruby>{J}<ruby>" in html
 
 
+def test_a_phrase_span_item_holding_a_list_has_its_own_text_joined():
+    # A kind that sets list items as phrase spans (the stretch sheet's steps) leaves an item
+    # holding its own list to the joiners: its text before the list breaks between phrases.
+    html = markdown.markdown("1. 椅子に浅く腰かけます。\n    - 背すじを伸ばす", extensions=[
+        "sane_lists", PhrasesExtension(tags=["li"]), JoinersExtension(skip=["li"])])
+    assert f"<li>{joined('椅子に浅く腰かけます。')}<ul>" in html
+    assert "<li><span class=\"phrase\">背すじを伸ばす</span></li>" in html  # the inner item: phrase spans
+
+
 def test_white_space_at_the_edges_stays_collapsible():
     # A step's picture, then its text on the next line: no joiner before the text, or
     # the newline would print as a space at the start of the line.

@@ -163,8 +163,14 @@ class JoinersTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in list(root.iter()):
-            if element.tag in CONTAINERS and element.tag not in self.skip:
+            if element.tag in CONTAINERS and (element.tag not in self.skip or _holds_blocks(element)):
                 join_phrases(element)
+
+
+def _holds_blocks(element: etree.Element) -> bool:
+    """PhrasesExtension leaves an element that holds blocks alone (a step's ``li`` with its
+    own list): its own text is joined here, or it would break anywhere (腰かけ|ます。)."""
+    return any(child.tag in BLOCKS for child in element)
 
 
 class JoinersExtension(Extension):
