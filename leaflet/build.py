@@ -76,14 +76,17 @@ class _Collect(logging.Handler):
 
 
 def build_one(project: Project, file: Path, out: Path | None = None,
-              edition: str | None = None, explicit: bool = True, write: bool = True) -> Result:
+              edition: str | None = None, explicit: bool = True, write: bool = True,
+              press: bool = False) -> Result:
     """Build one handout. ``explicit``: the editor named it, so an edition its kind
     does not offer is an error; in a build of everything it is skipped with a note.
-    ``write=False`` renders and checks only (the ``check`` command)."""
+    ``write=False`` renders and checks only (the ``check`` command). ``press``: the
+    print-shop edition (``leaflet.pdf.press``), checked by the press rule too."""
     # Markdown and WeasyPrint load only when something is built.
-    from .check import run_checks
+    from .check import check_press, run_checks
     from .load import load
-    from .render import edition_of, render, write_pdf
+    from .pdf.press import press_settings
+    from .render import edition_of, pdf_bytes, render, write_pdf
 
     start = time.perf_counter()
     result = Result(source=project.rel(file), name=project.name_of(file))
@@ -101,16 +104,19 @@ def build_one(project: Project, file: Path, out: Path | None = None,
                 return result
             raise HandoutError(result.source, handout.meta_lines.get("size"), why,
                                f"形が決まっているため作れません。使える版: {', '.join(handout.kind.editions)}")
-        rendered = render(project, handout, chosen)
+        rendered = render(project, handout, chosen, press=press_settings(project) if press else None)
         # Measure before writing: write_pdf() subsets the fonts in place. A failed check
         # still writes the PDF (the editor can look at it); the result is not "passed".
         result.checks = run_checks(project, rendered)
+        result.pages = len(rendered.document.pages)
+        data = pdf_bytes(rendered) if write or press else None
+        if press and data is not None:
+            check_press(project, rendered, result.checks, data)
         result.check_failures = list(dict.fromkeys(
             result.checks.label(o.rule) for o in result.checks.failures))
-        result.pages = len(rendered.document.pages)
         if write:
             target = project.pdf_for(file, out, "" if chosen == "normal" else chosen)
-            write_pdf(rendered, target)
+            write_pdf(rendered, target, data)
             result.pdf = target
     except HandoutError as error:
         result.error = str(error)

@@ -7,6 +7,7 @@ than being logged and silently left out of the PDF.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -30,9 +31,13 @@ class RefusedURL(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    def __init__(self, root: Path) -> None:
+    """``convert``: rewrites a file's bytes as it is read (the print-shop edition's
+    pictures come back in CMYK; see ``leaflet.pdf.press``)."""
+
+    def __init__(self, root: Path, convert: Callable[[Path, bytes], bytes] | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
         self.root = Path(root).resolve()
+        self.convert = convert
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -49,4 +54,7 @@ class ProjectFetcher(URLFetcher):
             raise RefusedURL(url, MISSING)
         # WeasyPrint ignores a linked stylesheet that is not served as text/css.
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind}, status=200)
+        data = path.read_bytes()
+        if self.convert:
+            data = self.convert(path, data)
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind}, status=200)

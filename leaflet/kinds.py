@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlfile
-from .errors import HandoutError
+from .errors import HandoutError, line_of
 from .frontmatter import Source
 from .project import Project
 
@@ -58,6 +58,8 @@ class Kind:
     markdown: tuple[str, ...] = ()
     phrase_breaks: tuple[str, ...] = ("h1", "h2", "h3", "h4")
     editions: tuple[str, ...] = ("normal",)
+    # How a sheet is turned over on a two-sided office printer (see leaflet/pdf/viewer_prefs).
+    duplex: str = "long-edge"
     starter: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -99,12 +101,22 @@ def load_kind(project: Project, name: str) -> Kind:
         markdown=tuple(data.get("markdown", ())),
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
+        duplex=_duplex(project, schema_file, data.get("duplex", "long-edge")),
         starter=data.get("starter", ""),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "starter"}
+_KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "duplex", "starter"}
+DUPLEX = ("short-edge", "long-edge", "simplex")
+
+
+def _duplex(project: Project, schema_file: Path, value: Any) -> str:
+    if value not in DUPLEX:
+        line = line_of(schema_file.read_text(encoding="utf-8"), "duplex:")
+        raise HandoutError(project.rel(schema_file), line, f"duplex の値「{value}」は使えません",
+                           f"使える値: {', '.join(DUPLEX)}(両面印刷で短辺とじ/長辺とじ/片面)")
+    return str(value)
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:

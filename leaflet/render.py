@@ -25,14 +25,18 @@ from .load import Handout
 from .mdext.assets import LINK_SCHEMES, link_line
 from .mdext.furigana import strip_furigana
 from .mdext.phrases import phrase_html
+from .pdf import chain
+from .pdf.viewer_prefs import duplex_for, viewer_preferences
 from .project import Project
 from .render_dates import japanese_date, source_date
 
 prepare()
 
-from weasyprint import HTML, Document  # noqa: E402  (after prepare)
+from weasyprint import CSS, HTML, Document  # noqa: E402  (after prepare)
 
 from .fetcher import MISSING, ProjectFetcher, RefusedURL  # noqa: E402
+from .pdf.press import PDF_OPTIONS as PRESS_OPTIONS  # noqa: E402
+from .pdf.press import Press  # noqa: E402
 from .sheets import parsed  # noqa: E402
 
 BASE_STYLESHEET = "base.css"
@@ -45,6 +49,7 @@ class Rendered:
     html: str
     document: Document
     edition: str
+    press: Press | None = None  # the print-shop edition's settings (build --press)
 
 
 def edition_of(handout: Handout, requested: str | None) -> str:
@@ -67,7 +72,7 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
-def render_html(project: Project, handout: Handout, edition: str = "normal") -> str:
+def render_html(project: Project, handout: Handout, edition: str = "normal", press: bool = False) -> str:
     env = _environment(project.templates)
     template = env.get_template(handout.kind.template)
     return template.render(
@@ -77,6 +82,7 @@ def render_html(project: Project, handout: Handout, edition: str = "normal") -> 
         clinic=project.clinic(),
         kind=handout.kind,
         edition=edition,
+        press=press,  # the print-shop edition: no office fold ticks (it gets fold marks)
         stylesheets=stylesheets(project, handout, edition),
     )
 
@@ -92,17 +98,24 @@ def stylesheets(project: Project, handout: Handout, edition: str) -> list[Path]:
 
 
 def render(project: Project, handout: Handout, edition: str = "normal",
-           html: str | None = None) -> Rendered:
-    html = html if html is not None else render_html(project, handout, edition)
-    fetcher = ProjectFetcher(project.root)
+           html: str | None = None, press: Press | None = None) -> Rendered:
+    """``press``: lay out the print-shop edition (CMYK, bleed; see ``leaflet.pdf.press``)."""
+    html = html if html is not None else render_html(project, handout, edition, press is not None)
+    sheets = stylesheets(project, handout, edition)
+    fetcher = ProjectFetcher(project.root, press.converter(sheets) if press else None)
+    profiles: dict = {}  # @color-profile rules (the press profile), read into here
     with _resource_errors(handout):
-        fonts, css = parsed(project, stylesheets(project, handout, edition), fetcher, html)
+        fonts, css = parsed(project, sheets, fetcher, html)
+        if press:
+            css = [*css, CSS(string=press.stylesheet(sheets), url_fetcher=fetcher, font_config=fonts,
+                             color_profiles=profiles)]
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
-                        url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
+                        url_fetcher=fetcher).render(stylesheets=css, font_config=fonts,
+                                                    color_profiles=profiles)
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
         _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
-    return Rendered(handout, html, document, edition)
+    return Rendered(handout, html, document, edition, press)
 
 
 def _drop_margin_box(document: Document, at_keyword: str) -> None:
@@ -112,11 +125,22 @@ def _drop_margin_box(document: Document, at_keyword: str) -> None:
         box.children = [c for c in box.children if getattr(c, "at_keyword", None) != at_keyword]
 
 
-def write_pdf(rendered: Rendered, target: Path) -> None:
-    """Write atomically: a failed write never leaves a half-written or missing PDF.
-    Attachments and SVG images are fetched only now, so errors are watched here too."""
-    with atomic_open(target) as handle, _resource_errors(rendered.handout):
-        rendered.document.write_pdf(handle)
+def pdf_bytes(rendered: Rendered) -> bytes:
+    """The PDF, with what we add to WeasyPrint's (``leaflet.pdf``): office printing
+    presets, and for the print-shop edition PDF/X-4, boxes and marks. Attachments and
+    SVG images are fetched only now, so errors are watched here too."""
+    duplex = duplex_for(rendered.handout.kind.duplex, len(rendered.document.pages))
+    press = rendered.press
+    finisher = chain(viewer_preferences(duplex), press.finisher() if press else None)
+    with _resource_errors(rendered.handout):
+        return rendered.document.write_pdf(finisher=finisher, **(PRESS_OPTIONS if press else {}))
+
+
+def write_pdf(rendered: Rendered, target: Path, data: bytes | None = None) -> None:
+    """Write atomically: a failed write never leaves a half-written or missing PDF."""
+    data = pdf_bytes(rendered) if data is None else data
+    with atomic_open(target) as handle:
+        handle.write(data)
 
 
 class _Errors(logging.Handler):

@@ -18,7 +18,7 @@ from ..project import Project
 
 prepare()  # before WeasyPrint is first imported (idempotent)
 
-from . import contrast, fonts, furigana, glyphs, images, lines, overflow, safe_area, text_size  # noqa: E402
+from . import contrast, fonts, furigana, glyphs, images, lines, overflow, press, safe_area, text_size  # noqa: E402
 from .boxes import measure  # noqa: E402
 from .context import Context, failed  # noqa: E402
 from .relax import relaxations  # noqa: E402
@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     from ..render import Rendered
 
 RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana]
-LABELS = {rule.NAME: rule.LABEL for rule in RULES}
+# Rules that read the written PDF, for the editions that need them (the print-shop one).
+PDF_RULES: list[ModuleType] = [press]
+LABELS = {rule.NAME: rule.LABEL for rule in RULES + PDF_RULES}
 
-__all__ = ["LABELS", "RULES", "Outcome", "Report", "Where", "check_handouts", "run_checks"]
+__all__ = ["LABELS", "PDF_RULES", "RULES", "Outcome", "Report", "Where", "check_handouts", "check_press",
+           "run_checks"]
 
 
 def run_checks(project: Project, rendered: "Rendered") -> Report:
@@ -53,15 +56,30 @@ def run_checks(project: Project, rendered: "Rendered") -> Report:
     return report
 
 
+def check_press(project: Project, rendered: "Rendered", report: Report, data: bytes) -> None:
+    """Add the press rule's outcomes (read from the written PDF ``data``) to ``report``."""
+    from ..render import stylesheets
+
+    paper = [(page.width * 0.75, page.height * 0.75) for page in rendered.document.pages]
+    sheets = stylesheets(project, rendered.handout, rendered.edition)
+    try:
+        outcomes = press.check(data, paper, sheets, project.rel)
+    except Exception as error:  # noqa: BLE001  (as in run_checks)
+        outcomes = [failed(press.NAME, "—", None, f"この検査を実行できませんでした({type(error).__name__}: {error})")]
+    report.outcomes.extend(outcomes)
+    report.relax(relaxations(rendered.handout, LABELS))
+
+
 def check_handouts(project: Project, files: Iterable[Path], edition: str | None = None,
                    explicit: bool = True,
-                   report: Callable[["Result"], None] = lambda r: None) -> list["Result"]:
-    """Render and check each handout without writing a PDF (``make_pdf.py check``)."""
+                   report: Callable[["Result"], None] = lambda r: None, press: bool = False) -> list["Result"]:
+    """Render and check each handout without writing a PDF (``make_pdf.py check``);
+    ``press``: the print-shop edition (its PDF is made in memory for the press rule)."""
     from ..build import build_one
 
     results = []
     for file in files:
-        result = build_one(project, file, edition=edition, explicit=explicit, write=False)
+        result = build_one(project, file, edition=edition, explicit=explicit, write=False, press=press)
         report(result)
         results.append(result)
     return results

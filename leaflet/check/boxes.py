@@ -10,8 +10,11 @@ furigana). All positions stay in CSS px, as WeasyPrint gives them.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from weasyprint import Document
 from weasyprint.anchors import rectangle_aabb
@@ -20,6 +23,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
 
 from ..mdext.sourcelines import element_line
+from ..pdf.colour import cmyk_to_srgb
 from . import thresholds as T
 
 RGB = tuple[float, float, float]
@@ -149,7 +153,26 @@ class _State:
     line: int | None = None  # the nearest enclosing block's data-line
 
 
+# The CMYK profile of the document being measured: a print-shop edition's colours are
+# inks (device-cmyk), measured as the profile prints them.
+_CMYK_PROFILE: ContextVar[str | None] = ContextVar("cmyk_profile", default=None)
+
+
 def measure(document: Document) -> Layout:
+    token = _CMYK_PROFILE.set(_cmyk_profile(document))
+    try:
+        return _measure(document)
+    finally:
+        _CMYK_PROFILE.reset(token)
+
+
+def _cmyk_profile(document: Document) -> str | None:
+    profile = getattr(document, "color_profiles", {}).get("device-cmyk")
+    src = str(getattr(profile, "src", "") or "")
+    return url2pathname(urlsplit(src).path) if src.startswith("file:") else None
+
+
+def _measure(document: Document) -> Layout:
     layout = Layout()
     for number, page in enumerate(document.pages, 1):
         root = page_box(page)
@@ -362,8 +385,12 @@ def _is_container(box: Any) -> bool:
 
 
 def _color(style: Any, key: str) -> tuple[float, float, float, float]:
-    colour = get_color(style, key).to("srgb")
-    red, green, blue = (min(max(c, 0.0), 1.0) for c in colour.coordinates)
+    colour = get_color(style, key)
+    if colour.space == "device-cmyk":
+        coordinates = cmyk_to_srgb(tuple(colour.coordinates), _CMYK_PROFILE.get())
+    else:
+        coordinates = colour.to("srgb").coordinates
+    red, green, blue = (min(max(c, 0.0), 1.0) for c in coordinates)
     return red, green, blue, colour.alpha
 
 

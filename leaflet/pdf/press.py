@@ -1,0 +1,157 @@
+"""The print-shop edition (``build --press`` → ``out/press/…``): what a Japanese print
+shop asks for, from the same Markdown and stylesheets as the office PDF.
+
+- PDF/X-4 (WeasyPrint's ``pdf/x-4`` variant) with a CMYK output intent: the press
+  profile (``profiles/``; a clinic names its printer's own in ``clinic.yaml``);
+- every colour in inks: the stylesheets' ``device-cmyk()`` twins (see ``colour``), SVG
+  and raster pictures converted through the profile as WeasyPrint reads them;
+- 3 mm bleed (塗り足し): the page is painted 3 mm past the paper's edge; TrimBox is
+  the paper, BleedBox the paper + 3 mm; crop and fold marks (トンボ) outside that;
+- fonts embedded and text kept as text, as in every PDF we write.
+
+The preflight runs on it as on any build, plus the press rule (``check/press.py``),
+which reads the written PDF back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydyf
+
+from ..errors import HandoutError, line_of
+from ..project import CLINIC_FILE, Project
+from . import colour
+from .marks import MM, marks_stream
+
+BLEED_MM = 3.0
+MARK_AREA_MM = 13.0  # beyond the bleed: the marks (10 mm) and a little paper
+PDF_OPTIONS = {"pdf_variant": "pdf/x-4"}
+SETTINGS_KEY = "print"  # clinic.yaml: print: {press_profile: …, press_condition: …}
+DEFAULT_PROFILE = "profiles/ISOcoated_v2_300_bas.icc"
+DEFAULT_CONDITION = "FOGRA39"  # the characterisation ISO Coated v2 is built on
+REGISTRY = "http://www.color.org"
+PICTURES = colour.RASTER_SUFFIXES | {".svg"}
+
+
+@dataclass(frozen=True)
+class Press:
+    profile: Path  # a CMYK ICC profile inside the project
+    condition: str  # the OutputConditionIdentifier print shops read (FOGRA39, JC2011…)
+    description: str  # the profile's own name
+
+    @property
+    def profile_key(self) -> str:
+        return str(self.profile)
+
+    def stylesheet(self, sheets: list[Path]) -> str:
+        """What turns a stylesheet set into its press edition: the profile that WeasyPrint
+        embeds as the output intent, the bleed, and every colour swapped for its twin."""
+        return "\n".join([
+            f'@color-profile device-cmyk {{ src: url("{self.profile.as_uri()}"); '
+            "components: cyan, magenta, yellow, black; }",
+            f"@page {{ bleed: {BLEED_MM:g}mm; }}",
+            colour.press_overrides(colour.twins(sheets)),
+        ])
+
+    def converter(self, sheets: list[Path]) -> Any:
+        """For the fetcher: pictures come back in inks (stylesheet colours in SVGs get
+        their twins)."""
+        known = {_key(t.rgb): t.cmyk for t in colour.twins(sheets) if t.rgb}
+
+        def to_cmyk(rgb: colour.RGB) -> colour.CMYK:
+            return known.get(_key(rgb)) or colour.rgb_to_cmyk(rgb, self.profile_key)
+
+        def convert(path: Path, data: bytes) -> bytes:
+            suffix = path.suffix.lower()
+            if suffix == ".svg":
+                return colour.svg_to_cmyk(data, to_cmyk)
+            if suffix in colour.RASTER_SUFFIXES:
+                return colour.raster_to_cmyk(data, self.profile_key)
+            return data
+
+        return convert
+
+    def finisher(self) -> Any:
+        """Names the output condition, sets the page boxes and draws the marks."""
+
+        def finish(document: Any, pdf: pydyf.PDF) -> None:
+            for intent in pdf.catalog.get("OutputIntents") or []:
+                intent["OutputConditionIdentifier"] = pydyf.String(self.condition)
+                intent["OutputCondition"] = pydyf.String(self.description)
+                intent["RegistryName"] = pydyf.String(REGISTRY)
+                intent["Info"] = pydyf.String(self.description)
+            save = pydyf.Stream([b"q"])
+            pdf.add_object(save)
+            pages = [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/Page"]
+            for page, laid_out in zip(pages, document.pages):
+                width, height = laid_out.width * 0.75, laid_out.height * 0.75  # CSS px → pt
+                bleed, area = BLEED_MM * MM, (BLEED_MM + MARK_AREA_MM) * MM
+                page["TrimBox"] = pydyf.Array([0, 0, width, height])
+                page["BleedBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
+                page["MediaBox"] = pydyf.Array([-area, -area, width + area, height + area])
+                marks = pydyf.Stream([b"Q\n" + marks_stream(width, height, bleed, folds(laid_out))],
+                                     compress=True)
+                pdf.add_object(marks)
+                page["Contents"] = pydyf.Array([save.reference, page["Contents"], marks.reference])
+
+        return finish
+
+
+def _key(rgb: colour.RGB | None) -> tuple[int, ...]:
+    return tuple(round(c * 255) for c in rgb or ())
+
+
+def folds(page: Any) -> list[float]:
+    """Where a folded leaflet folds, in pt from the left: the edges between its panels
+    (``data-panel`` boxes side by side), as laid out."""
+    edges: set[float] = set()
+
+    def walk(box: Any) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and element.get("data-panel") and getattr(box, "element_tag", "") == "section":
+            edges.add(round(box.position_x * 0.75, 2))
+            edges.add(round((box.position_x + box.margin_width()) * 0.75, 2))
+            return
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(page._page_box)  # WeasyPrint's laid-out tree has no public API
+    width = page.width * 0.75
+    return sorted(x for x in edges if 1 < x < width - 1)
+
+
+def press_settings(project: Project) -> Press:
+    """The press profile and output condition from ``clinic.yaml``'s ``print:`` (the
+    bundled ISO Coated v2 / FOGRA39 when not set); a wrong one is an error naming the line."""
+    from PIL import ImageCms
+
+    clinic_file = project.root / CLINIC_FILE
+    settings = project.clinic().get(SETTINGS_KEY) or {}
+    text = clinic_file.read_text(encoding="utf-8") if clinic_file.is_file() else ""
+    if not isinstance(settings, dict):
+        raise HandoutError(CLINIC_FILE, line_of(text, f"{SETTINGS_KEY}:"), f"{SETTINGS_KEY}: は「名前: 値」を字下げして書いてください",
+                           "例:  print:\\n    press_profile: profiles/JapanColor2011Coated.icc")
+    named = settings.get("press_profile")
+    relative = str(named or DEFAULT_PROFILE)
+    line = line_of(text, "press_profile:") if named else None
+    where = CLINIC_FILE if named else relative
+    path = (project.root / relative).resolve()
+    if not project.contains(path):
+        raise HandoutError(where, line, f"印刷用プロファイル「{relative}」はプロジェクトの外です",
+                           "profiles/ にファイルを置き、profiles/名前.icc と書いてください")
+    if not path.is_file():
+        raise HandoutError(where, line, f"印刷用プロファイル「{relative}」が見つかりません",
+                           "印刷所から受け取った .icc ファイルを profiles/ に置き、その名前を書いてください")
+    try:
+        profile = ImageCms.getOpenProfile(str(path)).profile
+    except (OSError, ImageCms.PyCMSError):
+        raise HandoutError(where, line, f"「{relative}」は ICC プロファイルとして読めません",
+                           "印刷所から受け取った .icc / .icm ファイルか確認してください") from None
+    if profile.xcolor_space.strip() != "CMYK":
+        raise HandoutError(where, line, f"「{relative}」は CMYK のプロファイルではありません({profile.xcolor_space.strip()})",
+                           "印刷所用 PDF には、印刷機の CMYK プロファイルが必要です")
+    condition = str(settings.get("press_condition") or (DEFAULT_CONDITION if not named else path.stem))
+    return Press(path, condition, profile.profile_description or path.stem)
