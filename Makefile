@@ -12,6 +12,7 @@ $(STAMP): requirements.txt scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
 	cd fonts && sha256sum --check --quiet SHA256SUMS
+	cd profiles && sha256sum --check --quiet SHA256SUMS
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -176,6 +176,12 @@ def deps_of(project: Project, file: Path, out: Path | None = None, edition: str 
     deps.files |= _references(project, source.body, file.parent)
     for template in templates:  # an <img src> in a template resolves like the handout's own
         deps.files |= _references(project, _read(template), file.parent)
+    if (options or {}).get("press"):  # the print-shop edition: its colour profile
+        from .pdf.press import profile_path
+        try:
+            deps.files.add(profile_path(project))
+        except HandoutError:
+            pass  # a broken clinic.yaml: the build says where
 
     deps.settings = {"tool": tool_fingerprint(), "edition": deps.edition, "options": options or {}}
     if not meta.get("revised"):  # then the PDF's date comes from the environment

@@ -131,7 +131,7 @@ def pdf_bytes(rendered: Rendered) -> bytes:
     SVG images are fetched only now, so errors are watched here too."""
     duplex = duplex_for(rendered.handout.kind.duplex, len(rendered.document.pages))
     press = rendered.press
-    finisher = chain(viewer_preferences(duplex), press.finisher() if press else None)
+    finisher = chain(viewer_preferences(duplex), press.finisher(rendered.handout.shown) if press else None)
     with _resource_errors(rendered.handout):
         return rendered.document.write_pdf(finisher=finisher, **(PRESS_OPTIONS if press else {}))
 

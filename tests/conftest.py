@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from leaflet.project import Project  # noqa: E402
 
-PROJECT_PARTS = ("templates", "styles", "fonts", "clinic.yaml", "readings.yaml")
+PROJECT_PARTS = ("templates", "styles", "fonts", "profiles", "clinic.yaml", "readings.yaml")
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:

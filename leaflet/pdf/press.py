@@ -15,7 +15,11 @@ which reads the written PDF back.
 
 from __future__ import annotations
 
+import re
+import uuid
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +78,14 @@ class Press:
 
         return convert
 
-    def finisher(self) -> Any:
-        """Names the output condition, sets the page boxes and draws the marks."""
+    def finisher(self, identity: str) -> Any:
+        """Names the output condition, sets the page boxes and draws the marks.
+        ``identity``: what the PDF is made from (the handout), for a stable DocumentID."""
 
         def finish(document: Any, pdf: pydyf.PDF) -> None:
+            _stable_document_id(pdf, identity)
             for intent in pdf.catalog.get("OutputIntents") or []:
+                _embed_as_is(pdf, intent["DestOutputProfile"], self.profile)
                 intent["OutputConditionIdentifier"] = pydyf.String(self.condition)
                 intent["OutputCondition"] = pydyf.String(self.description)
                 intent["RegistryName"] = pydyf.String(REGISTRY)
@@ -98,6 +105,35 @@ class Press:
                 page["Contents"] = pydyf.Array([save.reference, page["Contents"], marks.reference])
 
         return finish
+
+
+_RANDOM_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _stable_document_id(pdf: pydyf.PDF, identity: str) -> None:
+    """WeasyPrint writes a random XMP DocumentID into PDF/X-4 metadata; the same input
+    must give the same bytes, so it is derived from the handout instead."""
+    reference = pdf.catalog.get("Metadata")
+    if not reference:
+        return
+    stream = pdf.objects[int(reference.split()[0])]
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'make_pdf:' + identity)}".encode()
+    stream.stream = [_RANDOM_ID.sub(stable, bytes(part)) for part in stream.stream]
+
+
+def _embed_as_is(pdf: pydyf.PDF, reference: bytes, profile: Path) -> None:
+    """The profile stream holds the file's own bytes, compressed once per process:
+    WeasyPrint writes lcms's re-serialisation of it (a changed file, which the zlib
+    licence asks to mark) and compresses its megabyte at every write (0.4 s a PDF)."""
+    stream = pdf.objects[int(reference.split()[0])]
+    stream.stream = [_compressed(str(profile), profile.stat().st_mtime_ns)]
+    stream.compress = False
+    stream.extra["Filter"] = "/FlateDecode"
+
+
+@lru_cache(maxsize=2)
+def _compressed(path: str, mtime_ns: int) -> bytes:
+    return zlib.compress(Path(path).read_bytes(), 9)
 
 
 def _key(rgb: colour.RGB | None) -> tuple[int, ...]:
@@ -121,6 +157,13 @@ def folds(page: Any) -> list[float]:
     walk(page._page_box)  # WeasyPrint's laid-out tree has no public API
     width = page.width * 0.75
     return sorted(x for x in edges if 1 < x < width - 1)
+
+
+def profile_path(project: Project) -> Path:
+    """The press profile named in clinic.yaml (else the bundled one), not yet checked."""
+    settings = project.clinic().get(SETTINGS_KEY)
+    named = settings.get("press_profile") if isinstance(settings, dict) else None
+    return (project.root / str(named or DEFAULT_PROFILE)).resolve()
 
 
 def press_settings(project: Project) -> Press:
