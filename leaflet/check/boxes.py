@@ -297,12 +297,20 @@ def _panel_name(box: Any) -> str | None:
 def _panel(box: Any, page: int, name: str) -> Panel:
     limit = box.content_box_y() + box.height
     for child in box.children:
-        if child.is_absolutely_positioned():
+        # A block pinned at the foot (the cover's clinic name) ends the room for text;
+        # a decoration without text (the brochure's fold ticks) does not.
+        if child.is_absolutely_positioned() and _has_text(child):
             limit = min(limit, child.position_y)
     bottom = box.border_box_y() + box.border_height()
     left = box.content_box_x()
     return Panel(page, name, box.content_box_y(), limit, bottom, line_pitch(box.style),
                  left, left + box.width)
+
+
+def _has_text(box: Any) -> bool:
+    if isinstance(box, boxes.TextBox):
+        return bool(box.text.strip())
+    return any(_has_text(child) for child in getattr(box, "children", []))
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
