@@ -23,6 +23,7 @@ from .errors import HandoutError
 from .inventory import describe
 from .kinds import load_kind
 from .mdext.phrases import split_phrases
+from .print_guide import GUIDE, print_setting, write_print_guide
 from .project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from .render_dates import japanese_date
 
@@ -49,6 +50,7 @@ class CatalogEntry:
     stale: bool = False          # the Markdown changed after the PDF was made
     problem: str | None = None   # the Markdown cannot be read now (the PDF is an older one)
     xl_pdf: str | None = None    # the extra-large edition, when built
+    print_setting: str = ""      # 両面印刷・短辺とじ・実際のサイズ(100%): see print_guide
 
 
 def update_catalog(project: Project, out: Path | None = None,
@@ -91,6 +93,7 @@ def collect_entries(project: Project, out: Path,
 
     checks = checks or {}
     labels: dict[str, str] = {}
+    settings: dict[tuple[str, int], str] = {}
     recorded = {key: (record.pages, record.pdf_mtime_ns) for key, record in State.load(out).records.items()}
     entries = []
     for row in describe(project):
@@ -116,6 +119,7 @@ def collect_entries(project: Project, out: Path,
             stale=_older(pdf, row.file),
             problem=row.error,
             xl_pdf=_rel(xl, out) if xl.is_file() and xl != pdf else None,
+            print_setting=_print_setting(project, row.kind, pages, settings),
         ))
     _prune_thumbnails(out, {e.thumbnail for e in entries if e.thumbnail})
     return entries
@@ -140,9 +144,11 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
         kinds=sorted(kinds.values(), key=lambda k: str(k["kind"])),
         clinic=project.clinic().get("name", ""),
         generated=f"{japanese_date(now.date())} {now:%H:%M}",
+        guide=GUIDE,
     )
     target = out / INDEX
     write_atomic(target, html)
+    write_print_guide(project, out, env)
     return target
 
 
@@ -218,6 +224,15 @@ def _kind_label(project: Project, kind: str, cache: dict[str, str]) -> str:
         except (KeyError, HandoutError):
             cache[kind] = kind or "種類不明"
     return cache[kind]
+
+
+def _print_setting(project: Project, kind: str, pages: int, cache: dict[tuple[str, int], str]) -> str:
+    if (kind, pages) not in cache:
+        try:
+            cache[(kind, pages)] = print_setting(load_kind(project, kind), pages)
+        except (KeyError, HandoutError):
+            cache[(kind, pages)] = ""
+    return cache[(kind, pages)]
 
 
 def _phrases(text: str) -> Markup:
