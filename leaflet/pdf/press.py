@@ -133,7 +133,7 @@ def _embed_as_is(pdf: pydyf.PDF, reference: bytes, profile: Path) -> None:
 
 @lru_cache(maxsize=2)
 def _compressed(path: str, mtime_ns: int) -> bytes:
-    return zlib.compress(Path(path).read_bytes(), 9)
+    return zlib.compress(Path(path).read_bytes(), 6)  # level 9: 0.6 % smaller, 3.5x slower
 
 
 def _key(rgb: colour.RGB | None) -> tuple[int, ...]:
