@@ -278,3 +278,44 @@ def test_an_rgb_profile_is_refused(project, write):
     (project.root / "clinic.yaml").write_text("print:\n  press_profile: profiles/srgb.icc\n", encoding="utf-8")
     result = build_one(project, write_stretch(write, "s.md"), project.root / "out" / "press", press=True)
     assert "CMYK のプロファイルではありません(RGB)" in result.error
+
+
+GRADIENT = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><defs><linearGradient id="a">'
+            '<stop offset="0" stop-color="#ff0000"/><stop offset="1" stop-color="#0000ff"/></linearGradient></defs>'
+            '<rect width="200" height="100" fill="url(#a)"/></svg>')
+
+
+def _shading_outputs(pdf: pikepdf.Pdf) -> list[tuple[str, int]]:
+    found = []
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "/ShadingType" in obj:
+            for function in obj.Function.get("/Functions") or [obj.Function]:
+                found.append((str(obj.ColorSpace), len(function.C0)))
+    return found
+
+
+def test_gradients_are_written_in_inks(project, write):
+    """WeasyPrint 70 writes gradient stops as RGB triples even into a CMYK shading; the
+    press finisher converts them (and the rule would catch a mismatch)."""
+    write("images/g.svg", GRADIENT)
+    file = write("g.md", "---\nkind: faq\ntitle: グラデーション\nrevised: 2026-11-20\n---\n\n![図](images/g.svg)\n")
+    result = _press(project, file)
+    assert the_pass(result, "press")
+    with pikepdf.open(result.pdf) as pdf:
+        assert _shading_outputs(pdf) == [("/DeviceCMYK", 4)]
+
+
+def test_press_rule_catches_rgb_values_in_a_cmyk_gradient():
+    from leaflet.check import press
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=A4)
+    shading = pikepdf.Dictionary(ShadingType=2, ColorSpace=pikepdf.Name.DeviceCMYK, Coords=[0, 0, 1, 0],
+                                 Function=pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0, 0],
+                                                             C1=[0, 0, 1], N=1))
+    pdf.pages[0].Resources = pikepdf.Dictionary(Shading=pikepdf.Dictionary(s0=shading))
+    pdf.pages[0].Contents = pdf.make_stream(b"/s0 sh")
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    rgb = [o for o in press.check(buffer.getvalue(), [A4], [], str) if o.figure.startswith("RGB")]
+    assert rgb and "グラデーション" in rgb[0].message

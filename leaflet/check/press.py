@@ -104,11 +104,32 @@ def _content(holder: Any, seen: set[int]) -> Iterator[str]:
     for _name, pattern in (resources.get("/Pattern") or {}).items():
         if pattern.get("/PatternType") == 1:
             yield from _content(pattern, seen)
-        elif _is_rgb((pattern.get("/Shading") or {}).get("/ColorSpace")):
+        elif _bad_shading(pattern.get("/Shading")):
             yield "グラデーション"
     for _name, shading in (resources.get("/Shading") or {}).items():
-        if _is_rgb(shading.get("/ColorSpace")):
+        if _bad_shading(shading):
             yield "グラデーション"
+
+
+def _bad_shading(shading: Any) -> bool:
+    """An RGB gradient, or one whose colours have three values in a CMYK space."""
+    if shading is None:
+        return False
+    space = shading.get("/ColorSpace")
+    if _is_rgb(space):
+        return True
+    wanted = {"/DeviceCMYK": 4, "/DeviceGray": 1}.get(str(space)) if isinstance(space, pikepdf.Name) else None
+    return wanted is not None and any(n != wanted for n in _outputs(shading.get("/Function")))
+
+
+def _outputs(function: Any) -> Iterator[int]:
+    if function is None or not isinstance(function, pikepdf.Dictionary):
+        return
+    for key in ("/C0", "/C1"):
+        if key in function:
+            yield len(function[key])
+    for child in function.get("/Functions") or []:
+        yield from _outputs(child)
 
 
 def _is_rgb(space: Any) -> bool:

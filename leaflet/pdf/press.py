@@ -84,6 +84,7 @@ class Press:
 
         def finish(document: Any, pdf: pydyf.PDF) -> None:
             _stable_document_id(pdf, identity)
+            _gradients_in_inks(pdf, self.profile_key)
             for intent in pdf.catalog.get("OutputIntents") or []:
                 _embed_as_is(pdf, intent["DestOutputProfile"], self.profile)
                 intent["OutputConditionIdentifier"] = pydyf.String(self.condition)
@@ -105,6 +106,24 @@ class Press:
                 page["Contents"] = pydyf.Array([save.reference, page["Contents"], marks.reference])
 
         return finish
+
+
+def _gradients_in_inks(pdf: pydyf.PDF, profile: str) -> None:
+    """WeasyPrint 70 writes gradient stops (CSS and SVG) as RGB triples, also into a
+    shading it declares DeviceCMYK (the output intent's space): convert them."""
+    def convert(function: Any) -> None:
+        if not isinstance(function, dict):
+            return
+        for key in ("C0", "C1"):
+            values = function.get(key)
+            if values is not None and len(values) == 3:
+                function[key] = pydyf.Array(colour.rgb_to_cmyk(tuple(float(v) for v in values), profile))
+        for child in function.get("Functions") or []:
+            convert(child)
+
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and "ShadingType" in obj and obj.get("ColorSpace") == "/DeviceCMYK":
+            convert(obj.get("Function"))
 
 
 _RANDOM_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
