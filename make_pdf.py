@@ -186,7 +186,7 @@ def check(handouts: tuple[str, ...], as_json: bool, size: str | None, press: boo
     files = _find(project, handouts)
     if not files:
         return
-    results = check_handouts(project, files, size, explicit=bool(handouts), press=press)
+    results = check_handouts(project, files, size, explicit=bool(handouts), **({"press": True} if press else {}))
     if as_json:
         click.echo(show.as_json(results))
     elif sys.stdout.isatty():

@@ -319,3 +319,51 @@ def test_press_rule_catches_rgb_values_in_a_cmyk_gradient():
     pdf.save(buffer)
     rgb = [o for o in press.check(buffer.getvalue(), [A4], [], str) if o.figure.startswith("RGB")]
     assert rgb and "グラデーション" in rgb[0].message
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def _cli(project: Project, *args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    import make_pdf
+
+    return CliRunner().invoke(make_pdf.cli, [*args, "--project", str(project.root)])
+
+
+def test_build_press_writes_out_press_only(project, write):
+    write_stretch(write, "s.md")
+    first = _cli(project, "build", "--press", "--jobs", "1")
+    assert first.exit_code == 0, first.output
+    assert "作成: out/press/s.pdf(1ページ" in first.output
+    assert "検査: 10項目すべて合格" in first.output
+    assert (project.root / "out/press/s.pdf").is_file()
+    assert not (project.root / "out/s.pdf").exists()
+    assert not (project.root / "out/index.html").exists()  # the catalog lists office PDFs
+    again = _cli(project, "build", "--press", "--jobs", "1")
+    assert "最新: s(変更なし)" in again.output
+    # The office build is separate and does not take the press file for its own.
+    office = _cli(project, "build", "--jobs", "1")
+    assert "作成: out/s.pdf" in office.output
+    with pikepdf.open(project.root / "out/s.pdf") as pdf:
+        assert "/OutputIntents" not in pdf.Root
+    # Changing the profile rebuilds the press file.
+    (project.root / "clinic.yaml").write_text("print:\n  press_condition: OTHER\n", encoding="utf-8")
+    assert "作成: out/press/s.pdf" in _cli(project, "build", "--press", "--jobs", "1").output
+
+
+def test_check_press_reports_the_press_rule(project):
+    shutil.copy(FIXTURES / "press-rgb.md", project.handouts / "press-rgb.md")
+    result = _cli(project, "check", "--press", "press-rgb")
+    assert result.exit_code == 1
+    assert "印刷所用の形式" in result.output and "RGB の色が残っています" in result.output
+    assert not (project.root / "out").exists()  # check writes nothing
+
+
+def test_a_broken_profile_setting_fails_the_build_with_its_line(project, write):
+    write_stretch(write, "s.md")
+    (project.root / "clinic.yaml").write_text("print:\n  press_profile: profiles/nope.icc\n", encoding="utf-8")
+    result = _cli(project, "build", "--press", "--jobs", "1")
+    assert result.exit_code == 1
+    assert "clinic.yaml:2: 印刷用プロファイル「profiles/nope.icc」が見つかりません" in result.output

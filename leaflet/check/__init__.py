@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, fonts, furigana]
 # Rules that read the written PDF, for the editions that need them (the print-shop one).
 PDF_RULES: list[ModuleType] = [press]
-LABELS = {rule.NAME: rule.LABEL for rule in RULES + PDF_RULES}
+LABELS = {rule.NAME: rule.LABEL for rule in RULES}
+ALL_LABELS = {**LABELS, **{rule.NAME: rule.LABEL for rule in PDF_RULES}}  # what relax: may name
 
 __all__ = ["LABELS", "PDF_RULES", "RULES", "Outcome", "Report", "Where", "check_handouts", "check_press",
            "run_checks"]
@@ -41,7 +42,7 @@ def run_checks(project: Project, rendered: "Rendered") -> Report:
     """Measure a rendered handout against every rule. Raises ``HandoutError`` for a bad
     ``relax:`` in its front matter."""
     handout = rendered.handout
-    reasons = relaxations(handout, LABELS)
+    reasons = relaxations(handout, ALL_LABELS)
     document = rendered.document
     ctx = Context(project, handout, rendered.edition, document, measure(document),
                   list(getattr(document.font_config, "faces", [])))
@@ -67,7 +68,8 @@ def check_press(project: Project, rendered: "Rendered", report: Report, data: by
     except Exception as error:  # noqa: BLE001  (as in run_checks)
         outcomes = [failed(press.NAME, "—", None, f"この検査を実行できませんでした({type(error).__name__}: {error})")]
     report.outcomes.extend(outcomes)
-    report.relax(relaxations(rendered.handout, LABELS))
+    report.labels[press.NAME] = press.LABEL
+    report.relax(relaxations(rendered.handout, ALL_LABELS))
 
 
 def check_handouts(project: Project, files: Iterable[Path], edition: str | None = None,
