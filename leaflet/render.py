@@ -115,6 +115,8 @@ def render(project: Project, handout: Handout, edition: str = "normal",
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
         _drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
+    if press:
+        press.bleed(document)
     return Rendered(handout, html, document, edition, press)
 
 

@@ -367,3 +367,40 @@ def test_a_broken_profile_setting_fails_the_build_with_its_line(project, write):
     result = _cli(project, "build", "--press", "--jobs", "1")
     assert result.exit_code == 1
     assert "clinic.yaml:2: 印刷用プロファイル「profiles/nope.icc」が見つかりません" in result.output
+
+
+def test_a_background_touching_the_paper_edge_is_painted_into_the_bleed(project, write):
+    """A cover panel filled with the accent colour reaches the top, right and bottom edges:
+    in the press file it runs 3 mm further, to the bleed line, and no further."""
+    import pypdfium2 as pdfium
+
+    sheet = project.styles / "brochure.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n.panel.cover { background: var(--accent); }\n"
+                     ".panel.cover, .panel.cover * { color: var(--paper); }\n", encoding="utf-8")
+    from .test_office_print import BROCHURE
+
+    result = _press(project, write("b.md", BROCHURE))
+    assert result.passed, result.check_failures
+    scale = 4  # px per pt
+    document = pdfium.PdfDocument(result.pdf)
+    try:
+        image = document[0].render(scale=scale).to_pil().convert("RGB")
+    finally:
+        document.close()
+    with pikepdf.open(result.pdf) as pdf:
+        media = [float(v) for v in pdf.pages[0].MediaBox]
+        trim = [float(v) for v in pdf.pages[0].TrimBox]
+
+    def pixel(x_pt: float, y_pt: float) -> tuple[int, int, int]:  # PDF user space, y up
+        return image.getpixel((round((x_pt - media[0]) * scale), round((media[3] - y_pt) * scale)))
+
+    def blue(rgb: tuple[int, int, int]) -> bool:
+        return rgb[2] > rgb[0] + 40 and rgb[0] < 120
+
+    middle_y = (trim[1] + trim[3]) / 2
+    assert blue(pixel(trim[2] - 5 * MM, middle_y))  # the panel itself
+    assert blue(pixel(trim[2] + 1.5 * MM, middle_y))  # in the bleed, past the right edge
+    assert blue(pixel(trim[2] - 30 * MM, trim[3] + 1.5 * MM))  # past the top edge
+    assert blue(pixel(trim[2] - 30 * MM, trim[1] - 1.5 * MM))  # past the bottom edge
+    assert not blue(pixel(trim[2] + 4.5 * MM, middle_y))  # not beyond the bleed
+    assert not blue(pixel(150 * MM, trim[3] + 1.5 * MM))  # the white back panel: nothing to extend

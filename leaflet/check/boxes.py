@@ -13,8 +13,6 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from weasyprint import Document
 from weasyprint.anchors import rectangle_aabb
@@ -23,7 +21,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
 
 from ..mdext.sourcelines import element_line
-from ..pdf.colour import cmyk_to_srgb
+from ..pdf.colour import cmyk_to_srgb, document_profile
 from . import thresholds as T
 
 RGB = tuple[float, float, float]
@@ -159,17 +157,11 @@ _CMYK_PROFILE: ContextVar[str | None] = ContextVar("cmyk_profile", default=None)
 
 
 def measure(document: Document) -> Layout:
-    token = _CMYK_PROFILE.set(_cmyk_profile(document))
+    token = _CMYK_PROFILE.set(document_profile(document))
     try:
         return _measure(document)
     finally:
         _CMYK_PROFILE.reset(token)
-
-
-def _cmyk_profile(document: Document) -> str | None:
-    profile = getattr(document, "color_profiles", {}).get("device-cmyk")
-    src = str(getattr(profile, "src", "") or "")
-    return url2pathname(urlsplit(src).path) if src.startswith("file:") else None
 
 
 def _measure(document: Document) -> Layout:

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import tinycss2
 from PIL import Image, ImageCms
@@ -214,6 +216,14 @@ def cmyk_to_srgb(cmyk: CMYK, profile: str | None) -> RGB:
     image = Image.new("CMYK", (1, 1), tuple(_byte(c) for c in cmyk))
     out = ImageCms.applyTransform(image, _transform(profile, False, INTENT_FLAT)).getpixel((0, 0))
     return tuple(c / 255 for c in out)  # type: ignore[return-value]
+
+
+def document_profile(document: object) -> str | None:
+    """The CMYK profile a laid-out WeasyPrint document declared (``@color-profile
+    device-cmyk``), as a path; None for an office document."""
+    profile = getattr(document, "color_profiles", {}).get("device-cmyk")
+    src = str(getattr(profile, "src", "") or "")
+    return url2pathname(urlsplit(src).path) if src.startswith("file:") else None
 
 
 # --- pictures -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import pydyf
 from ..errors import HandoutError, line_of
 from ..project import CLINIC_FILE, Project
 from . import colour
+from .bleed import extend_backgrounds
 from .marks import MM, marks_stream
 
 BLEED_MM = 3.0
@@ -77,6 +78,10 @@ class Press:
             return data
 
         return convert
+
+    def bleed(self, document: Any) -> None:
+        """Backgrounds that touch the paper's edge are painted into the bleed."""
+        extend_backgrounds(document, BLEED_MM * 96 / 25.4)  # mm → CSS px
 
     def finisher(self, identity: str) -> Any:
         """Names the output condition, sets the page boxes and draws the marks.
