@@ -15,10 +15,19 @@ from pathlib import Path
 
 import click
 
+from leaflet.errors import SetupError
+
 ROOT = Path(__file__).resolve().parent
 
+
+def default_project() -> Path:
+    """The project folder: this file's folder when run from a checkout (``python
+    make_pdf.py``), else — installed, as ``make-pdf`` — the current directory."""
+    return ROOT if (ROOT / "templates").is_dir() and (ROOT / "leaflet").is_dir() else Path.cwd()
+
+
 project_option = click.option(
-    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT,
+    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=default_project,
     show_default=False, hidden=True, help="Project folder (for tests).")
 out_option = click.option(
     "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -29,7 +38,7 @@ class UsageProblem(click.UsageError):
     """Our own usage errors (unknown handout or kind, port in use), said in Japanese;
     exit code 2 like click's."""
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file=None) -> None:
         click.echo(f"エラー: {self.format_message()}", err=True)
         click.echo("使い方: make_pdf.py --help", err=True)
 
@@ -69,7 +78,7 @@ class _Commands(click.Group):
             click.echo("中断しました(Ctrl-C)。作成済みの PDF はそのまま残ります。", err=True)
             ctx.exit(130)
 
-    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def main(self, *args, **kwargs):
         try:
             status = super().main(*args, **{**kwargs, "standalone_mode": False})
             if isinstance(status, int):  # ctx.exit(n) (--help, Ctrl-C) returns n here
@@ -78,6 +87,9 @@ class _Commands(click.Group):
         except UsageProblem as error:
             error.show()
             sys.exit(error.exit_code)
+        except SetupError as error:  # the installation cannot build anything (e.g. another WeasyPrint)
+            click.echo(f"エラー: {error}", err=True)
+            sys.exit(1)
         except click.UsageError as error:
             click.echo(f"エラー: {_in_japanese(error)}", err=True)
             click.echo(f"  ({error.format_message()})", err=True)
@@ -147,8 +159,9 @@ def _echo(line: tuple[str, bool] | None) -> None:
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
           jobs: int | None, html: bool, press: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
-    from leaflet.build import build as run_build
-    from leaflet.messages import closing_lines, result_lines, stale_line
+    from leaflet.build import build as build_only
+    from leaflet.site.messages import closing_lines, result_lines, stale_line
+    from leaflet.site.publish import build_with_catalog
 
     project = _project(project_dir, out)
     files = _find(project, handouts)
@@ -158,8 +171,9 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
             _echo(line)
 
     # The print-shop edition goes to out/press/ with a build record of its own; the
-    # catalog lists the office PDFs only.
-    extra = {"press": True, "catalog": False} if press else {}
+    # catalog lists the office PDFs only. ``press`` is passed only when asked: the
+    # options are part of every PDF's build record.
+    run_build, extra = (build_only, {"press": True}) if press else (build_with_catalog, {})
     results = run_build(project, files, project.out / PRESS_FOLDER if press else project.out, size,
                         report=report, explicit=bool(handouts),
                         force=force, clean=clean, jobs=jobs or _cores(), html=html,
@@ -180,13 +194,14 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 @project_option
 def check(handouts: tuple[str, ...], as_json: bool, size: str | None, press: bool, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
-    from leaflet.check import check_handouts, show
+    from leaflet.build.checking import check_handouts
+    from leaflet.site import show
 
     project = _project(project_dir)
     files = _find(project, handouts)
     if not files:
         return
-    results = check_handouts(project, files, size, explicit=bool(handouts), **({"press": True} if press else {}))
+    results = check_handouts(project, files, size, explicit=bool(handouts), press=press)
     if as_json:
         click.echo(show.as_json(results))
     elif sys.stdout.isatty():
@@ -207,7 +222,7 @@ def check(handouts: tuple[str, ...], as_json: bool, size: str | None, press: boo
 @project_option
 def watch(out: Path | None, size: str | None, jobs: int | None, project_dir: Path) -> None:
     """保存するたびに、変わったリーフレットだけを PDF にし直します(Ctrl-C で終了)。"""
-    from leaflet.watch import watch as run_watch
+    from leaflet.site.watch import watch as run_watch
 
     project = _project(project_dir, out)
     run_watch(project, project.out, edition=size, jobs=jobs or _cores())
@@ -217,7 +232,7 @@ def watch(out: Path | None, size: str | None, jobs: int | None, project_dir: Pat
 @project_option
 def list_(project_dir: Path) -> None:
     """リーフレットの一覧(名前・種類・タイトル・改訂日)。"""
-    from leaflet.inventory import describe
+    from leaflet.site.inventory import describe
 
     project = _project(project_dir)
     rows = describe(project)
@@ -240,7 +255,7 @@ def list_(project_dir: Path) -> None:
 def new(kind: str, name: str, project_dir: Path) -> None:
     """種類 KIND のひな形から新しいリーフレット NAME を作ります。"""
     from leaflet.errors import UsageError
-    from leaflet.starter import create
+    from leaflet.source.starter import create
 
     project = _project(project_dir)
     try:
@@ -257,21 +272,27 @@ def new(kind: str, name: str, project_dir: Path) -> None:
               help="待ち受けるアドレス(127.0.0.1 以外はネットワークに公開されます)")
 @click.option("--no-build", is_flag=True, help="作成せず、out/ にある PDF をそのまま見せます")
 @out_option
+@jobs_option
 @project_option
-def serve(port: int, host: str, no_build: bool, out: Path | None, project_dir: Path) -> None:
+def serve(port: int, host: str, no_build: bool, out: Path | None, jobs: int | None, project_dir: Path) -> None:
     """一覧ページをブラウザで見られるようにし、原稿を直すと作り直して画面を更新します。"""
     from leaflet.errors import UsageError
-    from leaflet.serve import serve as run_serve
+    from leaflet.site.serve import serve as run_serve
 
     project = _project(project_dir, out)
     try:
-        run_serve(project, project.out, host, port, rebuild=not no_build,
+        run_serve(project, project.out, host, port, rebuild=not no_build, jobs=jobs or _cores(),
                   say=lambda message: click.echo(message, err=message.startswith(("警告", "エラー"))))
     except UsageError as error:
         raise UsageProblem(str(error)) from None
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """The ``make-pdf`` command (and ``python make_pdf.py``)."""
     from leaflet.quick_exit import run_and_exit
 
     run_and_exit(cli)
+
+
+if __name__ == "__main__":
+    main()

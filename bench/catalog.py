@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from leaflet.build import build  # noqa: E402
-from leaflet.catalog import THUMBS, update_catalog  # noqa: E402
 from leaflet.project import Project  # noqa: E402
+from leaflet.site.catalog import THUMBS, update_catalog  # noqa: E402
 
 
 def timed(action) -> float:
@@ -31,10 +31,10 @@ def main(rounds: int = 3) -> None:
         out = Path(tmp) / "out"
         project = Project.at(ROOT, out)
         files = project.all_handouts()
-        build(project, files, out, catalog=False)  # warm-up: fonts, imports
+        build(project, files, out)  # warm-up: fonts, imports
         builds, colds, warms = [], [], []
         for _ in range(rounds):
-            builds.append(timed(lambda: build(project, files, out, catalog=False)))
+            builds.append(timed(lambda: build(project, files, out)))
             shutil.rmtree(out / THUMBS, ignore_errors=True)
             colds.append(timed(lambda: update_catalog(project, out)))
             warms.append(timed(lambda: update_catalog(project, out)))
@@ -43,7 +43,8 @@ def main(rounds: int = 3) -> None:
         print(f"handouts: {len(files)}  build (no catalog): {build_s:.3f} s")
         print(f"catalog, thumbnails drawn:  {cold_s:.3f} s = {cold_s / build_s:.2f} × build")
         print(f"catalog, thumbnails cached: {warm_s:.3f} s = {warm_s / build_s:.2f} × build")
-        print(f"thumbnails: {size / 1024:.0f} KiB in all; index.html: {(out / 'index.html').stat().st_size / 1024:.0f} KiB")
+        page = (out / "index.html").stat().st_size
+        print(f"thumbnails: {size / 1024:.0f} KiB in all; index.html: {page / 1024:.0f} KiB")
 
 
 if __name__ == "__main__":

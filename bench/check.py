@@ -20,10 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaflet.check import glyphs, fonts, run_checks  # noqa: E402
-from leaflet.load import load  # noqa: E402
+from leaflet.build.pipeline import render_handout  # noqa: E402
+from leaflet.check import fonts, glyphs  # noqa: E402
+from leaflet.check.preflight import run_checks  # noqa: E402
 from leaflet.project import Project  # noqa: E402
-from leaflet.render import render, write_pdf  # noqa: E402
+from leaflet.render.page import write_pdf  # noqa: E402
 
 TARGET = 1.30
 
@@ -33,7 +34,7 @@ def build_all(project: Project, files: list[Path], out: Path, check: bool) -> tu
     checking = 0.0
     start = time.perf_counter()
     for file in files:
-        rendered = render(project, load(project, file))
+        rendered = render_handout(project, file)
         if check:
             before = time.perf_counter()
             run_checks(project, rendered)
@@ -53,7 +54,7 @@ def main() -> int:
         # Cold: the first check in a process reads the fonts' cmaps and OS/2 tables.
         glyphs._cmap.cache_clear()
         fonts._licence_problem.cache_clear()
-        rendered = render(project, load(project, files[0]))
+        rendered = render_handout(project, files[0])
         start = time.perf_counter()
         run_checks(project, rendered)
         cold = time.perf_counter() - start

@@ -101,7 +101,7 @@ def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
     """The same comparison once imports are paid: what each rebuild costs."""
     from weasyprint import HTML
 
-    from leaflet.build import build_one
+    from leaflet.build.pipeline import build_one
     from leaflet.project import Project
 
     project = Project.at(ROOT)
@@ -127,7 +127,7 @@ def _warm(tmp: Path, pages: list[str], repeat: int) -> tuple[float, float]:
 
 def _no_system_fonts() -> Path:
     """Raw WeasyPrint gets the fontconfig setup ours runs with (only @font-face fonts)."""
-    from leaflet.fonts import isolate_fonts
+    from leaflet.render.fonts import isolate_fonts
 
     saved = os.environ.get("FONTCONFIG_FILE")
     isolate_fonts()
@@ -177,7 +177,7 @@ def _raw_processes(out: Path, pages: list[str], processes: int) -> float:
 
 def figure_d(tmp: Path, repeat: int) -> tuple[float, str]:
     from leaflet.project import Project
-    from leaflet.watch import watch
+    from leaflet.site.watch import watch
 
     project = Project.at(copy_project(tmp / "d-project"))
     source = project.handouts / f"{ONE_PAGE}.md"
@@ -265,7 +265,7 @@ def figure_f(repeat: int) -> tuple[float | None, str]:
 WARM_PRESS = """\
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 from leaflet.project import Project
 project = Project.at(sys.argv[1], sys.argv[2])
 files = project.all_handouts()
@@ -299,8 +299,8 @@ def figure_g(tmp: Path, repeat: int) -> tuple[float, str]:
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                   if line.startswith("model name"))
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     from importlib.metadata import version

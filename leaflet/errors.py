@@ -31,9 +31,9 @@ class UsageError(Exception):
     """The command was asked for something that does not exist (exit code 2)."""
 
 
-# What WeasyPrint logs for an image it could not draw (and leaves out of the PDF): for a
-# handout that is an error of ours, said in Japanese with its line, not a warning of its.
-IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image", "Failed to load inline SVG")
+class SetupError(Exception):
+    """The tool's own installation cannot work (an unsupported WeasyPrint, say): no
+    handout can be built until it is fixed."""
 
 
 def line_of(text: str, needle: str, first_line: int = 1) -> int | None:

@@ -23,7 +23,7 @@ class Project:
     out: Path = field(default=Path())
 
     @classmethod
-    def at(cls, root: Path | str, out: Path | str | None = None) -> "Project":
+    def at(cls, root: Path | str, out: Path | str | None = None) -> Project:
         root = Path(root).resolve()
         return cls(root=root, out=Path(out).resolve() if out else root / "out")
 

@@ -59,7 +59,8 @@ _PROBLEMS = [
     ("found a tab character", "タブ文字は使えません(半角の空白にしてください)", False),
     ("found character '\\t'", "タブ文字は使えません(半角の空白にしてください)", False),
     ("found undefined alias", "「*」で始まる値があります(文字として書くなら \"…\" で囲んでください)", False),
-    ("found character", "値の先頭や行の頭に使えない文字(タブ、@、` など)があります(値は \"…\" で囲んでください)", False),
+    ("found character",
+     "値の先頭や行の頭に使えない文字(タブ、@、` など)があります(値は \"…\" で囲んでください)", False),
 ]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from leaflet.build import Result, build_one
-from leaflet.check import Outcome
+from leaflet.build.pipeline import Result, build_one
+from leaflet.check.report import Outcome
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
 

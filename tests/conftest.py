@@ -1,11 +1,17 @@
 """Shared fixtures: a throwaway copy of the project for tests that write handouts, and
-the bundled handouts built once per session for tests that read PDFs back."""
+the sample handouts built once per session for tests that read PDFs back.
+
+Tests never read the clinic's own content (``handouts/``, ``clinic.yaml``,
+``readings.yaml``): a clinic that adds handouts or its phone number must not see the
+tests fail. They run on ``tests/fixtures/sample/``, an example project (a copy of the
+handouts the project started with), copied to a temporary folder; the tool's own parts
+(templates, styles, fonts) come from the project.
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
-import sys
 import textwrap
 import time
 from collections.abc import Callable
@@ -13,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from leaflet.project import Project
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(ROOT))
+SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
 
-from leaflet.project import Project  # noqa: E402
-
-PROJECT_PARTS = ("templates", "styles", "fonts", "profiles", "clinic.yaml", "readings.yaml")
+TOOL_PARTS = ("templates", "styles", "fonts", "profiles")  # the tool's own, from the project
+SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
@@ -33,14 +40,35 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) ->
 
 
 def copy_project(dest: Path, with_handouts: bool = False) -> Project:
-    for part in PROJECT_PARTS + (("handouts",) if with_handouts else ()):
-        src = ROOT / part
+    """A project in ``dest``: the tool's templates, styles and fonts, the sample's
+    clinic.yaml and readings.yaml, and (``with_handouts``) the sample handouts."""
+    parts = [(ROOT / p, dest / p) for p in TOOL_PARTS] + [(SAMPLE / p, dest / p) for p in SAMPLE_PARTS]
+    if with_handouts:
+        parts.append((SAMPLE / "handouts", dest / "handouts"))
+    for src, target in parts:
         if src.is_dir():
-            shutil.copytree(src, dest / part)
+            shutil.copytree(src, target)
         elif src.is_file():
-            shutil.copy2(src, dest / part)
+            shutil.copy2(src, target)
     (dest / "handouts").mkdir(exist_ok=True)
     return Project.at(dest)
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample project with its handouts, copied once per session. Read it, do not
+    change it (tests that change files use ``project``)."""
+    return copy_project(tmp_path_factory.mktemp("sample") / "proj", with_handouts=True)
+
+
+@pytest.fixture(autouse=True)
+def one_job_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI builds with one worker per core by default; in tests that do not ask for
+    --jobs, one process (no fork server to start: a second saved per build). Parallel
+    builds have their own tests (test_parallel, and those that pass --jobs)."""
+    import make_pdf
+
+    monkeypatch.setattr(make_pdf, "_cores", lambda: 1)
 
 
 @pytest.fixture
@@ -66,12 +94,12 @@ def write(project: Project):
 
 
 @pytest.fixture(scope="session")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The bundled handouts, built once: name → PDF path."""
-    from leaflet.build import build
+def bundled(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample handouts, built once: name → PDF path."""
+    from leaflet.site.publish import build_with_catalog as build
 
     out = tmp_path_factory.mktemp("out")
-    project = Project.at(ROOT, out)
+    project = Project.at(sample.root, out)
     results = build(project, project.all_handouts(), out)
     failed = [r.error for r in results if not r.ok]
     assert not failed, failed
@@ -140,12 +168,12 @@ FOURTH_KIND = {
 
 
 @pytest.fixture(scope="session")
-def bundled_xl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The bundled handouts' extra-large editions (brochures have none): name → PDF path."""
+def bundled_xl(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample handouts' extra-large editions (brochures have none): name → PDF path."""
     from leaflet.build import build
 
     out = tmp_path_factory.mktemp("out-xl")
-    project = Project.at(ROOT, out)
+    project = Project.at(sample.root, out)
     results = build(project, project.all_handouts(), out, edition="xl", explicit=False)
     failed = [r.error for r in results if not r.ok]
     assert not failed, failed

@@ -49,14 +49,14 @@ def rgb_names(pdf: pikepdf.Pdf) -> list[str]:
 
 def strokes_after(holder: Any, colour_op: str, colour: list[float]) -> list[tuple[float, float, float, float]]:
     """Line segments (x0, y0, x1, y1) stroked while ``colour_op`` ``colour`` is set."""
-    segments, current, start, active = [], None, None, False
+    segments, current, active = [], None, False
     for op, operands in operators(holder):
         if op == colour_op:
             active = [round(float(v), 3) for v in operands] == colour
         elif op in ("RG", "G", "SCN", "SC") and active:
             active = False
         elif op == "m":
-            start = current = tuple(float(v) for v in operands)
+            current = tuple(float(v) for v in operands)
         elif op == "l" and current is not None:
             end = tuple(float(v) for v in operands)
             if active:

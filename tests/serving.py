@@ -1,4 +1,4 @@
-"""Run ``leaflet.serve.serve`` in a thread for a test, and speak raw HTTP to it (the
+"""Run ``leaflet.site.serve.serve`` in a thread for a test, and speak raw HTTP to it (the
 client must not tidy ``..`` or ``%2e`` out of the path before the server sees it)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from leaflet.project import Project
-from leaflet.serve import serve
+from leaflet.site.serve import serve
 
 
 @contextmanager

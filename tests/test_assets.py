@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 from leaflet.errors import HandoutError
-from leaflet.load import load
+from leaflet.source.load import load
 
 FRONT = "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n"
 

@@ -18,10 +18,9 @@ def test_replaces_the_file(tmp_path):
 def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     target = tmp_path / "a.pdf"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError):
-        with atomic_open(target) as handle:
-            handle.write(b"half")
-            raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError), atomic_open(target) as handle:
+        handle.write(b"half")
+        raise RuntimeError("disk full")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 

@@ -15,8 +15,10 @@ import tinyhtml5
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build import build
-from leaflet.catalog import THUMB_LONG_SIDE, CatalogEntry, update_catalog, write_catalog
+from leaflet.build import build as build_only
+from leaflet.build.thumbnail import THUMB_LONG_SIDE
+from leaflet.site.catalog import CatalogEntry, update_catalog, write_catalog
+from leaflet.site.publish import build_with_catalog as build
 
 NS = "{http://www.w3.org/1999/xhtml}"
 FAQ = """\
@@ -210,7 +212,7 @@ def test_a_current_picture_takes_the_page_count_from_the_build(project, write, m
 def test_a_pdf_written_without_its_record_is_counted_again(project, write):
     """A build interrupted after a worker wrote the PDF and its picture but before the
     main process recorded it: the old record's page count must not be shown."""
-    from leaflet.parallel import Task, run_task
+    from leaflet.build.parallel import Task, run_task
 
     file = write("a.md", FAQ.format(title="一つ目"))
     build(project, project.all_handouts())
@@ -250,7 +252,7 @@ def test_edited_or_broken_source_marks_the_card(project, write):
 def test_check_results_can_be_fed_in(project, write):
     write("a.md", FAQ.format(title="一つ目"))
     write("b.md", FAQ.format(title="二つ目"))
-    build(project, project.all_handouts(), catalog=False)
+    build_only(project, project.all_handouts())
     update_catalog(project, checks={"a": [], "b": ["文字が小さすぎる"]})
     tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
     a, b = cards(tree)
@@ -353,7 +355,7 @@ def test_a_broken_clinic_yaml_is_a_warning_for_the_catalog(project, write, caplo
     build(project, project.all_handouts())
     (project.root / "clinic.yaml").write_text("name: 一\nname: 二\n", encoding="utf-8")
     caplog.set_level(logging.WARNING)
-    update = __import__("leaflet.catalog", fromlist=["refresh_catalog"]).refresh_catalog
+    update = __import__("leaflet.site.catalog", fromlist=["refresh_catalog"]).refresh_catalog
     assert update(project) is None
     assert "一覧ページ(index.html)を書けませんでした: clinic.yaml:2:" in caplog.text
 

@@ -17,10 +17,12 @@ import pytest
 
 from leaflet.project import Project
 
-from .conftest import ROOT, copy_project, wait_for
+from .conftest import copy_project, wait_for
 from .pdfs import metadata
 from .serving import running
 from .test_bundled_pdfs import TITLES
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,10 +65,10 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(bundled, tmp_path_factory) -> tuple[Project, Path]:
+def site(bundled, sample, tmp_path_factory) -> tuple[Project, Path]:
     out = tmp_path_factory.mktemp("browser") / "out"
     shutil.copytree(next(iter(bundled.values())).parent.parent, out)
-    return Project.at(ROOT, out), out
+    return Project.at(sample.root, out), out
 
 
 @pytest.fixture(scope="module")

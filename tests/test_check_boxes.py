@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import pytest
 
+from leaflet.build.pipeline import render_handout
 from leaflet.check.boxes import BODY, FURIGANA, HEADING, NOTE, measure
-from leaflet.load import load
-from leaflet.project import Project
-from leaflet.render import render, write_pdf
+from leaflet.render.page import write_pdf
 
-from .conftest import ROOT
 from .pdfs import MM, find_text
 
 
 @pytest.fixture(scope="module")
-def brochure():
-    project = Project.at(ROOT)
-    return measure(render(project, load(project, project.handouts / "knee/back-of-knee.md")).document)
+def brochure(sample):
+    project = sample
+    return measure(render_handout(project, project.handouts / "knee/back-of-knee.md").document)
 
 
 def test_furigana_is_measured_where_it_is_drawn(project, write, tmp_path):
     path = write("x.md", "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n{膝窩筋|しつかきん}を伸ばす。\n")
-    rendered = render(project, load(project, path))
+    rendered = render_handout(project, path)
     layout = measure(rendered.document)
     reading, = [r for r in layout.runs if r.role == FURIGANA]
     base, = [r for r in layout.runs if r.text == "膝窩筋"]

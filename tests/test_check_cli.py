@@ -11,14 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet.build import build_one
-from leaflet.check import LABELS, RULES
+from leaflet.build.pipeline import build_one, render_handout
+from leaflet.check.preflight import LABELS, RULES
 from leaflet.project import Project
-from leaflet.render import render, write_pdf
-from leaflet.load import load
+from leaflet.render.page import write_pdf
 
 from .check_tools import FIXTURES, build_fixture, outcomes
-from .conftest import ROOT
 
 GOOD = "---\nkind: faq\ntitle: 良い例\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n"
 
@@ -31,20 +29,20 @@ def add(project, name: str) -> None:
     shutil.copy(FIXTURES / name, project.handouts / name)
 
 
-def test_nine_rules_registered_with_labels():
+def test_rules_registered_with_labels():
     assert [rule.NAME for rule in RULES] == [
-        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "fonts", "furigana"]
+        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "overlap", "fonts", "furigana"]
     assert all(LABELS.values())
 
 
-def test_bundled_handouts_pass_every_rule():
-    result = CliRunner().invoke(make_pdf.cli, ["check", "--json", "--project", str(ROOT)])
+def test_bundled_handouts_pass_every_rule(sample):
+    result = CliRunner().invoke(make_pdf.cli, ["check", "--json", "--project", str(sample.root)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["passed"] is True
     assert {h["name"] for h in data["handouts"]} == {"knee/back-of-knee", "knee/chair-stretch", "knee/faq"}
     for handout in data["handouts"]:
-        assert [c["status"] for c in handout["checks"]] == ["pass"] * 9, handout
+        assert [c["status"] for c in handout["checks"]] == ["pass"] * len(RULES), handout
 
 
 def test_build_prints_one_summary_line_per_handout(project, write):
@@ -52,7 +50,7 @@ def test_build_prints_one_summary_line_per_handout(project, write):
     result = run(project, "build")
     assert result.exit_code == 0, result.output
     assert "作成: out/a.pdf(1ページ" in result.output
-    assert "  検査: 9項目すべて合格\n" in result.output
+    assert f"  検査: {len(RULES)}項目すべて合格\n" in result.output
 
 
 def test_build_with_a_failed_check_writes_the_pdf_and_exits_1(project, write):
@@ -73,7 +71,7 @@ def test_check_prints_a_table_and_exits_1_on_failure(project):
     result = run(project, "check")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "handouts/pale-grey.md: 不合格(9項目中 1項目)"
+    assert lines[0] == f"handouts/pale-grey.md: 不合格({len(RULES)}項目中 1項目)"
     assert lines[1].split() == ["項目", "結果", "測定値", "場所"]
     assert lines[3].split() == ["コントラスト", "不合格", "2.3:1", "1ページ", "handouts/pale-grey.md:9"]
     assert lines[4].startswith("      → 「薄い灰色で書いた注意書き…」の文字色 #aaaaaa と背景 #ffffff")
@@ -123,15 +121,17 @@ def test_check_is_wired_to_the_package(project, write, monkeypatch):
     write("a.md", GOOD)
     seen = {}
 
-    def fake(project_, files, edition, explicit):
-        seen.update(files=[f.name for f in files], edition=edition, explicit=explicit)
+    def fake(project_, files, edition, explicit, press):
+        seen.update(files=[f.name for f in files], edition=edition, explicit=explicit, press=press)
         return []
 
-    monkeypatch.setattr("leaflet.check.check_handouts", fake)
+    monkeypatch.setattr("leaflet.build.checking.check_handouts", fake)
     result = run(project, "check", "a", "--size", "xl", "--json")
     assert result.exit_code == 0
-    assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True}
+    assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True, "press": False}
     assert json.loads(result.output) == {"passed": True, "handouts": []}
+    assert run(project, "check", "a", "--press").exit_code == 0
+    assert seen["press"] is True
 
 
 # --- relax ---------------------------------------------------------------------------
@@ -171,10 +171,10 @@ def test_bad_relax_is_an_error_with_its_line(project, write, relax, line, words)
 # --- measuring changes nothing ---------------------------------------------------------
 
 
-def test_checks_do_not_change_the_pdf(tmp_path):
-    project = Project.at(ROOT, tmp_path)
+def test_checks_do_not_change_the_pdf(sample, tmp_path):
+    project = Project.at(sample.root, tmp_path)
     file = project.handouts / "knee/back-of-knee.md"
-    plain = render(project, load(project, file))
+    plain = render_handout(project, file)
     write_pdf(plain, tmp_path / "plain.pdf")
     checked = build_one(project, file, tmp_path)
     assert checked.passed
@@ -198,10 +198,11 @@ def test_a_rule_that_crashes_is_a_failure_not_a_traceback(project, write, monkey
 
 
 def test_xl_check_of_everything_skips_brochures_and_allows_one_more_page(project):
-    from .conftest import ROOT
     import shutil
 
-    shutil.copytree(ROOT / "handouts", project.handouts, dirs_exist_ok=True)
+    from .conftest import SAMPLE
+
+    shutil.copytree(SAMPLE / "handouts", project.handouts, dirs_exist_ok=True)
     result = run(project, "check", "--size", "xl")
     assert result.exit_code == 0, result.output
     assert "handouts/knee/back-of-knee.md: 対象外(三つ折りパンフレット(brochure)には「xl」版がありません)" in result.output

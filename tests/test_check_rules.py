@@ -16,8 +16,9 @@ from PIL import Image
 from leaflet.check import contrast, fonts
 
 from .check_tools import build, build_fixture, failures, outcomes, the_pass
-from .conftest import ROOT
+from .conftest import ROOT, SAMPLE
 from .pdfs import MM, chars, find_text, page_sizes_mm
+from .test_mdext_placeholders import fill
 
 # --- 1. text size --------------------------------------------------------------------
 
@@ -135,7 +136,8 @@ def test_brochure_panel_too_long_names_panel_and_lines(project):
     assert last["page"] == 2 and last["x0"] < 100 * MM
     assert abs((last["bottom"] - 197 * MM) / MM - 47.3) < 6
     # Text past the panel's foot is the overflow rule's: not reported twice.
-    assert the_pass(result, "safe_area")
+    assert failures(result, "safe_area") == []
+    assert the_pass(result, "safe_area").figure
 
 
 def test_a_spill_that_starts_at_a_list_marker_quotes_the_item(project):
@@ -152,6 +154,7 @@ def test_a_spill_that_starts_at_a_list_marker_quotes_the_item(project):
 def test_brochure_that_fits_every_panel(project, write):
     path = write("b.md", (ROOT / "templates/brochure.yaml").read_text(encoding="utf-8")
                  .split("starter: |\n", 1)[1].replace("\n  ", "\n").replace("{revised}", "2026-11-20").lstrip())
+    fill(project, "b")  # the starter with its example lines rewritten
     result = build(project, path)
     ok = the_pass(result, "overflow")
     assert ok.figure == "2ページ(上限 2)"
@@ -196,7 +199,7 @@ def test_long_lines_and_tight_pitch(project):
 
 def test_xl_edition_allows_30_characters(project):
     (project.styles / "xl.css").write_text("/* the test's own XL sheet: same sizes as normal */\n")
-    shutil.copy(ROOT / "handouts/knee/faq.md", project.handouts / "faq.md")
+    shutil.copy(SAMPLE / "handouts/knee/faq.md", project.handouts / "faq.md")
     normal = build(project, project.handouts / "faq.md")
     assert the_pass(normal, "lines").figure == "最長 31字・行送り 1.50倍以上"
     xl = build(project, project.handouts / "faq.md", "xl")
@@ -222,18 +225,19 @@ def _photo(project, size: tuple[int, int]):
 def test_low_resolution_photo_fails(project):
     result = _photo(project, (100, 80))
     low, = failures(result, "images")
-    assert low.figure == "67ppi"  # 100 px across 38 mm
-    assert low.message.startswith("画像「photo.png」は100×80画素を 38×30mmに広げていて 67ppi しかなく")
+    # 100 px across 35 mm: the 5:4 picture fills the step's 38 × 28 mm slot's height
+    assert low.figure == "73ppi"
+    assert low.message.startswith("画像「photo.png」は100×80画素を 35×28mmに広げていて 73ppi しかなく")
     assert str(low.where) == "1ページ handouts/photo.md:20"
     with pdfplumber.open(result.pdf) as pdf:
         image, = pdf.pages[0].images
-    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(66.8, abs=0.5)
+    assert image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72) == pytest.approx(72.6, abs=0.5)
 
 
 def test_photo_under_300_ppi_is_a_warning(project):
     result = _photo(project, (400, 320))
     warning, = outcomes(result, "images")
-    assert warning.status == "warn" and warning.figure == "267ppi"
+    assert warning.status == "warn" and warning.figure == "290ppi"
     assert result.passed
 
 
@@ -251,7 +255,7 @@ def test_findings_name_the_line_they_are_on_when_the_same_words_stand_earlier(pr
 
 def test_sharp_photo_passes(project):
     result = _photo(project, (600, 480))
-    assert the_pass(result, "images").figure == "最低 401ppi"
+    assert the_pass(result, "images").figure == "最低 435ppi"
 
 
 def _faq_with_background(project, css: str, size: tuple[int, int]):
@@ -329,7 +333,7 @@ def test_xl_body_at_20pt_is_measured_as_body(project):
     """The XL body (20 pt) is above the 18 pt 'large text' mark, but it is body text."""
     with (project.styles / "xl.css").open("a") as sheet:
         sheet.write("\n.qa .a { letter-spacing: -0.35em; }\n")  # squeeze ~40 字 into a line
-    shutil.copy(ROOT / "handouts/knee/faq.md", project.handouts / "faq.md")
+    shutil.copy(SAMPLE / "handouts/knee/faq.md", project.handouts / "faq.md")
     xl = build(project, project.handouts / "faq.md", "xl")
     long = failures(xl, "lines")[0]
     assert int(long.figure.removesuffix("字")) > 30 and "(基準 30字以下)" in long.message
@@ -359,8 +363,8 @@ def test_text_too_wide_for_an_outer_panel_runs_off_the_paper_not_over_a_fold(pro
 
 
 def test_bundled_brochure_stays_within_its_panels(project):
-    shutil.copy(ROOT / "handouts/knee/back-of-knee.md", project.handouts / "b.md")
-    shutil.copytree(ROOT / "handouts/knee/images", project.handouts / "images")
+    shutil.copy(SAMPLE / "handouts/knee/back-of-knee.md", project.handouts / "b.md")
+    shutil.copytree(SAMPLE / "handouts/knee/images", project.handouts / "images")
     result = build(project, project.handouts / "b.md")
     assert not failures(result, "overflow")
 

@@ -13,6 +13,7 @@ import make_pdf
 
 from .conftest import ROOT
 from .pdfs import page_sizes_mm
+from .test_mdext_placeholders import fill
 
 GOOD = """\
 ---
@@ -150,6 +151,7 @@ def test_new_from_starter_builds(project, kind):
     result = run(project, "new", kind, f"new/{kind}")
     assert result.exit_code == 0, result.output
     assert f"作成: handouts/new/{kind}.md" in result.output
+    fill(project, f"new/{kind}")  # untouched, it is 書きかけ (tests/test_mdext_placeholders.py)
     built = run(project, "build", f"new/{kind}")
     assert built.exit_code == 0, built.output
 
@@ -190,6 +192,7 @@ def test_new_refuses_to_overwrite(project, write):
 
 def test_brochure_refuses_xl(project):
     run(project, "new", "brochure", "b")
+    fill(project, "b")
     result = run(project, "build", "b", "--size", "xl")
     assert result.exit_code == 1
     assert "三つ折りパンフレット(brochure)には「xl」版がありません" in result.output
@@ -294,14 +297,27 @@ def test_an_output_folder_in_the_sources_is_refused(project, write, out):
     assert sorted(p for p in project.root.rglob("*")) == before
 
 
+def test_a_broken_installation_is_one_line_and_exit_1(project, write, monkeypatch):
+    import leaflet.site.publish
+    from leaflet.errors import SetupError
+
+    def unsupported(*args, **kwargs):
+        raise SetupError("WeasyPrint 71.0 には対応していません")
+
+    write("a.md", GOOD)
+    monkeypatch.setattr(leaflet.site.publish, "build_with_catalog", unsupported)
+    result = run(project, "build")
+    assert (result.exit_code, result.output) == (1, "エラー: WeasyPrint 71.0 には対応していません\n")
+
+
 def test_ctrl_c_says_so_in_japanese_and_exits_130(project, write, monkeypatch):
-    import leaflet.build
+    import leaflet.site.publish
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     write("a.md", GOOD)
-    monkeypatch.setattr(leaflet.build, "build", interrupted)
+    monkeypatch.setattr(leaflet.site.publish, "build_with_catalog", interrupted)
     result = run(project, "build")
     assert result.exit_code == 130
     assert "中断しました(Ctrl-C)" in result.output and "Aborted" not in result.output
@@ -353,4 +369,5 @@ def test_two_files_with_one_name_are_refused_not_written_over_each_other(project
     (project.handouts / "m.md").rename(project.handouts / "m.Md")
     again = run(project, "new", "faq", "m")
     assert made.exit_code == 0 and again.exit_code == 2 and "handouts/m.Md はもうあります" in again.output
+    (project.handouts / "m.Md").write_text(GOOD, encoding="utf-8")
     assert run(project, "build", "m").exit_code == 0  # found by its name whatever the case of .md

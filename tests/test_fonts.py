@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from array import array
@@ -13,23 +15,34 @@ from pathlib import Path
 
 import pytest
 
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 
 from .conftest import ROOT, copy_project
 from .pdfs import fonts
 
 
 def test_missing_glyph_is_not_drawn_in_a_system_font(project, write, tmp_path):
-    # ⚕ ♿ ₩ are in DejaVu Sans (installed on this machine) but not in BIZ UDPGothic.
+    """⚕ ♿ ₩ are not in BIZ UDPGothic; a system font that has them (DejaVu Sans, here)
+    must not stand in: the PDF embeds our fonts only, and the glyph rule names them."""
+    system = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}  # fontconfig's own view
+    found = subprocess.run(["fc-list", ":charset=2695 267f 20a9", "family"], capture_output=True, text=True,
+                           env=system)
+    if not found.stdout.strip():
+        pytest.skip("no system font has ⚕ ♿ ₩: nothing could stand in for them here")
     path = write("x.md", "---\nkind: faq\ntitle: 題\nrevised: 2026-11-20\n---\n\n記号 ⚕ ♿ ₩ です。\n")
     result = build_one(project, path, tmp_path / "out")
     assert result.ok, result.error
     assert set(fonts(result.pdf)) <= {"BIZ-UDPGothic", "BIZ-UDPGothic-Bold"}, fonts(result.pdf)
+    assert result.checks is not None
+    assert {o.figure for o in result.checks.failures if o.rule == "glyphs"} == {"U+2695", "U+267F", "U+20A9"}
 
 
 def test_fontconfig_sees_no_system_fonts():
-    import leaflet.render  # noqa: F401  (isolates fonts on import)
     from weasyprint.text.ffi import ffi, fontconfig
+
+    from leaflet.render.engine import prepare
+
+    prepare()  # what the first font configuration does (weasy.FontFaces)
 
     config = fontconfig.FcInitLoadConfigAndFonts()
     fonts_set = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
@@ -39,7 +52,7 @@ def test_fontconfig_sees_no_system_fonts():
 
 
 def test_weasyprint_loads_its_libraries_without_searching():
-    """``engine.prepare`` imports WeasyPrint without ctypes.util.find_library (each call
+    """``render.weasy`` imports WeasyPrint without ctypes.util.find_library (each call
     runs ldconfig in a subprocess; ≈0.15 s a start), puts the real function back, and
     WeasyPrint still has Pango and HarfBuzz. In a fresh interpreter: here it is loaded."""
     code = textwrap.dedent("""
@@ -48,16 +61,16 @@ def test_weasyprint_loads_its_libraries_without_searching():
         real = ctypes.util.find_library
         ctypes.util.find_library = lambda name: calls.append(name) or real(name)
         counting = ctypes.util.find_library
-        from leaflet.engine import prepare
-        prepare()
+        import leaflet.render.weasy
         from weasyprint.text import ffi
         assert ctypes.util.find_library is counting, "find_library was not put back"
         assert ffi.pango and ffi.harfbuzz and ffi.fontconfig and ffi.harfbuzz_subset
-        assert os.environ["FONTCONFIG_FILE"].endswith("fonts.conf")
+        assert "FONTCONFIG_FILE" not in os.environ  # importing changes nothing
         print(len(calls))
     """)
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}  # this process set it
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**env, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
 
@@ -90,13 +103,19 @@ def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
     glyphs._cmap.cache_clear()
 
 
+def short_scratch() -> Path:
+    """A TMPDIR of its own, with a short path: the worker processes' fork server puts
+    its socket there, and a socket's path may not be longer than 107 bytes."""
+    return Path(tempfile.mkdtemp(prefix="mp-"))
+
+
+@pytest.mark.slow
 def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
     """WeasyPrint copies the fonts (9 MB) for every font configuration and removes the
     copy only in ``__del__``, which worker processes never ran: each handout of a parallel
     build used to leave a folder in /tmp. TMPDIR points the run at a folder of its own."""
     project = copy_project(tmp_path / "proj", with_handouts=True)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    scratch = short_scratch()
     env = {**os.environ, "TMPDIR": str(scratch), "PYTHONWARNINGS": "ignore"}
     for jobs in ("2", "1"):
         done = subprocess.run([sys.executable, str(ROOT / "make_pdf.py"), "build", "--force", "--jobs", jobs,
@@ -106,6 +125,59 @@ def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
         left = [p.name for p in scratch.rglob("*") if p.is_dir() and ("fonts-" in p.name or "weasyprint-" in p.name)]
         assert left == [], (jobs, left)
     assert any(scratch.glob(f"make_pdf-{os.getuid()}/cmap-*.bin"))  # the cache did go there
+    shutil.rmtree(scratch)
+
+
+@pytest.mark.slow
+def test_two_builds_at_once_share_the_scratch_folder_safely(tmp_path):
+    """Two parallel builds of the same user at the same time (as a build beside ``serve``,
+    or ``make test`` beside a build): each one's font copies are its own, locked while in
+    use; neither sweeps away the other's (which once failed a build with
+    "FileNotFoundError: …/make_pdf-0/fonts-…")."""
+    scratch = short_scratch()
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONWARNINGS": "ignore"}
+    projects = [copy_project(tmp_path / name, with_handouts=True) for name in ("a", "b")]
+    for project in projects:  # more handouts: more font configurations made while the other sweeps
+        for n in range(3):
+            shutil.copytree(project.handouts / "knee", project.handouts / f"copy{n}")
+    runs = [subprocess.Popen([sys.executable, str(ROOT / "make_pdf.py"), "build", "--force", "--jobs", "2",
+                              "--project", str(project.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env) for project in projects]
+    for project, run in zip(projects, runs):
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, out + err
+        assert len(list(project.out.rglob("*.pdf"))) == 12, out + err
+    left = [p.name for p in scratch.rglob("*") if p.is_dir() and "fonts-" in p.name]
+    assert left == []
+    shutil.rmtree(scratch)
+
+
+def test_a_sweep_in_another_process_never_takes_a_folder_being_made(tmp_path, monkeypatch):
+    """Right before this process locks a new font folder, another process sweeps: it
+    must not find the folder unlocked (it is made under a hidden name, locked, then
+    renamed)."""
+    import fcntl
+
+    from leaflet.render import fonts as fonts_module
+
+    monkeypatch.setattr(fonts_module, "cache_dir", lambda: tmp_path)
+    sweep = ("import sys; from pathlib import Path; from leaflet.render import fonts; "
+             "fonts.cache_dir = lambda: Path(sys.argv[1]); fonts.sweep_font_folders()")
+    real = fcntl.flock
+    swept = []
+
+    def flock_after_a_sweep(handle, operation):  # type: ignore[no-untyped-def]
+        if not operation & fcntl.LOCK_NB:  # the maker about to take its lock
+            subprocess.run([sys.executable, "-c", sweep, str(tmp_path)], cwd=ROOT, check=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+            swept.append(True)
+        return real(handle, operation)
+
+    monkeypatch.setattr(fonts_module.fcntl, "flock", flock_after_a_sweep)
+    folder, lock = fonts_module.new_font_folder()
+    assert swept and folder.is_dir() and (folder / fonts_module.LOCK).is_file()
+    assert folder.name.startswith(fonts_module.FONT_COPIES)
+    lock.close()
 
 
 def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
@@ -113,7 +185,7 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
     one nobody holds, or an old one that never got a lock, is removed."""
     import fcntl
 
-    from leaflet import fonts as fonts_module
+    from leaflet.render import fonts as fonts_module
 
     monkeypatch.setattr(fonts_module, "cache_dir", lambda: tmp_path)
     in_use, held = fonts_module.new_font_folder()
@@ -130,9 +202,8 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
     fonts_module.sweep_font_folders()
     assert in_use.exists() and fresh.exists() and other.exists()
     assert not ended.exists() and not old.exists()
-    with pytest.raises(BlockingIOError):  # still ours: the sweep did not take it
-        with open(in_use / fonts_module.LOCK, "rb") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with pytest.raises(BlockingIOError), open(in_use / fonts_module.LOCK, "rb") as lock:  # still ours
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     held.close()
 
 
@@ -151,7 +222,7 @@ def test_a_planted_scratch_folder_is_not_used(tmp_path, plant):
         shared.chmod(0o777)
     code = textwrap.dedent("""
         import os, sys
-        from leaflet.fonts import cache_dir, isolate_fonts
+        from leaflet.render.fonts import cache_dir, isolate_fonts
         isolate_fonts()
         print(cache_dir())
         print(os.environ["FONTCONFIG_FILE"])

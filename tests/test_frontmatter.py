@@ -8,7 +8,7 @@ import re
 import pytest
 
 from leaflet.errors import HandoutError
-from leaflet.frontmatter import read_text, split
+from leaflet.source.frontmatter import read_text, split
 
 
 def error_of(text: str) -> HandoutError:
@@ -51,6 +51,11 @@ def test_parses_fields_and_body_line():
     ("---\nkind: faq\ntitle:膝の話\nrevised: 2026-01-01\n---\n", 3, "「title:」の後に空白がありません"),
     ("---\nkind: faq\ntitle：膝の話\nrevised: 2026-01-01\n---\n", 3, "「title：」の「：」が全角です"),
     ("---\nkind: faq\ntitle: 題\nrelax:\n  contrast：理由\n---\n", 5, "「contrast：」の「：」が全角です"),
+    # a full-width space from the input method, after or before the colon, or as an indent
+    ("---\nkind: faq\ntitle:\u3000膝の話\nrevised: 2026-01-01\n---\n", 3, "「title:」の「:」の後の空白が全角です"),
+    ("---\nkind: faq\ntitle\u3000: 膝の話\nrevised: 2026-01-01\n---\n", 3, "「title:」の「:」の前の空白が全角です"),
+    ("---\nkind: faq\ntitle: 題\nrelax:\n  contrast:\u3000理由\n---\n", 5, "「contrast:」の「:」の後の空白が全角です"),
+    ("---\nkind: faq\n\u3000title: 膝の話\n---\n", 3, "行の頭に全角の空白があります"),
     # YAML would keep the last title silently; the editor is told which line repeats it.
     ("---\nkind: faq\ntitle: 古い題\nrevised: 2026-01-01\ntitle: 新しい題\n---\n", 5, "「title」が2回"),
     ("---\nkind: faq\ntitle: 題\nrelax:\n  overflow: 理由\n  overflow: 別の理由\n---\n", 6, "「overflow」が2回"),
@@ -106,7 +111,7 @@ def test_bom_and_crlf_are_fine(tmp_path):
 
 def test_not_utf8_names_the_line(tmp_path):
     file = tmp_path / "x.md"
-    file.write_bytes("---\nkind: faq\n".encode() + "title: 膝\n".encode("shift_jis") + b"---\n")
+    file.write_bytes(b"---\nkind: faq\n" + "title: 膝\n".encode("shift_jis") + b"---\n")
     with pytest.raises(HandoutError) as caught:
         read_text(file, "handouts/x.md")
     assert caught.value.line == 3

@@ -1,7 +1,13 @@
 """Incremental builds: what makes a handout's PDF be rebuilt, and what does not.
 
 Each test builds a throwaway project through the CLI, changes one thing, builds again
-and reads which handouts were made (作成) and which were left alone (最新)."""
+and reads which handouts were made (作成) and which were left alone (最新).
+
+The rebuild decisions are the subject, not the PDFs: the build runs for real (plan,
+dependencies, state, load and validation, the template, --html, thumbnails, the
+catalog) but WeasyPrint's layout, the preflight and the PDF writer are stood in for
+(``stand_in``): a build takes milliseconds. Tests marked ``real_pdfs`` build real PDFs,
+end to end."""
 
 from __future__ import annotations
 
@@ -15,13 +21,49 @@ import pytest
 from click.testing import CliRunner
 
 import make_pdf
-from leaflet import deps as deps_module
-from leaflet.deps import deps_of
+from leaflet.build import deps as deps_module
+from leaflet.build.deps import deps_of
+from leaflet.build.plan import plan_for
+from leaflet.build.state import STATE_FILE
 from leaflet.project import Project
-from leaflet.state import STATE_FILE
 
 from .conftest import ROOT, write_stretch
 from .pdfs import text_of
+
+
+@pytest.fixture(scope="module")
+def tiny_pdf() -> bytes:
+    """A valid one-page PDF, which the catalog can draw a thumbnail of."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(200, 200)
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def stand_in(request, monkeypatch, tiny_pdf):
+    """Builds in this process, with the layout, the checks and the PDF writer stood in."""
+    if request.node.get_closest_marker("real_pdfs"):
+        return
+    from leaflet.atomic import write_atomic
+    from leaflet.build import pipeline
+    from leaflet.check.report import Report
+    from leaflet.render.page import Rendered, render_html
+
+    class Laid:
+        pages = [object()]
+
+    def render(project, handout, edition):  # type: ignore[no-untyped-def]
+        return Rendered(handout, render_html(project, handout, edition), Laid(), edition.name, edition.stylesheets)
+
+    monkeypatch.setattr(pipeline, "render", render)
+    monkeypatch.setattr(pipeline, "run_checks", lambda project, rendered: Report(rendered.handout.shown))
+    monkeypatch.setattr(pipeline, "write_pdf", lambda rendered, target, data=None: write_atomic(target, tiny_pdf))
 
 FAQ = """\
 ---
@@ -69,6 +111,7 @@ def test_unchanged_build_says_up_to_date_and_leaves_pdfs_alone(three):
     assert {p.name: p.stat().st_mtime_ns for p in (three.root / "out").glob("*.pdf")} == before
 
 
+@pytest.mark.real_pdfs
 def test_editing_the_markdown_rebuilds_only_that_handout(three, write):
     write("faq2.md", FAQ.format(title="二", extra="追記しました。"))
     result = run(three, "build")
@@ -176,9 +219,9 @@ def test_an_xl_only_handout_is_the_same_pdf_for_build_and_size_xl(project, write
 
 def test_build_options_are_part_of_the_digest(project, write):
     file = write("a.md", FAQ.format(title="A", extra=""))
-    plain = deps_of(project, file, options={})
-    assert deps_of(project, file, options={}).digest == plain.digest
-    assert deps_of(project, file, options={"strict": True}).digest != plain.digest
+    plain = deps_of(project, plan_for(project, file), options={})
+    assert deps_of(project, plan_for(project, file), options={}).digest == plain.digest
+    assert deps_of(project, plan_for(project, file), options={"strict": True}).digest != plain.digest
 
 
 def test_a_new_tool_version_rebuilds_everything(three, monkeypatch):
@@ -237,7 +280,7 @@ def test_the_state_file_describes_each_pdf(three):
     assert record["kind"] == "faq"
     assert record["revised"] == "2026-11-20"
     assert record["pages"] == 1
-    assert record["summary"] == {"check_failures": [], "warnings": []}  # every check passed, no warning
+    assert (record["check_failures"], record["warnings"]) == ([], [])  # every check passed, no warning
     assert record["requested"] == ["", "normal"]  # `build` and `build --size normal` both make it
 
 
@@ -248,28 +291,42 @@ def test_a_corrupt_state_file_means_a_full_build(three):
 
 def test_source_date_epoch_counts_only_without_revised(project, write, monkeypatch):
     with_date = write("a.md", FAQ.format(title="A", extra=""))
-    before = deps_of(project, with_date).digest
+    before = deps_of(project, plan_for(project, with_date)).digest
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    assert deps_of(project, with_date).digest == before
-    assert deps_of(project, with_date).settings.get("SOURCE_DATE_EPOCH") is None
+    assert deps_of(project, plan_for(project, with_date)).digest == before
+    assert deps_of(project, plan_for(project, with_date)).settings.get("SOURCE_DATE_EPOCH") is None
 
 
+@pytest.mark.real_pdfs
 @pytest.mark.parametrize("name", ["knee/back-of-knee", "knee/chair-stretch", "knee/faq"])
 @pytest.mark.parametrize("edition", ["normal", "xl"])
-def test_deps_cover_what_render_reads(name, edition):
-    """deps mirrors render's choices without importing it: keep them in step."""
-    from leaflet.load import load
-    from leaflet.render import stylesheets
+def test_deps_cover_every_file_the_render_reads(sample, name, edition, monkeypatch):
+    """Every file a real render read — each URL the fetcher served (images, fonts,
+    imported stylesheets), each stylesheet, each template — is in the dependency record."""
+    from pathlib import Path
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
 
-    project = Project.at(ROOT)
-    file = project.handouts / f"{name}.md"
-    handout = load(project, file)
-    found = deps_of(project, file, edition=edition)
-    assert set(stylesheets(project, handout, edition)) <= found.files
-    assert {project.templates / "base.html", project.templates / handout.kind.template} <= found.files
-    images = set(re.findall(r'src="([^"]+)"', "".join(handout.sections.values())))
-    assert {(file.parent / i).resolve() for i in images} <= found.files
-    assert found.target == project.pdf_for(file, None, "" if edition == "normal" else edition)
+    from leaflet.build.pipeline import render_handout
+    from leaflet.build.plan import plan_for
+    from leaflet.render import sheets
+    from leaflet.render.fetcher import ProjectFetcher
+
+    fetched: list[str] = []
+    real = ProjectFetcher.fetch
+    monkeypatch.setattr(ProjectFetcher, "fetch",
+                        lambda self, url, headers=None: fetched.append(url) or real(self, url, headers))
+    monkeypatch.setattr(sheets, "_cache", type(sheets._cache)())  # parse (and fetch) afresh
+    file = sample.handouts / f"{name}.md"
+    rendered = render_handout(sample, file, edition)
+    rendered.document.write_pdf()  # SVG pictures are fetched while writing
+    read = {Path(url2pathname(urlsplit(url).path)).resolve() for url in fetched if url.startswith("file:")}
+    read |= {sheet.resolve() for sheet in rendered.stylesheets}
+    read |= {sample.templates / "base.html", sample.templates / rendered.handout.kind.template}
+    assert any(p.suffix == ".ttf" for p in read) and any(p.suffix == ".css" for p in read)
+    found = deps_of(sample, plan_for(sample, file, edition=edition))
+    assert read <= found.files, read - found.files
+    assert found.plan and found.plan.target == sample.pdf_for(file, None, "" if edition == "normal" else edition)
 
 
 def test_an_unchanged_build_imports_no_weasyprint_markdown_jinja2_or_yaml(three):
@@ -308,6 +365,7 @@ def test_a_handout_called_index_never_removes_the_catalog(project, write):
     assert (project.root / "out/index.pdf").is_file() and (project.root / "out/index.html").is_file()
 
 
+@pytest.mark.real_pdfs
 def test_the_html_renders_alone_like_the_pdf(three):
     """Raw WeasyPrint, given only the written HTML, lays out the same text."""
     from weasyprint import HTML
@@ -320,17 +378,19 @@ def test_the_html_renders_alone_like_the_pdf(three):
     assert text_of(raw).replace("1 / 1", "").split() == ours.split()  # we drop "1 / 1"
 
 
-def test_cli_build_options_reach_the_package(project, write):
+def test_cli_build_options_reach_the_package(project, write, monkeypatch):
     from unittest import mock
 
+    monkeypatch.undo()  # the machine's real number of cores, not the stand-in's one
+
     write("a.md", FAQ.format(title="A", extra=""))
-    with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
+    with mock.patch("leaflet.site.publish.build_with_catalog", autospec=True, return_value=[]) as called:
         result = run(project, "build", "--force", "--clean", "--jobs", "3", "--html", "--size", "xl")
     assert result.exit_code == 0, result.output
     kwargs = called.call_args.kwargs
     assert (kwargs["force"], kwargs["clean"], kwargs["jobs"], kwargs["html"]) == (True, True, 3, True)
     assert called.call_args.args[3] == "xl"
-    with mock.patch("leaflet.build.build", autospec=True, return_value=[]) as called:
+    with mock.patch("leaflet.site.publish.build_with_catalog", autospec=True, return_value=[]) as called:
         run(project, "build")
     assert called.call_args.kwargs["jobs"] == len(os.sched_getaffinity(0))  # default: the cores
 
@@ -360,15 +420,19 @@ def test_clean_leaves_no_empty_folders(three):
     assert (three.root / "out").is_dir()
 
 
-def test_a_state_file_from_the_previous_format_is_kept(three):
-    """Format 1 (one requested edition per record) is read, not thrown away: its PDFs are
-    still up to date, and a PDF whose handout was deleted can still be cleaned."""
+@pytest.mark.parametrize("format", [1, 2])
+def test_a_state_file_from_a_previous_format_is_kept(three, format):
+    """Formats 1 (one requested edition per record) and 2 (warnings and failed checks in
+    a "summary") are read, not thrown away: their PDFs are still up to date, and a PDF
+    whose handout was deleted can still be cleaned."""
     path = three.root / "out" / STATE_FILE
     state = json.loads(path.read_text(encoding="utf-8"))
-    state["format"] = 1
+    state["format"] = format
     for record in state["pdfs"].values():
-        record["requested"] = ""
-        del record["pdf_mtime_ns"]
+        record["summary"] = {"check_failures": record.pop("check_failures"), "warnings": record.pop("warnings")}
+        if format == 1:
+            record["requested"] = ""
+            del record["pdf_mtime_ns"]
     path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     (three.handouts / "faq2.md").unlink()
     result = run(three, "build", "--clean")

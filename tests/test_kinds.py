@@ -9,12 +9,12 @@ import textwrap
 
 import pytest
 
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 from leaflet.errors import HandoutError
-from leaflet.kinds import available
-from leaflet.load import load
+from leaflet.source.kinds import available
+from leaflet.source.load import load
 
-from .conftest import FOURTH_KIND, ROOT
+from .conftest import FOURTH_KIND, SAMPLE
 from .pdfs import fonts, page_sizes_mm, text_of
 
 
@@ -93,7 +93,7 @@ def test_the_largest_log_table_the_schema_allows_still_fits(project, edition):
     from leaflet.yamlfile import read_file
 
     top = read_file(project.templates / "stretch.yaml")["fields"]["log_days"]["max"]
-    shutil.copytree(ROOT / "handouts/knee", project.handouts / "knee")
+    shutil.copytree(SAMPLE / "handouts/knee", project.handouts / "knee")
     file = project.handouts / "knee/chair-stretch.md"
     text = file.read_text(encoding="utf-8")
     assert "log_days: 14" in text
@@ -118,7 +118,7 @@ def test_quoted_numbers_and_dates_are_what_the_editor_meant(project, write):
 def test_stretch_steps_written_as_bullets_are_numbered_steps(project):
     """An editor may write the steps with "- "; they print as numbered steps, without a
     bullet in front of the number."""
-    shutil.copytree(ROOT / "handouts/knee", project.handouts / "knee")
+    shutil.copytree(SAMPLE / "handouts/knee", project.handouts / "knee")
     file = project.handouts / "knee/chair-stretch.md"
     text = file.read_text(encoding="utf-8")
     file.write_text(re.sub(r"^(\s*)\d+\. ", r"\1- ", text, flags=re.MULTILINE), encoding="utf-8")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from leaflet.mdext.furigana import FuriganaExtension
-from leaflet.mdext.phrases import PhrasesExtension, phrase_html
+from leaflet.source.markdown.furigana import FuriganaExtension
+from leaflet.source.markdown.phrases import PhrasesExtension, phrase_html
 
 from .markdown_tools import assert_renders
 

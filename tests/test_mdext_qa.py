@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leaflet.mdext.qa import QaExtension
+from leaflet.source.markdown.qa import QaExtension
 
 from .markdown_tools import assert_renders
 

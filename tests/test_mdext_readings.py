@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import markdown
 
-from leaflet.mdext.furigana import FuriganaExtension
-from leaflet.mdext.readings import ReadingsExtension
+from leaflet.source.markdown.furigana import FuriganaExtension
+from leaflet.source.markdown.readings import ReadingsExtension
 
 from .markdown_tools import assert_renders
 

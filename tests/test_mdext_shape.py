@@ -9,8 +9,8 @@ import markdown
 import pytest
 
 from leaflet.errors import HandoutError
-from leaflet.mdext.shape import ShapeExtension
-from leaflet.mdext.sourcelines import SourceLinesExtension
+from leaflet.source.markdown.shape import ShapeExtension
+from leaflet.source.markdown.sourcelines import SourceLinesExtension
 
 
 def convert(source: str, **config) -> str:

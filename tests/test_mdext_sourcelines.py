@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import markdown
 
-from leaflet.mdext.furigana import FuriganaExtension
-from leaflet.mdext.sourcelines import SourceLinesExtension
+from leaflet.source.markdown.furigana import FuriganaExtension
+from leaflet.source.markdown.sourcelines import SourceLinesExtension
 
 
 def lines_of(source: str, first_line: int = 1) -> list[tuple[str, str]]:

@@ -4,13 +4,13 @@ fold ticks (on by default, off with a clinic.yaml setting)."""
 
 from __future__ import annotations
 
-import pikepdf
 import pdfplumber
+import pikepdf
 import pytest
 
-from leaflet.build import build_one
+from leaflet.build.pipeline import build_one
 from leaflet.errors import HandoutError
-from leaflet.kinds import load_kind
+from leaflet.source.kinds import load_kind
 
 from .conftest import FOURTH_KIND, write_stretch
 from .pdfs import MM
@@ -65,7 +65,7 @@ def test_a_wrong_duplex_value_names_the_schema_line(project):
     schema.write_text(schema.read_text(encoding="utf-8").replace("duplex: long-edge", "duplex: both-sides"),
                       encoding="utf-8")
     line = schema.read_text(encoding="utf-8").splitlines().index(
-        next(l for l in schema.read_text(encoding="utf-8").splitlines() if l.startswith("duplex:"))) + 1
+        next(s for s in schema.read_text(encoding="utf-8").splitlines() if s.startswith("duplex:"))) + 1
     with pytest.raises(HandoutError) as error:
         load_kind(project, "faq")
     assert str(error.value).startswith(f"templates/faq.yaml:{line}: duplex の値「both-sides」は使えません — 使える値: short-edge")

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import make_pdf
 from leaflet.build import build
+from leaflet.check.preflight import RULES
 from leaflet.project import Project
 
 from .conftest import ROOT
@@ -43,7 +44,7 @@ def test_two_jobs_make_the_same_pdfs_in_the_same_order_as_one(five, tmp_path):
              for line in two.output.splitlines()]
     assert lines == [re.sub(r"\d+\.\d秒", "", line) for line in one.output.splitlines()]
     assert [line.split("/")[-1] for line in lines] == [
-        line for n in range(5) for line in (f"h{n}.pdf(1ページ, )", "  検査: 9項目すべて合格")]
+        line for n in range(5) for line in (f"h{n}.pdf(1ページ, )", f"  検査: {len(RULES)}項目すべて合格")]
     assert pdfs(tmp_path / "one") == pdfs(tmp_path / "two")
 
 
@@ -63,16 +64,16 @@ def test_a_failing_handout_fails_alone_in_a_parallel_run(five, write):
         "kind, title, revised, size, readings, relax",
         "最新: h3(変更なし)",
         result.output.splitlines()[4],
-        "  検査: 9項目すべて合格",
+        f"  検査: {len(RULES)}項目すべて合格",
         "1件が失敗しました(ほかの 4件は作成済み)。",
     ]
     assert result.output.splitlines()[4].startswith("作成: out/h4.pdf(1ページ")
     assert (five.root / "out/h2.pdf").read_bytes() == old
 
 
-def test_force_builds_into_two_folders_are_byte_identical(tmp_path):
-    """The bundled handouts, once in this process and once in worker processes."""
-    project = Project.at(ROOT)
+def test_force_builds_into_two_folders_are_byte_identical(sample, tmp_path):
+    """The sample handouts, once in this process and once in worker processes."""
+    project = sample
     first = build(project, project.all_handouts(), tmp_path / "a", force=True, jobs=1)
     second = build(project, project.all_handouts(), tmp_path / "b", force=True, jobs=2)
     assert all(r.ok for r in first + second)

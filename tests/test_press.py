@@ -13,10 +13,12 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from leaflet.build import build, build_one
-from leaflet.pdf import colour
-from leaflet.pdf.press import folds  # noqa: F401  (imported: the module loads)
+from leaflet.build import build
+from leaflet.build.pipeline import build_one
+from leaflet.check.preflight import RULES
 from leaflet.project import Project
+from leaflet.render.pdf import colour
+from leaflet.render.pdf.press import folds  # noqa: F401  (imported: the module loads)
 
 from .check_tools import FIXTURES, failures, the_pass
 from .conftest import ROOT, write_stretch
@@ -29,11 +31,11 @@ PROFILE = ROOT / "profiles" / "ISOcoated_v2_300_bas.icc"
 
 
 @pytest.fixture(scope="session")
-def bundled_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The bundled handouts' print-shop edition, built once: name → PDF path."""
+def bundled_press(sample: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample handouts' print-shop edition, built once: name → PDF path."""
     out = tmp_path_factory.mktemp("out") / "press"
-    project = Project.at(ROOT, out)
-    results = build(project, project.all_handouts(), out, catalog=False, press=True)
+    project = Project.at(sample.root, out)
+    results = build(project, project.all_handouts(), out, press=True)
     assert all(r.ok for r in results), [r.error for r in results]
     assert all(r.passed for r in results), [r.check_failures for r in results]
     return {r.name: r.pdf for r in results}
@@ -139,9 +141,9 @@ def test_no_office_fold_ticks_in_the_press_brochure(bundled_press, bundled):
         assert greys == []
 
 
-def test_press_rule_passes_on_the_bundled_handouts(bundled_press, tmp_path):
-    project = Project.at(ROOT, tmp_path / "out")
-    result = build_one(project, ROOT / "handouts" / "knee" / "faq.md", tmp_path / "out", write=False, press=True)
+def test_press_rule_passes_on_the_bundled_handouts(sample, tmp_path):
+    project = Project.at(sample.root, tmp_path / "out")
+    result = build_one(project, sample.handouts / "knee" / "faq.md", tmp_path / "out", write=False, press=True)
     assert the_pass(result, "press").figure == "CMYK・塗り足し3mm・PDF/X-4"
     # Contrast is measured as the inks print (the profile), and still passes.
     assert the_pass(result, "contrast").figure.startswith("最低")
@@ -206,8 +208,8 @@ def test_pictures_are_converted_to_cmyk(project, write):
 
 
 def test_svg_colours_become_inks():
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#0b3d6e"/><path stroke="#777777" style="fill: red"/>'
-           '<stop stop-color="#ff0000"/><g fill="none"/></svg>').encode()
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#0b3d6e"/><path stroke="#777777" style="fill: red"/>'
+           b'<stop stop-color="#ff0000"/><g fill="none"/></svg>')
     accent = (1.0, 0.75, 0.2, 0.25)
     out = colour.svg_to_cmyk(svg, lambda rgb: accent if colour._byte(rgb[2]) == 0x6e
                              else colour.rgb_to_cmyk(rgb, str(PROFILE))).decode()
@@ -241,10 +243,10 @@ def test_untwinned_finds_literal_colours(tmp_path):
     assert [(u.line, u.text) for u in colour.untwinned([sheet])] == [(1, "red"), (2, "rgb(1 2 3)")]
 
 
-def test_press_build_is_reproducible(bundled_press, tmp_path):
+def test_press_build_is_reproducible(bundled_press, sample, tmp_path):
     out = tmp_path / "again"
-    project = Project.at(ROOT, out)
-    again = build_one(project, ROOT / "handouts" / "knee" / "chair-stretch.md", out, press=True)
+    project = Project.at(sample.root, out)
+    again = build_one(project, sample.handouts / "knee" / "chair-stretch.md", out, press=True)
     assert again.pdf.read_bytes() == bundled_press["knee/chair-stretch"].read_bytes()
 
 
@@ -337,10 +339,11 @@ def test_build_press_writes_out_press_only(project, write):
     first = _cli(project, "build", "--press", "--jobs", "1")
     assert first.exit_code == 0, first.output
     assert "作成: out/press/s.pdf(1ページ" in first.output
-    assert "検査: 10項目すべて合格" in first.output
+    assert f"検査: {len(RULES) + 1}項目すべて合格" in first.output  # and the press rule
     assert (project.root / "out/press/s.pdf").is_file()
     assert not (project.root / "out/s.pdf").exists()
     assert not (project.root / "out/index.html").exists()  # the catalog lists office PDFs
+    assert not (project.root / "out/press/.thumbs").exists()  # … and shows office thumbnails
     again = _cli(project, "build", "--press", "--jobs", "1")
     assert "最新: s(変更なし)" in again.output
     # The office build is separate and does not take the press file for its own.
@@ -404,3 +407,23 @@ def test_a_background_touching_the_paper_edge_is_painted_into_the_bleed(project,
     assert blue(pixel(trim[2] - 30 * MM, trim[1] - 1.5 * MM))  # past the bottom edge
     assert not blue(pixel(trim[2] + 4.5 * MM, middle_y))  # not beyond the bleed
     assert not blue(pixel(150 * MM, trim[3] + 1.5 * MM))  # the white back panel: nothing to extend
+
+
+def test_the_press_plan_records_the_profile_as_an_input(project, write):
+    """The render plan of a press build names the profile: it is hashed with the PDF's
+    inputs (a changed profile rebuilds the press files), and WeasyPrint is told of it."""
+    from leaflet.build.deps import deps_of
+    from leaflet.build.plan import plan_for
+
+    file = write_stretch(write, "s.md")
+    office, press = plan_for(project, file), plan_for(project, file, press=True)
+    assert office.edition.press is None and press.edition.press == project.root / "profiles/ISOcoated_v2_300_bas.icc"
+    assert "profiles/ISOcoated_v2_300_bas.icc" in deps_of(project, press).inputs
+    assert "profiles/ISOcoated_v2_300_bas.icc" not in deps_of(project, office).inputs
+    # A profile named outside the project is never read, not even to hash it: the build says why.
+    (project.root / "clinic.yaml").write_text("print:\n  press_profile: ../elsewhere.icc\n", encoding="utf-8")
+    outside = plan_for(project, file, press=True)
+    assert outside.edition.press == project.root.parent / "elsewhere.icc"
+    assert not any("elsewhere" in rel for rel in deps_of(project, outside).inputs)
+    result = build_one(project, file, press=True)
+    assert "clinic.yaml:2: 印刷用プロファイル「../elsewhere.icc」はプロジェクトの外です" in result.error

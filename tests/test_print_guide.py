@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from leaflet.build import build
+from leaflet.site.publish import build_with_catalog as build
 
 from .conftest import FOURTH_KIND, write_stretch
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leaflet.errors import HandoutError
-from leaflet.load import load
+from leaflet.source.load import load
 
 BROCHURE = """\
 ---

@@ -15,9 +15,8 @@ from click.testing import CliRunner
 import make_pdf
 from leaflet.errors import UsageError
 from leaflet.project import Project
-from leaflet.serve import is_loopback, resolve_request, serve, version
+from leaflet.site.serve import is_loopback, resolve_request, serve, version
 
-from .conftest import ROOT
 from .serving import raw_get, running
 
 TRAVERSALS = [
@@ -58,13 +57,13 @@ TRAVERSALS = [
 
 
 @pytest.fixture(scope="module")
-def site(bundled, tmp_path_factory) -> tuple[Project, Path]:
+def site(bundled, sample, tmp_path_factory) -> tuple[Project, Path]:
     """A copy of the bundled handouts' out/ (with its catalog), and the project it came from."""
     out = tmp_path_factory.mktemp("site") / "out"
     shutil.copytree(next(iter(bundled.values())).parent.parent, out)
     (out / ".make_pdf-state.json").write_text("{}")
     (out.parent / "secret.pdf").write_bytes(b"%PDF-1.7 secret")
-    return Project.at(ROOT, out), out
+    return Project.at(sample.root, out), out
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +220,7 @@ def test_busy_port_is_a_usage_error(site):
 
 
 def test_cli_wiring(tmp_path):
-    with mock.patch("leaflet.serve.serve", autospec=True) as fake:
+    with mock.patch("leaflet.site.serve.serve", autospec=True) as fake:
         result = CliRunner().invoke(make_pdf.cli, [
             "serve", "--port", "9000", "--host", "0.0.0.0", "--no-build",
             "--out", str(tmp_path / "site"), "--project", str(tmp_path)])
@@ -232,7 +231,7 @@ def test_cli_wiring(tmp_path):
 
 
 def test_cli_defaults_to_loopback_and_rebuilding(tmp_path):
-    with mock.patch("leaflet.serve.serve", autospec=True) as fake:
+    with mock.patch("leaflet.site.serve.serve", autospec=True) as fake:
         result = CliRunner().invoke(make_pdf.cli, ["serve", "--project", str(tmp_path)])
     assert result.exit_code == 0, result.output
     (project, out, host, port), options = fake.call_args
@@ -251,3 +250,19 @@ def test_cli_busy_port_exits_2(project):
     assert "Traceback" not in result.output
 
 
+
+
+def test_serve_builds_once_at_start_then_serves_the_complete_catalog(project, write):
+    """What is out of date is built once (the watch's first build, not a build and then
+    the watch's again), before the first page is served."""
+    write("a.md", "---\nkind: faq\ntitle: 一\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n")
+    write("b.md", "---\nkind: faq\ntitle: 二\nrevised: 2026-11-20\n---\n\n## 質問\n\n答え。\n")
+    messages: list[str] = []
+    with running(project, project.out, rebuild=True, messages=messages) as url:
+        status, _, body = raw_get(url, "/")
+    said = [m.split("(")[0] for m in messages if m.startswith(("作成", "最新"))]
+    assert said == ["作成: out/a.pdf", "作成: out/b.pdf"], messages  # no second pass saying 最新
+    first, last = (next(i for i, m in enumerate(messages) if m.startswith(f"作成: out/{n}.pdf")) for n in "ab")
+    served = next(i for i, m in enumerate(messages) if m.startswith("一覧: "))
+    assert messages.index("すべて作成しています…") < first < last < served
+    assert status == 200 and "一".encode() in body and "二".encode() in body

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
-from leaflet.build import build_one
-from leaflet.mdext.phrases import boundaries
+from leaflet.build.pipeline import build_one
+from leaflet.source.markdown.phrases import boundaries
 
 from .pdfs import chars, text_of
 
@@ -78,12 +78,21 @@ def test_wide_reading_never_overhangs_its_neighbours(ruby_pdf, base, reading):
 
 
 def test_reading_clears_the_line_above(ruby_pdf):
+    """Every reading below the first body line is measured against the line above it
+    (the title's readings, and those on the first line, have none)."""
     rows = lines(ruby_pdf, 16.0)
     rts = [c for c in chars(ruby_pdf) if abs(c["size"] - 8) < 0.1]
+    first_top = min(c["top"] for c in rows[0])
+    measured = 0
     for rt in rts:
         above = [r for r in rows if r[0]["page"] == rt["page"] and r[0]["bottom"] < rt["top"] + 0.01]
-        if above:
-            assert max(c["bottom"] for c in above[-1]) <= rt["top"]
+        if not above:
+            assert rt["page"] == rows[0][0]["page"] and rt["bottom"] <= first_top + 0.01, rt
+            continue
+        assert max(c["bottom"] for c in above[-1]) <= rt["top"]
+        measured += 1
+    expected = sum(len(reading) for _, reading in WORDS[1:]) + 12 * len("のうしゅ")
+    assert measured >= expected, (measured, expected)  # none skipped for want of a line above
 
 
 def test_line_pitch_is_the_same_with_and_without_furigana(project, write, tmp_path):

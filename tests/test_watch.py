@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import make_pdf
 from leaflet.project import Project
-from leaflet.watch import watch
+from leaflet.site.watch import watch
 
 from .conftest import wait_for, write_stretch
 from .pdfs import text_of
@@ -96,12 +96,18 @@ def test_watch_reports_a_deleted_handouts_pdf(project, watcher):
     assert (project.out / "b.pdf").is_file()  # removed only by build --clean
 
 
-def test_watch_ignores_its_own_output(project, watcher):
+def test_watch_ignores_its_own_output(project, watcher, write):
+    """Files in out/ and files no handout depends on change nothing; a save made after
+    them is the next thing the watcher reports (so it was awake all along)."""
     count = len(watcher.lines)
     (project.out / "note.txt").write_text("x", encoding="utf-8")
     (project.root / "README.txt").write_text("not a dependency", encoding="utf-8")
     time.sleep(1.0)  # nothing should happen; give it the chance
     assert watcher.lines[count:] == []
+    write("a.md", FAQ.format(title="A", answer="そのあとの答え。"))
+    wait_for(lambda: watcher.said("作成: out/a.pdf") and len(watcher.batches) == 2, "the rebuild after")
+    assert watcher.lines[count] == "変更: handouts/a.md"
+    assert watcher.batches[-1] == ["a"]
 
 
 def test_watch_on_an_up_to_date_project_maps_changes_from_the_state(project, write):
@@ -147,7 +153,7 @@ def test_a_save_during_the_first_build_is_not_lost(project, write):
 
 
 def test_cli_watch_calls_the_package_function(project):
-    with mock.patch("leaflet.watch.watch", autospec=True) as called:
+    with mock.patch("leaflet.site.watch.watch", autospec=True) as called:
         result = CliRunner().invoke(make_pdf.cli, ["watch", "--jobs", "3", "--size", "xl",
                                                    "--project", str(project.root)])
     assert result.exit_code == 0, result.output

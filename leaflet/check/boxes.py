@@ -1,7 +1,7 @@
 """The laid-out document, flattened into what the rules measure.
 
-WeasyPrint keeps the laid-out box tree of a page in a private attribute; ``page_box``
-is the one place that reads it. Boxes have no parent pointer, so one walk carries down
+WeasyPrint keeps the laid-out box tree of a page in a private attribute, read through
+``render.weasy.page_box``. Boxes have no parent pointer, so one walk carries down
 what a box inherits from its ancestors: the background actually behind it (page, panel,
 box backgrounds composited), opacity, any CSS transform (furigana is moved into place
 with ``translate``), the brochure panel and the role of the text (body, heading, note,
@@ -11,128 +11,31 @@ furigana). All positions stay in CSS px, as WeasyPrint gives them.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from weasyprint import Document
-from weasyprint.anchors import rectangle_aabb
-from weasyprint.draw.color import get_color
-from weasyprint.formatting_structure import boxes
-from weasyprint.images import RasterImage, SVGImage
-
-from ..mdext.sourcelines import element_line
-from ..pdf.colour import cmyk_to_srgb, document_profile
+from ..render.pdf.colour import cmyk_to_srgb
+from ..render.weasy import (
+    BlockLevelBox,
+    Document,
+    InlineBlockBox,
+    LineBox,
+    MarginBox,
+    RasterImage,
+    SVGImage,
+    TextBox,
+    cmyk_profile,
+    color,
+    page_box,
+    picture_area,
+    rectangle_aabb,
+)
+from ..source.markdown.sourcelines import element_line
 from . import thresholds as T
+from .layout import BODY, FILL, FURIGANA, HEADING, NOTE, RGB, RULE, Image, Layout, Line, Page, Panel, Run, Shape
 
-RGB = tuple[float, float, float]
-
-BODY, HEADING, NOTE, FURIGANA = "body", "heading", "note", "furigana"
-
-
-def page_box(page: Any) -> Any:
-    """The root box of a laid-out page (WeasyPrint has no public API for it)."""
-    return page._page_box
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int  # 1-based
-    width: float
-    height: float
-    content_top: float
-    content_bottom: float
-
-
-@dataclass(frozen=True)
-class Run:
-    """One piece of text drawn in one style (a WeasyPrint text box)."""
-
-    page: int
-    text: str
-    box: Any  # the TextBox, for the fonts rule
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    size_pt: float
-    bold: bool
-    color: RGB  # as drawn: alpha and opacity composited over the background
-    background: RGB
-    role: str
-    panel: str | None
-    families: tuple[str, ...]
-    block: str  # all the text of its paragraph (or list item…), to find it in the Markdown
-    absolute: bool  # inside an absolutely positioned box (out of the flow)
-    line: int | None = None  # file line its block starts on (data-line), None: not from Markdown
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line of text in a block (line boxes nested in inline-blocks are part of it)."""
-
-    page: int
-    text: str  # what the line shows, absolutely positioned text (furigana) left out
-    size_pt: float  # the block's font size
-    height: float
-    top: float
-    bottom: float
-    role: str
-    panel: str | None
-    absolute: bool  # inside an absolutely positioned box (out of the flow)
-    margin: bool  # in a page-margin box (footer, page number)
-    block: str  # all the text of its paragraph (or list item…)
-    line: int | None = None  # file line its block starts on (data-line)
-
-    @property
-    def ink_bottom(self) -> float:
-        """About where the glyphs end: the line box less its lower half-leading."""
-        return self.top + (self.height + self.size_pt / T.PT_PER_PX) / 2
-
-    @property
-    def pitch(self) -> float:
-        """Line box height as a multiple of the font size (the line pitch)."""
-        return self.height / (self.size_pt / T.PT_PER_PX) if self.size_pt else 0.0
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A fixed-size brochure panel (an element with ``data-panel``)."""
-
-    page: int
-    name: str
-    top: float
-    limit: float  # lowest y in-flow text may reach: content box bottom, or above
-    #               an absolutely positioned block at the panel's foot
-    bottom: float  # the panel's border-box bottom: anything below is clipped
-    pitch: float  # line pitch of the panel's text, px
-    left: float = 0.0  # content box, px: text beyond it runs across a fold
-    right: float = 0.0
-
-
-@dataclass(frozen=True)
-class Image:
-    page: int
-    src: str
-    pixels: tuple[int, int] | None  # None: a vector image (SVG)
-    width: float  # placed size, px
-    height: float
-    top: float
-    bottom: float
-    panel: str | None
-    line: int | None = None  # file line of the block that holds it (data-line)
-
-
-@dataclass
-class Layout:
-    pages: list[Page] = field(default_factory=list)
-    runs: list[Run] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-    panels: list[Panel] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    body_pitch: float = 0.0  # px between body lines (root font size × line-height)
-    body_size_pt: float = 0.0  # the root font size: 16 pt, 20 pt in the XL edition
-    drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
-    #   (text, image, border or background), page margins left out
+__all__ = ["BODY", "FURIGANA", "HEADING", "NOTE", "RGB", "Image", "Layout", "Line", "Page", "Panel", "Run",
+           "Shape", "line_pitch", "measure"]
 
 
 @dataclass(frozen=True)
@@ -157,11 +60,19 @@ _CMYK_PROFILE: ContextVar[str | None] = ContextVar("cmyk_profile", default=None)
 
 
 def measure(document: Document) -> Layout:
-    token = _CMYK_PROFILE.set(document_profile(document))
+    token = _CMYK_PROFILE.set(cmyk_profile(document))
     try:
         return _measure(document)
     finally:
         _CMYK_PROFILE.reset(token)
+
+
+def _color(style: Any, key: str) -> tuple[float, float, float, float]:
+    return color(style, key, _ink)
+
+
+def _ink(cmyk: tuple[float, ...]) -> tuple[float, ...]:
+    return cmyk_to_srgb(cmyk, _CMYK_PROFILE.get())
 
 
 def _measure(document: Document) -> Layout:
@@ -181,7 +92,7 @@ def _measure(document: Document) -> Layout:
                     layout.body_size_pt = child.style["font_size"] * T.PT_PER_PX
         _add_backgrounds(root, _State(background), number, layout)  # @page { background: … }
         for child in root.children:
-            margin = isinstance(child, boxes.MarginBox)
+            margin = isinstance(child, MarginBox)
             state = _State(background, role=NOTE if margin else BODY, margin=margin)
             _walk(child, state, number, layout)
     return layout
@@ -200,7 +111,7 @@ def line_pitch(style: Any) -> float:
 def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
     style = box.style
     state = _inherit(box, state)
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         _add_run(box, state, page, layout)
         return
     if getattr(box, "replacement", None) is not None:  # an image (maybe absolutely placed)
@@ -218,11 +129,13 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
     if not state.margin and _visible(box):
         _drawn(layout, page, box.border_box_y() + box.border_height())
+    if _visible(box):
+        _add_shapes(box, state, page, layout)
     children = getattr(box, "children", ())
-    if not state.in_line and any(isinstance(c, boxes.LineBox) for c in children):
+    if not state.in_line and any(isinstance(c, LineBox) for c in children):
         state = replace(state, block="".join(_line_text(c) for c in children
-                                             if isinstance(c, boxes.LineBox)))
-    if isinstance(box, boxes.LineBox) and not state.in_line:
+                                             if isinstance(c, LineBox)))
+    if isinstance(box, LineBox) and not state.in_line:
         text = _line_text(box)
         if text.strip():
             top, bottom = box.position_y, box.position_y + box.height
@@ -243,7 +156,7 @@ def _inherit(box: Any, state: _State) -> _State:
     opacity = state.opacity * style["opacity"]
     if opacity != state.opacity:
         changes["opacity"] = opacity
-    if not box.is_for_root_element and not isinstance(box, (boxes.TextBox, boxes.LineBox)):
+    if not box.is_for_root_element and not isinstance(box, (TextBox, LineBox)):
         colour = _color(style, "background_color")
         if colour[3] > 0:
             changes["background"] = _over(state.background, colour, opacity)
@@ -300,7 +213,7 @@ def _panel(box: Any, page: int, name: str) -> Panel:
 
 
 def _has_text(box: Any) -> bool:
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         return bool(box.text.strip())
     return any(_has_text(child) for child in getattr(box, "children", []))
 
@@ -330,11 +243,34 @@ def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
     pixels = (image.width, image.height) if isinstance(image, RasterImage) else None
     element = box.element
     src = element.get("src", "") if element is not None and hasattr(element, "get") else ""
-    top = box.content_box_y()
-    layout.images.append(Image(page, src, pixels, box.width, box.height, top, top + box.height,
-                               state.panel, state.line))
+    # Where the picture itself is drawn: with object-fit: contain a portrait photo in a
+    # landscape slot fills only the middle of its box.
+    width, height, left, top = picture_area(box)
+    x0, y0, x1, y1 = rectangle_aabb(state.matrix, left, top, width, height)
+    layout.images.append(Image(page, src, pixels, x1 - x0, y1 - y0, y0, y1, state.panel, state.line, x0))
     if not state.margin:
-        _drawn(layout, page, top + box.height)
+        _drawn(layout, page, y1)
+
+
+def _add_shapes(box: Any, state: _State, page: int, layout: Layout) -> None:
+    """The box's background and each border side it draws, as rectangles."""
+    style = box.style
+    x, y = box.border_box_x(), box.border_box_y()
+    width, height = box.border_width(), box.border_height()
+
+    def add(what: str, left: float, top: float, w: float, h: float) -> None:
+        if w > 0 and h > 0:
+            x0, y0, x1, y1 = rectangle_aabb(state.matrix, left, top, w, h)
+            layout.shapes.append(Shape(page, what, x0, y0, x1, y1, state.panel, state.line))
+
+    if _color(style, "background_color")[3] > 0:
+        add(FILL, x, y, width, height)
+    sides = {side: style[f"border_{side}_width"] if style[f"border_{side}_style"] not in ("none", "hidden") else 0
+             for side in ("top", "right", "bottom", "left")}
+    add(RULE, x, y, width, sides["top"])
+    add(RULE, x, y + height - sides["bottom"], width, sides["bottom"])
+    add(RULE, x, y, sides["left"], height)
+    add(RULE, x + width - sides["right"], y, sides["right"], height)
 
 
 def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -350,12 +286,13 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
         pixels = (layer.image.width, layer.image.height) if isinstance(layer.image, RasterImage) else None
         src = spec[1] if spec[0] == "url" and isinstance(spec[1], str) else ""
         top = box.border_box_y()
-        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel))
+        layout.images.append(Image(page, src, pixels, width, height, top, top + height, state.panel,
+                                   left=box.border_box_x(), background=True))
 
 
 def _line_text(box: Any) -> str:
     """The text a reader sees on the line: furigana readings are not part of it."""
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         return box.text
     return "".join(_line_text(child) for child in getattr(box, "children", ())
                    if not child.is_absolutely_positioned() and not _is_container(child)
@@ -364,7 +301,7 @@ def _line_text(box: Any) -> str:
 
 def _visible(box: Any) -> bool:
     """Does the box paint something of its own (a border or a background)?"""
-    if box.is_for_root_element or isinstance(box, (boxes.TextBox, boxes.LineBox)):
+    if box.is_for_root_element or isinstance(box, (TextBox, LineBox)):
         return False
     style = box.style
     if _color(style, "background_color")[3] > 0:
@@ -380,18 +317,8 @@ def _drawn(layout: Layout, page: int, bottom: float) -> None:
 def _is_container(box: Any) -> bool:
     """An inline-block that holds blocks (a brochure panel), not a bit of text: a ruby
     holds its reading as a block too, but it is part of its line."""
-    return isinstance(box, boxes.InlineBlockBox) and box.element_tag != "ruby" and any(
-        isinstance(child, boxes.BlockLevelBox) for child in box.children)
-
-
-def _color(style: Any, key: str) -> tuple[float, float, float, float]:
-    colour = get_color(style, key)
-    if colour.space == "device-cmyk":
-        coordinates = cmyk_to_srgb(tuple(colour.coordinates), _CMYK_PROFILE.get())
-    else:
-        coordinates = colour.to("srgb").coordinates
-    red, green, blue = (min(max(c, 0.0), 1.0) for c in coordinates)
-    return red, green, blue, colour.alpha
+    return isinstance(box, InlineBlockBox) and box.element_tag != "ruby" and any(
+        isinstance(child, BlockLevelBox) for child in box.children)
 
 
 def _over(below: RGB | tuple[float, ...], above: tuple[float, float, float, float],

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..fontfaces import Face
-from ..load import Handout
 from ..project import Project
-from .boxes import Layout, Line, Run
+from ..render.weasy import Face
+from ..source.load import Handout
+from .layout import Layout, Line, Run
 from .report import Outcome, Where
 
 EXCERPT = 12  # characters of a text quoted in a message

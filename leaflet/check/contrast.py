@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 from . import thresholds as T
-from .boxes import RGB, Run
 from .context import Context, excerpt, failed, passed
+from .layout import RGB, Run
 from .report import Outcome
 
 NAME = "contrast"

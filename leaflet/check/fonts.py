@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTFont
-from weasyprint.text.ffi import ffi, pango
 
+from ..render.weasy import drawn_families
 from .context import Context, excerpt, failed, passed
 from .report import Outcome
 
@@ -80,36 +80,11 @@ def _licence_problem(path: str, mtime_ns: int, size: int) -> str | None:
         with TTFont(path, lazy=True, fontNumber=0) as font:
             fs_type = font["OS/2"].fsType if "OS/2" in font else 0
             has_outlines = any(tag in font for tag in OUTLINES)
-    except Exception:  # noqa: BLE001  (any unreadable file is the same finding)
+    except Exception:
         return f"{name} はフォントとして読めません"
     if fs_type & 0x000F == RESTRICTED or fs_type & BITMAP_ONLY:
-        return f"{name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。別のフォントにしてください"
+        return (f"{name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。"
+                "別のフォントにしてください")
     if not has_outlines:
         return f"{name} には埋め込める輪郭データがありません"
     return None
-
-
-def drawn_families(textbox: Any, cache: dict[int, str]) -> set[str]:
-    """Family names of the fonts Pango chose for a text box's runs.
-
-    WeasyPrint drops a text box's Pango layout after line breaking and rebuilds it to
-    draw; we do the same, briefly (≈10 µs a box), and leave it as we found it.
-    """
-    layout = textbox.pango_layout
-    layout.reactivate(textbox.style)
-    try:
-        line, _ = layout.get_first_line()
-        found = set()
-        run = line.runs
-        while run != ffi.NULL:
-            font = run.data.item.analysis.font
-            key = int(ffi.cast("uintptr_t", font))
-            if key not in cache:
-                description = pango.pango_font_describe_with_absolute_size(font)
-                cache[key] = ffi.string(pango.pango_font_description_get_family(description)).decode()
-                pango.pango_font_description_free(description)
-            found.add(cache[key])
-            run = run.next
-        return found
-    finally:
-        layout.deactivate()

@@ -6,8 +6,8 @@ paragraph) draws the reading over the line above. Measured on the runs' boxes.""
 from __future__ import annotations
 
 from . import thresholds as T
-from .boxes import FURIGANA, Run
 from .context import Context, excerpt, failed, passed
+from .layout import FURIGANA, Run
 from .report import Outcome
 
 NAME = "furigana"

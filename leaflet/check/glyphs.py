@@ -14,9 +14,9 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from ..atomic import write_atomic
-from ..fonts import cache_dir
-from .boxes import Run
+from ..render.fonts import cache_dir
 from .context import Context, failed, passed
+from .layout import Run
 from .report import Outcome
 
 NAME = "glyphs"

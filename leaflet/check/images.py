@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from . import thresholds as T
-from .boxes import Image
 from .context import Context, failed, passed
+from .layout import Image
 from .report import Outcome
 
 NAME = "images"
@@ -20,10 +20,12 @@ def check(ctx: Context) -> list[Outcome]:
     vector = len(images) - len(raster)
     outcomes = []
     for image in raster:
+        assert image.pixels
         value = ppi(image)
         where = ctx.where(image.page, image.panel, image.src or None, exact=True, line=image.line)
         name = image.src.rsplit("/", 1)[-1] or "(名前なし)"
-        size = f"{image.pixels[0]}×{image.pixels[1]}画素を {image.width * T.MM_PER_PX:.0f}×{image.height * T.MM_PER_PX:.0f}mm"
+        placed = f"{image.width * T.MM_PER_PX:.0f}×{image.height * T.MM_PER_PX:.0f}mm"
+        size = f"{image.pixels[0]}×{image.pixels[1]}画素を {placed}"
         if value < T.IMAGE_PPI_MIN:
             outcomes.append(failed(
                 NAME, f"{value:.0f}ppi", where,

@@ -8,8 +8,8 @@ import math
 import unicodedata
 
 from . import thresholds as T
-from .boxes import BODY, Line
 from .context import Context, excerpt, failed, passed
+from .layout import BODY, Line
 from .report import Outcome
 
 NAME = "lines"

@@ -9,8 +9,8 @@ import math
 import re
 
 from . import thresholds as T
-from .boxes import Line
 from .context import Context, excerpt, failed, passed
+from .layout import Line, Run
 from .report import Outcome
 
 NAME = "overflow"
@@ -52,10 +52,8 @@ def check(ctx: Context) -> list[Outcome]:
             outer = panel.right >= max(p.right for p in same_page) if rightwards \
                 else panel.left <= min(p.left for p in same_page)
             where = ("紙の右端" if rightwards else "紙の左端") if outer else "折り目の向こう"
-            outcomes.append(failed(
-                NAME, f"横に {mm:.1f}mm", ctx.where_run(run),
-                f"「{label}」の面の横幅に入りきらず、「{excerpt(run.text)}」が{where}へ{mm:.1f}mmはみ出しています"
-                "(切れて印刷されます)。長い英数字やURLは途中で改行できないので、短くするか分けて書いてください"))
+            outcomes.append(failed(NAME, f"横に {mm:.1f}mm", ctx.where_run(run),
+                                   f"「{label}」の面の横幅に入りきらず、{_too_wide(run, where, mm)}"))
     for page in layout.pages[:high]:
         lines = [line for line in _flow(layout.lines) if line.page == page.number and not line.panel]
         over = [line for line in lines if line.bottom > page.content_bottom + TOLERANCE]
@@ -69,6 +67,21 @@ def check(ctx: Context) -> list[Outcome]:
     figure = f"{count}ページ(上限 {high})"
     panels = f"、{len(layout.panels)}面すべて収まっています" if layout.panels else ""
     return [passed(NAME, figure, f"ページ数は範囲内です{panels}")]
+
+
+def _too_wide(run: Run, where: str, mm: float) -> str:
+    """What runs over the side and why, in the words of the one who can fix it."""
+    text = excerpt(run.text.strip())
+    if (run.box.element_tag or "").endswith("::marker"):
+        return (f"リストの{'番号' if any(c.isdigit() for c in text) else '記号'}「{text}」が{where}へ{mm:.1f}mm"
+                "はみ出しています(切れて印刷されます)。リストの左の余白が足りません。HTML や CSS でリストの余白"
+                "(padding)を指定しているならその指定を外し、番号が3けたになる長いリストは分けてください")
+    if run.box.style["white_space"] in ("pre", "nowrap"):
+        return (f"「{text}」が{where}へ{mm:.1f}mmはみ出しています(切れて印刷されます)。"
+                "<pre> や white-space で改行しない書き方になっているので、その HTML を外して"
+                "ふつうの段落にしてください")
+    return (f"「{text}」が{where}へ{mm:.1f}mmはみ出しています(切れて印刷されます)。"
+            "長い英数字やURLは途中で改行できないので、短くするか分けて書いてください")
 
 
 # A list item's marker is laid out as a line of its own: "•", "1.", "①".

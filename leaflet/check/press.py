@@ -20,8 +20,8 @@ from typing import Any
 
 import pikepdf
 
-from ..pdf.colour import untwinned
-from ..pdf.press import BLEED_MM
+from ..render.pdf.colour import untwinned
+from ..render.pdf.settings import BLEED_MM
 from .report import Outcome, Where
 
 NAME = "press"
@@ -46,7 +46,8 @@ def check(data: bytes, paper: list[tuple[float, float]], sheets: list[Path], pro
             written = untwinned(sheets)
             hint = ("、".join(f"{project_rel(u.sheet)}:{u.line} の {u.text}" for u in written[:3])
                     + " に CMYK の対(--名前-cmyk: device-cmyk(…))を書いてください") if written else (
-                "原稿の HTML に書いた色(style=\"color: …\" など)をやめ、スタイルシートの色(var(--accent) など)を使ってください")
+                "原稿の HTML に書いた色(style=\"color: …\" など)をやめ、"
+                "スタイルシートの色(var(--accent) など)を使ってください")
             outcomes.append(Outcome(NAME, False, f"RGB {len(rgb)}か所", Where(page=pages[0]),
                                     f"RGB の色が残っています({'・'.join(kinds)}、{len(pages)}ページ)。{hint}"))
         problems = list(_box_problems(pdf, paper)) + list(_intent_problems(pdf))
@@ -87,8 +88,8 @@ def _content(holder: Any, seen: set[int]) -> Iterator[str]:
         instructions = pikepdf.parse_content_stream(holder)
     except pikepdf.PdfError:
         instructions = []
-    for operands, operator in instructions:
-        op = str(operator)
+    for instruction in instructions:
+        operands, op = instruction.operands, str(instruction.operator)
         if op in RGB_OPERATORS:
             yield "文字や線の色"
         elif op in SPACE_OPERATORS and operands:
@@ -171,12 +172,16 @@ def _intent_problems(pdf: pikepdf.Pdf) -> Iterator[tuple[int | None, str]]:
     intents = [i for i in pdf.Root.get("/OutputIntents") or [] if i.get("/S") == "/GTS_PDFX"]
     if not intents:
         yield None, "出力インテント(GTS_PDFX)がありません。印刷所が色を再現できません"
-    elif int((intents[0].get("/DestOutputProfile") or {}).get("/N", 0)) != 4:
+    elif int(_get(intents[0].get("/DestOutputProfile"), "/N", 0)) != 4:
         yield None, "出力インテントのプロファイルが CMYK(4色)ではありません"
     with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
         version = str(meta.get("pdfxid:GTS_PDFXVersion", ""))
     if not version.startswith("PDF/X-4"):
         yield None, f"PDF/X-4 の版の記録がありません({version or 'なし'})"
+
+
+def _get(holder: Any, key: str, default: Any) -> Any:
+    return holder.get(key, default) if holder is not None else default
 
 
 def _box(value: Any) -> tuple[float, float, float, float] | None:

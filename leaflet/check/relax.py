@@ -8,7 +8,7 @@ build. A rule name that does not exist or a blank reason is an error with its li
 from __future__ import annotations
 
 from ..errors import HandoutError
-from ..load import Handout
+from ..source.load import Handout
 
 FIELD = "relax"
 
@@ -28,7 +28,8 @@ def relaxations(handout: Handout, labels: dict[str, str]) -> dict[str, str]:
                                f"使える名前: {known}")
         if not isinstance(reason, str) or not reason.strip():
             raise HandoutError(handout.shown, line, f"relax の {name}({labels[name]})に理由が書かれていません",
-                               f"緩める理由を書いてください(例: {name}: 写真の上の白文字。同じ内容を裏面に黒で載せています)")
+                               f"緩める理由を書いてください(例: {name}: 写真の上の白文字。"
+                               "同じ内容を裏面に黒で載せています)")
         reasons[str(name)] = reason.strip()
     return reasons
 

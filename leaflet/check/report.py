@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,7 +67,7 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # rule name → Japanese label
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Outcome]:
         return iter(self.outcomes)
 
     def __len__(self) -> int:

@@ -4,9 +4,9 @@ cannot print. Measured on each text run's drawn box (CSS transforms applied)."""
 from __future__ import annotations
 
 from . import thresholds as T
-from .boxes import Run
-from .overflow import TOLERANCE as OVERFLOW_TOLERANCE
 from .context import Context, excerpt, failed, passed
+from .layout import Run
+from .overflow import TOLERANCE as OVERFLOW_TOLERANCE
 from .report import Outcome
 
 NAME = "safe_area"

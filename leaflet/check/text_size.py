@@ -4,8 +4,8 @@ furigana is under 9 pt). What counts as a note is listed in ``thresholds``."""
 from __future__ import annotations
 
 from . import thresholds as T
-from .boxes import BODY, FURIGANA, HEADING, NOTE, Run
 from .context import Context, excerpt, failed, passed
+from .layout import BODY, FURIGANA, HEADING, NOTE, Run
 from .report import Outcome
 
 NAME = "text_size"

@@ -41,6 +41,10 @@ LINE_PITCH_MIN = 1.5  # line box height / font size
 # much (px) before it counts as drawn over it (rounding in the layout).
 OVERLAP_PX = 0.05
 
+# Pictures drawn over text, a rule or another picture (rule overlap): less than this is
+# a touch (rounding in the layout), not an overlap.
+PICTURE_OVERLAP_MM = 0.2
+
 # Raster images (rule images) at their placed size.
 IMAGE_PPI_GOOD = 300
 IMAGE_PPI_MIN = 150

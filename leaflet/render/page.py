@@ -1,0 +1,185 @@
+"""Stage 2, render: Jinja2 fills the kind's template, WeasyPrint lays it out.
+
+``render`` returns the laid-out ``Document``; the preflight measures that same object
+and ``write_pdf`` writes it, so a handout is laid out exactly once. What we add to the
+PDF WeasyPrint writes (printing presets; the print-shop edition's PDF/X-4, inks, bleed
+and marks) is in ``pdf/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..atomic import atomic_open
+from ..errors import HandoutError, line_of
+from ..project import Project
+from ..source.load import Handout
+from ..source.markdown.assets import LINK_SCHEMES, link_line
+from ..source.markdown.furigana import strip_furigana
+from ..source.markdown.phrases import phrase_html
+from .dates import japanese_date, source_date
+from .edition import Edition
+from .embed import shrink_pictures
+from .fetcher import MISSING, ProjectFetcher, RefusedURL
+from .pdf import chain
+from .pdf import press as print_shop
+from .pdf.settings import Press, press_settings
+from .pdf.viewer_prefs import duplex_for, viewer_preferences
+from .sheets import parsed
+from .weasy import CSS, HTML, Document, ImageFailures, drop_margin_box, engine_logger
+
+PAGE_NUMBER_BOX = "@bottom-right"
+
+
+@dataclass
+class Rendered:
+    handout: Handout
+    html: str
+    document: Document
+    edition: str
+    stylesheets: tuple[Path, ...] = ()
+    press: Press | None = None  # the print-shop edition's settings (build --press)
+
+
+@lru_cache(maxsize=8)
+def _environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["jdate"] = japanese_date
+    env.filters["phrases"] = phrase_html
+    env.filters["plain"] = strip_furigana
+    env.globals["source_date"] = source_date
+    return env
+
+
+def render_html(project: Project, handout: Handout, edition: Edition) -> str:
+    env = _environment(project.templates)
+    template = env.get_template(handout.kind.template)
+    return template.render(
+        handout=handout,
+        meta=handout.meta,
+        sections={name: Markup(html) for name, html in handout.sections.items()},
+        clinic=project.clinic(),
+        kind=handout.kind,
+        edition=edition.name,
+        press=edition.press is not None,  # the print-shop edition: no office fold ticks (it gets fold marks)
+        stylesheets=list(edition.stylesheets),
+    )
+
+
+def render(project: Project, handout: Handout, edition: Edition, html: str | None = None) -> Rendered:
+    """Lay out ``handout``; an ``edition`` with a press profile is the print-shop one
+    (its colours in inks, its backgrounds painted into the bleed: see ``pdf.press``)."""
+    press = press_settings(project) if edition.press else None
+    html = html if html is not None else render_html(project, handout, edition)
+    sheets = list(edition.stylesheets)
+    fetcher = ProjectFetcher(project.root, print_shop.converter(press, sheets) if press else None)
+    profiles: dict[str, Any] = {}  # @color-profile rules (the press profile), read into here
+    with _resource_errors(handout):
+        fonts, css = parsed(sheets, edition.files, fetcher, html)
+        if press:
+            css = [*css, CSS(string=print_shop.stylesheet(press, sheets), url_fetcher=fetcher, font_config=fonts,
+                             color_profiles=profiles)]
+        document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
+                        url_fetcher=fetcher).render(stylesheets=css, font_config=fonts, color_profiles=profiles)
+    _refuse_outside_links(project, handout, document)
+    if len(document.pages) == 1:
+        drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
+    if press:
+        print_shop.bleed(document)
+    return Rendered(handout, html, document, edition.name, edition.stylesheets, press)
+
+
+def pdf_bytes(rendered: Rendered) -> bytes:
+    """The PDF, with what we add to WeasyPrint's (``pdf/``): office printing presets,
+    and for the print-shop edition PDF/X-4, boxes and marks. Attachments and SVG images
+    are fetched only now, so errors are watched here too."""
+    shrink_pictures(rendered.document)  # 300 ppi at the size each picture is drawn
+    duplex = duplex_for(rendered.handout.kind.duplex, len(rendered.document.pages))
+    press = rendered.press
+    finisher = chain(viewer_preferences(duplex),
+                     print_shop.finisher(press, rendered.handout.shown) if press else None)
+    with _resource_errors(rendered.handout):
+        return rendered.document.write_pdf(finisher=finisher, **(print_shop.PDF_OPTIONS if press else {}))
+
+
+def write_pdf(rendered: Rendered, target: Path, data: bytes | None = None) -> None:
+    """Write atomically: a failed write never leaves a half-written or missing PDF.
+    ``data``: the PDF made already (``pdf_bytes``: the press rule reads it first)."""
+    data = pdf_bytes(rendered) if data is None else data
+    with atomic_open(target) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def _resource_errors(handout: Handout) -> Iterator[None]:
+    """Turn a refused URL, or an image WeasyPrint could not load, into a HandoutError
+    that names the file and line."""
+    failures = ImageFailures()
+    logger = engine_logger()
+    logger.addHandler(failures)
+    try:
+        yield
+    except RefusedURL as refused:
+        missing = refused.reason == MISSING
+        raise HandoutError(handout.shown, _written_line(handout.text, refused.url),
+                           f"{refused.reason}「{refused.url}」",
+                           "ファイル名と置き場所(このファイルからの相対パス)を確認してください" if missing
+                           else "handouts/ の中のファイルを相対パスで指定してください") from None
+    finally:
+        logger.removeHandler(failures)
+    url = failures.first
+    if url == "":  # an <svg> written in the handout itself
+        raise HandoutError(handout.shown, line_of(handout.text, "<svg"), "文中に書いた SVG 図を描けません",
+                           "SVG の中で参照するファイルは handouts/ の中に置いて相対パスで書くか、"
+                           "図を .svg ファイルにして ![説明](図.svg) で入れてください")
+    if url is not None:
+        raise HandoutError(handout.shown, _written_line(handout.text, url),
+                           f"画像「{url.rsplit('/', 1)[-1]}」を描けません",
+                           "ファイルが壊れていないか、形式(PNG・JPEG・SVG)と中で参照しているファイルを確認してください")
+
+
+def _refuse_outside_links(project: Project, handout: Handout, document: Document) -> None:
+    """A link in raw HTML (Markdown links are checked when loading) to a local file
+    outside the project, or with a scheme a leaflet has no use for (``javascript:``):
+    printed web links are harmless, but not ones that leak paths or run code."""
+    for page in document.pages:
+        for kind, target, _rect, _box in page.links:
+            if kind not in ("external", "attachment") or not isinstance(target, str):
+                continue
+            parts = urlsplit(target)
+            if parts.scheme == "file":
+                if project.contains(Path(url2pathname(parts.path))):
+                    continue
+                problem = "はプロジェクトの外を指しています"
+            elif parts.scheme in LINK_SCHEMES:
+                continue
+            else:
+                problem = "は使えない種類のリンクです"
+            raise HandoutError(handout.shown, _written_line(handout.text, target),
+                               f"リンク「{target}」{problem}",
+                               "http(s)・mailto・tel のリンクか、handouts/ の中のファイルを相対パスで書いてください")
+
+
+def _written_line(text: str, url: str) -> int | None:
+    """The line where the editor wrote ``url``: WeasyPrint gives it resolved
+    (``/etc/hosts`` comes back as ``file:///etc/hosts``), so try what was typed too."""
+    path = unquote(urlsplit(url).path)
+    for written in (url, path, path.rsplit("/", 1)[-1]):
+        if written and (line := link_line(text, written, 1)) is not None:
+            return line
+    return None
