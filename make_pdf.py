@@ -177,7 +177,8 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
     results = run_build(project, files, project.out / PRESS_FOLDER if press else project.out, size,
                         report=report, explicit=bool(handouts),
                         force=force, clean=clean, jobs=jobs or _cores(), html=html,
-                        on_stale=lambda stale: _echo(stale_line(project, stale)), **extra)
+                        on_stale=lambda stale: _echo(stale_line(project, stale)),
+                        on_note=lambda text: _echo((text, True)), **extra)
     closing = closing_lines(results)
     for line in closing:
         _echo(line)

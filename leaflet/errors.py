@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+MAX_MESSAGE = 400  # characters: a message quotes what the editor wrote, which can be huge
+
+
+def cut(text: str, size: int) -> str:
+    """``text`` shortened to ``size`` characters (a value printed in a message can be
+    megabytes: a whole list, a data: URL)."""
+    return text if len(text) <= size else text[:size] + f"…(ほか {len(text) - size:,} 文字)"
+
 
 class HandoutError(Exception):
     """Bad input in one handout (or a project file), with where and how to fix it."""
 
     def __init__(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.path = str(path)
+        message, hint = cut(message, MAX_MESSAGE), cut(hint, MAX_MESSAGE)
+        super().__init__(path, line, message, hint)  # args rebuild it when a worker sends it back
+        self.path = cut(str(path), MAX_MESSAGE)
         self.line = line
         self.message = message
         self.hint = hint

@@ -56,7 +56,7 @@ class Project:
         """True when ``path`` (symlinks resolved) is inside the project folder."""
         try:
             Path(path).resolve().relative_to(self.root)
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside; a NUL in the name; a link loop
             return False
         return True
 
@@ -161,12 +161,12 @@ def remove_empty_folders(folder: Path, top: Path) -> None:
 
 def load_yaml_mapping(path: Path, project: Project) -> dict[str, Any]:
     """Read an optional YAML mapping; a syntax error is reported with its line."""
-    from . import yamlfile  # here, not at the top: an up-to-date build never parses YAML
+    from . import guarded_read, yamlfile  # here, not at the top: an up-to-date build never parses YAML
 
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
     try:
-        data = yamlfile.read_file(path)
+        data = yamlfile.read_file(path, project.root)
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,

@@ -64,6 +64,30 @@ _PROBLEMS = [
 ]
 
 
+class ExpansionError(yaml.constructor.ConstructorError):
+    """Aliases (``&a`` … ``*a``) that would expand into more than ``MAX_NODES`` values,
+    or into themselves: 500 bytes of nested aliases (a "billion laughs") become
+    hundreds of megabytes the moment anything prints or walks the value."""
+
+    def __init__(self, mark: yaml.Mark, recursive: bool = False) -> None:
+        what = "自分自身を含んでいます" if recursive else f"展開すると {MAX_NODES:,} 個を超えます"
+        super().__init__(None, None, f"「*」(別名)の参照が{what}", mark)
+
+
+class DepthError(yaml.constructor.ConstructorError):
+    """Lists or mappings nested deeper than ``MAX_DEPTH``: nothing we read needs more than
+    a few levels, and Python's own walks (printing, copying, sending to a worker) stop
+    with a RecursionError at about a thousand."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"入れ子が深すぎます({MAX_DEPTH}段まで)", mark)
+
+
+MAX_NODES = 50_000  # values in one YAML document, aliases expanded (clinic.yaml has ~200)
+MAX_DEPTH = 50  # levels of nesting (clinic.yaml has 3)
+ALIAS_FIX = "「&名前」と「*名前」を使わず、値をそのまま書いてください"
+
+
 def explain(error: yaml.YAMLError) -> tuple[int | None, str, str]:
     """Where a YAML error is (0-based line, or None), what is wrong and how to fix it,
     in words for an editor (PyYAML's own text is English)."""
@@ -71,6 +95,10 @@ def explain(error: yaml.YAMLError) -> tuple[int | None, str, str]:
     line = mark.line if mark else None
     if isinstance(error, DuplicateKeyError):
         return line, str(error.problem), DUPLICATE_FIX
+    if isinstance(error, ExpansionError):
+        return line, str(error.problem), ALIAS_FIX
+    if isinstance(error, DepthError):
+        return line, str(error.problem), "[ ] や { } の入れ子、字下げの段を浅くしてください"
     problem = str(getattr(error, "problem", "") or "")
     for english, words, at_opening in _PROBLEMS:
         if problem.startswith(english):
@@ -82,19 +110,74 @@ def explain(error: yaml.YAMLError) -> tuple[int | None, str, str]:
 
 
 def parse(text: str) -> Any:
-    return yaml.load(text, Loader=LOADER)
+    """The data of one YAML document; aliases are bounded (``ExpansionError``)."""
+    loader = LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def compose(text: str) -> yaml.Node | None:
-    return yaml.compose(text, Loader=LOADER)
+    node = yaml.compose(text, Loader=LOADER)
+    if node is not None:
+        check_expansion(node)
+    return node
 
 
-def read_file(path: Path) -> Any:
-    """A YAML file's data (a private copy: callers may change it). Raises YAMLError."""
-    st = Path(path).stat()
-    return copy.deepcopy(_cached(str(path), st.st_mtime_ns, st.st_size))
+def check_expansion(root: yaml.Node) -> None:
+    """Count the values ``root`` stands for with every alias expanded, without
+    expanding them: each node's size is computed once (linear in the written text).
+    Nesting deeper than ``MAX_DEPTH`` is refused on the way."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool, int]] = [(root, False, 0)]
+    while stack:
+        node, children_done, depth = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            if key in open_nodes:
+                raise ExpansionError(node.start_mark, recursive=True)
+            if depth > MAX_DEPTH:
+                raise DepthError(node.start_mark)
+            open_nodes.add(key)
+            stack.append((node, True, depth))
+            for child in children:
+                if id(child) in open_nodes:
+                    raise ExpansionError(child.start_mark, recursive=True)
+                if id(child) not in sizes:
+                    stack.append((child, False, depth + 1))
+            continue
+        open_nodes.discard(key)
+        sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+        if sizes[key] > MAX_NODES:
+            raise ExpansionError(node.start_mark)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def read_file(path: Path, root: Path) -> Any:
+    """A project YAML file's data (a private copy: callers may change it), read through
+    the guarded reader. Raises YAMLError, or ``guarded_read.Refused``."""
+    from . import guarded_read
+
+    text = guarded_read.read_text(path, root, guarded_read.TEXT_LIMIT)
+    return copy.deepcopy(_cached(text))
 
 
 @lru_cache(maxsize=64)
-def _cached(path: str, mtime_ns: int, size: int) -> Any:
-    return parse(Path(path).read_text(encoding="utf-8-sig"))
+def _cached(text: str) -> Any:
+    return parse(text)

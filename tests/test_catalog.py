@@ -197,16 +197,16 @@ def test_a_current_picture_takes_the_page_count_from_the_build(project, write, m
     write("long.md", TWO_PAGES.format(title="二ページの資料"))
     write("a.md", FAQ.format(title="一つ目"))
     build(project, project.all_handouts())
-    opened: list[str] = []
+    opened: list[bytes] = []  # the catalog opens the bytes the guarded reader read
     real = pdfium.PdfDocument
-    monkeypatch.setattr(pdfium, "PdfDocument", lambda path, *a, **k: opened.append(str(path)) or real(path, *a, **k))
+    monkeypatch.setattr(pdfium, "PdfDocument", lambda data, *a, **k: opened.append(data) or real(data, *a, **k))
     update_catalog(project)
     assert opened == []
     tree = tinyhtml5.parse((project.out / "index.html").read_text(encoding="utf-8"))
     assert [card_text(c, "facts")[0][:8] for c in cards(tree)] == ["ページ数1ページ", "ページ数2ページ"]
     (project.out / ".thumbs/long.png").unlink()
     update_catalog(project)
-    assert opened == [str(project.out / "long.pdf")]
+    assert opened == [(project.out / "long.pdf").read_bytes()]
 
 
 def test_a_pdf_written_without_its_record_is_counted_again(project, write):

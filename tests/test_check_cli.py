@@ -31,7 +31,8 @@ def add(project, name: str) -> None:
 
 def test_rules_registered_with_labels():
     assert [rule.NAME for rule in RULES] == [
-        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "overlap", "fonts", "furigana"]
+        "text_size", "contrast", "glyphs", "overflow", "safe_area", "lines", "images", "overlap", "fonts", "furigana",
+        "breaks"]
     assert all(LABELS.values())
 
 

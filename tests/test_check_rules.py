@@ -185,26 +185,26 @@ def test_text_clear_of_the_paper_edge(project):
 def test_long_lines_and_tight_pitch(project):
     result = build_fixture(project, "long-lines.md")
     long, tight = failures(result, "lines")
-    assert long.figure == "44字"
-    assert long.message.startswith("1行が 44字あります「この段落は字間を詰めてい…」(基準 40字以下)")
+    assert long.figure == "47字"
+    assert long.message.startswith("1行が 47字あります「この段落は字間を詰めてい…」(基準 40字以下)")
     assert long.where.line == 7
     assert tight.figure == "行送り 1.20倍"
     assert "行送りが文字の大きさ(16.0pt)の 1.20倍しかありません(基準 1.5倍以上)" in tight.message
     assert tight.where.line == 9
-    # The PDF's first line of that paragraph really holds 44 characters.
+    # The PDF's first line of that paragraph really holds 47 characters.
     first = [c for c in chars(result.pdf) if c["size"] < 15 and c["text"].strip()]
     top = min(c["top"] for c in first)
-    assert len([c for c in first if abs(c["top"] - top) < 1]) == 44
+    assert len([c for c in first if abs(c["top"] - top) < 1]) == 47
 
 
 def test_xl_edition_allows_30_characters(project):
     (project.styles / "xl.css").write_text("/* the test's own XL sheet: same sizes as normal */\n")
     shutil.copy(SAMPLE / "handouts/knee/faq.md", project.handouts / "faq.md")
     normal = build(project, project.handouts / "faq.md")
-    assert the_pass(normal, "lines").figure == "最長 31字・行送り 1.50倍以上"
+    assert the_pass(normal, "lines").figure == "最長 33字・行送り 1.50倍以上"
     xl = build(project, project.handouts / "faq.md", "xl")
     long, = failures(xl, "lines")
-    assert long.figure == "31字" and "(基準 30字以下)" in long.message
+    assert long.figure == "33字" and "(基準 30字以下)" in long.message
 
 
 def test_lines_pass(project):

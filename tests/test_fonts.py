@@ -83,7 +83,7 @@ def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
     monkeypatch.setattr(glyphs, "cache_dir", lambda: tmp_path)
     font = ROOT / "fonts/BIZUDPGothic-Regular.ttf"
     glyphs._cmap.cache_clear()
-    full = glyphs.cmap(font)
+    full = glyphs.cmap(font, ROOT)
     assert ord("膝") in full and ord("⚕") not in full
     (saved,) = tmp_path.glob("cmap-*.bin")
     assert saved.name == f"cmap-{hashlib.sha256(font.read_bytes()).hexdigest()}.bin"
@@ -91,14 +91,14 @@ def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
     payload = array("I", [ord("A")]).tobytes()  # a whole cache file is believed
     saved.write_bytes(glyphs.CMAP_FORMAT + hashlib.sha256(payload).digest() + payload)
     glyphs._cmap.cache_clear()
-    assert glyphs.cmap(font) == {ord("A")}
+    assert glyphs.cmap(font, ROOT) == {ord("A")}
 
     whole = saved.read_bytes()
     for damaged in (b"", whole[:-4], whole[:-1], whole.replace(b"cmap 1", b"cmap 0"),
                     whole[:-4] + array("I", [ord("B")]).tobytes(), payload):
         saved.write_bytes(damaged)  # empty, torn, another format, edited, no header
         glyphs._cmap.cache_clear()
-        assert glyphs.cmap(font) == full, damaged
+        assert glyphs.cmap(font, ROOT) == full, damaged
         assert saved.read_bytes() != damaged  # and written again
     glyphs._cmap.cache_clear()
 

@@ -104,7 +104,7 @@ def test_yaml_merge_keys_are_not_repeats():
 def test_bom_and_crlf_are_fine(tmp_path):
     file = tmp_path / "x.md"
     file.write_bytes("\ufeff---\r\nkind: faq\r\ntitle: 題\r\n---\r\n本文\r\n".encode())
-    source = split(read_text(file, "x.md"), "x.md")
+    source = split(read_text(file, "x.md", tmp_path), "x.md")
     assert source.meta["title"] == "題"
     assert source.body == "本文\n"
 
@@ -113,7 +113,7 @@ def test_not_utf8_names_the_line(tmp_path):
     file = tmp_path / "x.md"
     file.write_bytes(b"---\nkind: faq\n" + "title: 膝\n".encode("shift_jis") + b"---\n")
     with pytest.raises(HandoutError) as caught:
-        read_text(file, "handouts/x.md")
+        read_text(file, "handouts/x.md", tmp_path)
     assert caught.value.line == 3
     assert "UTF-8" in caught.value.message
 

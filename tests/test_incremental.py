@@ -58,7 +58,7 @@ def stand_in(request, monkeypatch, tiny_pdf):
     class Laid:
         pages = [object()]
 
-    def render(project, handout, edition):  # type: ignore[no-untyped-def]
+    def render(project, handout, edition, max_pages=None):  # type: ignore[no-untyped-def]
         return Rendered(handout, render_html(project, handout, edition), Laid(), edition.name, edition.stylesheets)
 
     monkeypatch.setattr(pipeline, "render", render)

@@ -92,7 +92,7 @@ def test_the_largest_log_table_the_schema_allows_still_fits(project, edition):
     maximum passes every check (one page; the XL edition in its two)."""
     from leaflet.yamlfile import read_file
 
-    top = read_file(project.templates / "stretch.yaml")["fields"]["log_days"]["max"]
+    top = read_file(project.templates / "stretch.yaml", project.root)["fields"]["log_days"]["max"]
     shutil.copytree(SAMPLE / "handouts/knee", project.handouts / "knee")
     file = project.handouts / "knee/chair-stretch.md"
     text = file.read_text(encoding="utf-8")

@@ -124,6 +124,14 @@ def test_a_step_with_its_picture_and_text_is_unchanged():
             '<li><img alt="b" src="b.svg">\n   伸ばします。</li>\n</ol>')
 
 
+def test_a_hard_line_break_at_the_end_of_an_item_line_is_kept():
+    # The brochure's "- **深く曲げない**  " / "  無理な正座は…": the two spaces are a <br>.
+    renders("- **深く曲げない**  \n  無理な正座は控えます。\n- 次",
+            "<ul>\n<li><strong>深く曲げない</strong><br>\n  無理な正座は控えます。</li>\n<li>次</li>\n</ul>")
+    renders("1. 座る  \n   浅く\n   1. 背すじ  \n      伸ばす",
+            "<ol>\n<li>座る<br>\n   浅く<ol>\n<li>背すじ<br>\n  伸ばす</li>\n</ol>\n</li>\n</ol>")
+
+
 def test_a_rule_is_not_an_item():
     renders("文\n\n- - -\n\n文", "<p>文</p>\n<hr>\n<p>文</p>")
 

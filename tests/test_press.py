@@ -172,13 +172,13 @@ def test_press_rule_names_a_stylesheet_colour_without_twin(project, write):
     assert f"styles/faq.css:{line} の #b00000 に CMYK の対" in failure.message
 
 
-def test_press_rule_fails_without_bleed_or_output_intent():
+def test_press_rule_fails_without_bleed_or_output_intent(project):
     from leaflet.check import press
 
     def messages(pdf: pikepdf.Pdf) -> list[str]:
         buffer = io.BytesIO()
         pdf.save(buffer)
-        return [o.message for o in press.check(buffer.getvalue(), [A4], [], str) if not o.passed]
+        return [o.message for o in press.check(buffer.getvalue(), [A4], [], project) if not o.passed]
 
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=A4)
@@ -230,8 +230,8 @@ def test_ink_colours_are_measured_through_the_profile():
 
 def test_every_bundled_stylesheet_colour_has_a_cmyk_twin():
     sheets = sorted((ROOT / "styles").glob("*.css"))
-    assert colour.untwinned(sheets) == []
-    names = {t.name for t in colour.twins(sheets)}
+    assert colour.untwinned(sheets, ROOT) == []
+    names = {t.name for t in colour.twins(sheets, ROOT)}
     assert {"--ink", "--accent", "--paper"} <= names
 
 
@@ -240,7 +240,17 @@ def test_untwinned_finds_literal_colours(tmp_path):
     sheet.write_text(":root { --a: #123456; --a-cmyk: device-cmyk(0 0 0 1); --b: red; }\n"
                      "p { color: var(--a); border: 1px solid rgb(1 2 3); background: transparent; }\n",
                      encoding="utf-8")
-    assert [(u.line, u.text) for u in colour.untwinned([sheet])] == [(1, "red"), (2, "rgb(1 2 3)")]
+    assert [(u.line, u.text) for u in colour.untwinned([sheet], tmp_path)] == [(1, "red"), (2, "rgb(1 2 3)")]
+
+
+def test_a_stylesheet_leading_out_of_the_project_is_not_read_for_its_colours(tmp_path):
+    from leaflet.errors import HandoutError
+
+    (tmp_path / "secret.css").write_text(":root { --a: red; }\n", encoding="utf-8")
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "x.css").symlink_to(tmp_path / "secret.css")
+    with pytest.raises(HandoutError):
+        colour.twins([tmp_path / "proj" / "x.css"], tmp_path / "proj")
 
 
 def test_press_build_is_reproducible(bundled_press, sample, tmp_path):
@@ -269,7 +279,7 @@ def test_a_wrong_profile_is_an_error_at_its_line(project, write, setting, proble
     (project.root / "clinic.yaml").write_text(f"name: テスト医院\nprint:\n  press_profile: {setting}\n",
                                               encoding="utf-8")
     result = build_one(project, file, project.root / "out" / "press", press=True)
-    assert result.error and result.error.startswith("clinic.yaml:3: ") and problem in result.error
+    assert result.error and result.error.startswith("handouts/s.md: clinic.yaml:3: ") and problem in result.error
 
 
 def test_an_rgb_profile_is_refused(project, write):
@@ -307,7 +317,7 @@ def test_gradients_are_written_in_inks(project, write):
         assert _shading_outputs(pdf) == [("/DeviceCMYK", 4)]
 
 
-def test_press_rule_catches_rgb_values_in_a_cmyk_gradient():
+def test_press_rule_catches_rgb_values_in_a_cmyk_gradient(project):
     from leaflet.check import press
 
     pdf = pikepdf.new()
@@ -319,7 +329,7 @@ def test_press_rule_catches_rgb_values_in_a_cmyk_gradient():
     pdf.pages[0].Contents = pdf.make_stream(b"/s0 sh")
     buffer = io.BytesIO()
     pdf.save(buffer)
-    rgb = [o for o in press.check(buffer.getvalue(), [A4], [], str) if o.figure.startswith("RGB")]
+    rgb = [o for o in press.check(buffer.getvalue(), [A4], [], project) if o.figure.startswith("RGB")]
     assert rgb and "グラデーション" in rgb[0].message
 
 

@@ -35,7 +35,7 @@ BAD = {
         "::: helps\n\n楽になります。\n\n::: safety\n\n- 痛いときはやめます。\n\n::: steps\n\n"
         "椅子に腰かけて、足を前に出します。\n", "bad.md:18: 「やり方」は番号付きリストで書いてください"),
     "deep nesting": (
-        FRONT + ">" * 3000 + " 深い\n", "予期しないエラーです(RecursionError"),
+        FRONT + ">" * 3000 + " 深い\n", "bad.md:9: 入れ子が深すぎます"),
 }
 
 

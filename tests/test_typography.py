@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 
 from leaflet.build.pipeline import build_one
-from leaflet.source.markdown.phrases import boundaries
+from leaflet.source.markdown.phrasing import boundaries
 
 from .pdfs import chars, text_of
 

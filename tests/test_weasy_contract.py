@@ -414,7 +414,7 @@ def test_a_picture_can_be_swapped_for_a_smaller_copy_after_layout(tmp_path):
 
 def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
     """Given a file path, WeasyPrint re-reads a PNG or JPEG from disk when it writes the
-    PDF; ``BytesResponse`` has none, so the bytes the fetcher read are the ones embedded."""
+    PDF; ``Snapshot`` has none, so the bytes the fetcher read are the ones embedded."""
     import pdfplumber
 
     path = _picture(tmp_path, (40, 40))
@@ -430,7 +430,7 @@ def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
 
     fonts = weasy.FontFaces()
     css = weasy.CSS(string=STYLE, font_config=fonts)
-    for response, ours in ((weasy.BytesResponse, True), (weasy.URLFetcherResponse, False)):
+    for response, ours in ((weasy.Snapshot, True), (weasy.URLFetcherResponse, False)):
         document = weasy.HTML(string=f'<img src="{path.as_uri()}">', url_fetcher=Swapping(response)).render(
             stylesheets=[css], font_config=fonts)
         target = tmp_path / "out.pdf"
@@ -440,3 +440,56 @@ def test_a_response_without_a_path_is_embedded_from_its_bytes(tmp_path):
             data = embedded["stream"].get_data()  # decoded: RGB for each pixel
         # A plain response embeds the 40 × 40 file on disk as if it were the 20 × 20 fetched.
         assert embedded["srcsize"] == (20, 20) and (len(data) == 20 * 20 * 3) is ours
+
+
+# --- line breaks (check/flow.py, rule breaks; source/markdown/joiners.py) ---------------------
+
+
+def test_a_word_joiner_forbids_a_break_and_is_not_in_the_pdf_text():
+    """Body text keeps its phrases with U+2060 between their characters: Pango must not
+    break beside one, the text box keeps it (flow.line_text drops it) and the PDF's text
+    has none."""
+    import io
+
+    import pdfplumber
+
+    def lines(text: str) -> list[str]:
+        document = layout(f'<p style="width: 60px">{text}</p>')
+        found = [b for b in boxes(weasy.page_box(document.pages[0]))
+                 if isinstance(b, weasy.LineBox) and b.element_tag == "p"]
+        return ["".join(t.text for t in boxes(line) if isinstance(t, weasy.TextBox)) for line in found]
+
+    assert lines("ああああいいいい") == ["ああああい", "いいい"]  # 12 px a character, 60 px a line
+    joined = "ああああ" + "\u2060".join("いいいい")
+    assert lines(joined) == ["ああああ", joined[4:]]
+    document = layout(f'<p style="width: 60px">{joined}</p>')
+    with pdfplumber.open(io.BytesIO(document.write_pdf())) as pdf:
+        assert pdf.pages[0].extract_text().split("\n")[:2] == ["ああああ", "いいいい"]  # (then "p.1")
+
+
+def test_what_the_breaks_rule_reads_of_the_boxes():
+    """flow.py: a <br> is the last descendant of the line it ends; an inline-block phrase
+    span wider than its line holds line boxes of its own; a block's element gives its
+    text as written; a page's first block says whether it is kept whole or starts a page."""
+    document = layout(
+        '<p>一行目<br>二行目</p>'
+        '<p style="width: 48px"><span style="display: inline-block">あいうえおかきく</span></p>'
+        '<div style="break-before: page; break-inside: avoid"><p>次の<ruby>膝<rt>ひざ</rt></ruby>ページ</p></div>')
+    first = weasy.page_box(document.pages[0])
+    lines = [b for b in boxes(first) if isinstance(b, weasy.LineBox)]
+    chain, box = [], lines[0]
+    while getattr(box, "children", None):  # flow.forced_break
+        box = box.children[-1]
+        chain.append(box.element_tag)
+    assert chain[0] == "br", chain
+    span = next(b for b in boxes(first) if isinstance(b, weasy.InlineBlockBox))
+    assert len([c for c in span.children if isinstance(c, weasy.LineBox)]) == 2
+    second = weasy.page_box(document.pages[1])
+    html = next(c for c in second.children if c.is_for_root_element)
+    body = next(c for c in html.children if isinstance(c, weasy.BlockLevelBox) and c.is_in_normal_flow())
+    kept = next(c for c in body.children if isinstance(c, weasy.BlockLevelBox))
+    assert (kept.style["break_before"], kept.style["break_inside"]) == ("page", "avoid")
+    assert kept.margin_height() > 0 and any(isinstance(b, weasy.LineBox) for b in kept.descendants())
+    paragraph = kept.children[0]
+    assert paragraph.element.tag == "p" and "".join(paragraph.element.itertext()) == "次の膝ひざページ"
+    assert [c.tag for c in paragraph.element] == ["ruby"] and paragraph.element[0].tail == "ページ"

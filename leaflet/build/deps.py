@@ -23,16 +23,17 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import __version__
+from .. import __version__, guarded_read
 from ..project import CLINIC_FILE, READINGS_FILE, Project, absolute
 from .plan import Plan
 from .references import markup_references, read
 
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
 MISSING = "missing"
+REFUSED = "refused"  # outside the project, or not readable: never hashed
 
 
 class FileHashes:
@@ -46,13 +47,19 @@ class FileHashes:
     def __init__(self, known: dict[str, list[Any]] | None = None) -> None:
         self._memo: dict[str, tuple[tuple[int, ...], str]] = {}
         for path, entry in (known or {}).items():
-            if isinstance(entry, list) and len(entry) == 5:
-                self._memo[path] = (tuple(entry[:4]), str(entry[4]))
+            if (isinstance(path, str) and isinstance(entry, list) and len(entry) == 5
+                    and all(type(n) is int for n in entry[:4]) and isinstance(entry[4], str)):
+                self._memo[path] = (tuple(entry[:4]), entry[4])
 
-    def __call__(self, path: Path) -> str:
+    def __call__(self, path: Path, root: Path) -> str:
+        """The digest of ``path``, a file inside ``root``; ``MISSING`` when there is no
+        regular file, ``refused:…`` when the guarded reader will not read it (then the
+        handout is built, and its build says why)."""
+        if not _inside(path, root):
+            return REFUSED
         try:
             st = path.stat()
-        except OSError:
+        except (OSError, ValueError):
             return MISSING
         if not stat.S_ISREG(st.st_mode):
             return MISSING
@@ -60,8 +67,11 @@ class FileHashes:
         known = self._memo.get(str(path))
         if known and known[0] == key:
             return known[1]
-        with open(path, "rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        try:
+            data = guarded_read.read_bytes(path, root, guarded_read.limit_for(path))
+        except guarded_read.Refused as refused:
+            return f"{REFUSED}:{refused.code}"
+        digest = hashlib.sha256(data).hexdigest()
         if time.time() - st.st_mtime_ns / 1e9 > self.RACY_SECONDS:
             self._memo[str(path)] = (key, digest)
         return digest
@@ -111,11 +121,32 @@ def unchanged(project: Project, inputs: dict[str, str], settings: dict[str, Any]
 
 
 def _input(project: Project, rel: str, hashes: FileHashes) -> str:
+    path = project_path(project, rel)
+    if path is None:  # a forged or damaged record: "/", "/etc/shadow", "../x"
+        return REFUSED
     if rel.endswith("/"):  # a folder: the names in it
-        folder = project.root / rel
-        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) if folder.is_dir() else []
+        names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*")) if path.is_dir() else []
         return hashlib.sha256("\n".join(names).encode()).hexdigest()
-    return hashes(project.root / rel)
+    return hashes(path, project.root)
+
+
+def project_path(project: Project, rel: str) -> Path | None:
+    """The project file a recorded input names: a relative path that stays inside the
+    project (symlinks resolved), or None."""
+    if not isinstance(rel, str) or not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
+        return None
+    if ".." in PurePosixPath(rel).parts:
+        return None
+    path = project.root / rel
+    return path if _inside(path, project.root) else None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -136,7 +167,7 @@ def deps_of(project: Project, plan: Plan, hashes: FileHashes | None = None,
     deps.folders = {project.fonts}
     deps.files |= markup_references(project, plan.source.body, plan.file.parent)
     for template in plan.templates:  # an <img src> in a template resolves like the handout's own
-        deps.files |= markup_references(project, read(template), plan.file.parent)
+        deps.files |= markup_references(project, read(project, template), plan.file.parent)
 
     deps.settings = {"tool": tool_fingerprint(), "edition": plan.edition.name, "options": options or {}}
     if not plan.source.meta.get("revised"):  # then the PDF's date comes from the environment

@@ -5,17 +5,23 @@ run, ``watch`` keeps one (its file hashes and warm workers) for as long as it ru
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import sweep_leftovers
 from ..project import Project, absolute, remove_empty_folders
 from .deps import Deps, FileHashes, deps_of, unchanged
 from .parallel import Task, Workers, run
 from .plan import plan_for
 from .result import Facts, Result
 from .state import Record, State
+
+LOG = logging.getLogger("leaflet")
 
 
 @dataclass
@@ -24,6 +30,7 @@ class Stale:
 
     pdf: Path
     removed: bool
+    kept: bool = False  # --clean found no regular file of ours there (a link, a folder): left alone
 
 
 class Session:
@@ -52,12 +59,18 @@ class Session:
 
     def build(self, files: Iterable[Path], report: Callable[[Result], None] = lambda r: None, *,
               force: bool = False, clean: bool = False,
-              on_stale: Callable[[Stale], None] | None = None) -> list[Result]:
+              on_stale: Callable[[Stale], None] | None = None,
+              on_note: Callable[[str], None] | None = None) -> list[Result]:
         """Build the handouts among ``files`` that changed (all with ``force``); report
-        every one, in order, up-to-date ones too. Then deal with stale PDFs."""
+        every one, in order, up-to-date ones too. Then deal with stale PDFs. ``on_note``
+        gets what the editor should know about the run itself (a damaged state file)."""
+        note = on_note or (lambda text: LOG.warning("%s", text))
         state = State.load(self.out)
-        if self.hashes is None:
+        if self.hashes is None:  # once a session: what a killed run left, then the hashes
+            sweep_leftovers(self.out)
             self.hashes = FileHashes(state.hashes)
+        if state.problem:
+            note(f"注意: {state.problem}")
         files = list(files)
         items: list[Result | Task] = []
         planned: dict[int, Deps] = {}
@@ -87,9 +100,12 @@ class Session:
                 results.append(result)
         finally:
             stale = self._stale(state, clean)
-            if planned or stale:
+            if planned or stale or state.problem:
                 state.hashes = self.hashes.export()
-                state.save()  # also after Ctrl-C: what was built stays known
+                try:
+                    state.save()  # also after Ctrl-C: what was built stays known
+                except OSError as error:  # the PDFs are written; the next run rebuilds them
+                    note(f"注意: {unsaved_state(self.project, state.path, error)}")
         for item in stale:
             if on_stale:
                 on_stale(item)
@@ -119,14 +135,19 @@ class Session:
                 continue
             pdf = self.out / record.pdf
             if clean:
-                pdf.unlink(missing_ok=True)
-                pdf.with_suffix(".html").unlink(missing_ok=True)
+                removed = remove_output(pdf, self.out)
+                remove_output(pdf.with_suffix(".html"), self.out)
                 remove_empty_folders(pdf.parent, self.out)
                 state.drop(record)
-            elif not pdf.is_file():
+                if removed or not os.path.lexists(pdf):
+                    found.append(Stale(pdf, removed=True))
+                else:
+                    found.append(Stale(pdf, removed=False, kept=True))
+                continue
+            if not pdf.is_file():
                 state.drop(record)  # already gone: nothing to report
                 continue
-            found.append(Stale(pdf, removed=clean))
+            found.append(Stale(pdf, removed=False))
         return found
 
     def affected(self, paths: Iterable[Path]) -> list[Path]:
@@ -149,6 +170,30 @@ def _record(state: State, deps: Deps, result: Result, requested: str) -> Record:
         requested=sorted(answers | {requested}), inputs=deps.inputs, settings=deps.settings,
         warnings=list(result.warnings), check_failures=result.check_failures,
     )
+
+
+def remove_output(path: Path, out: Path) -> bool:
+    """Delete ``path`` if it is a regular file inside the output folder (not a link,
+    not a folder, not reached through a linked folder). ``--clean`` deletes only what
+    the tool wrote there, whatever a damaged state file says."""
+    try:
+        if not absolute(path).is_relative_to(absolute(out)):
+            return False
+        if not path.parent.resolve().is_relative_to(Path(out).resolve()):
+            return False
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        path.unlink()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def unsaved_state(project: Project, path: Path, error: OSError) -> str:
+    from ..failures import os_problem
+
+    return (f"{project.rel(path)} を保存できませんでした({os_problem(error)})。"
+            "作った PDF はそのまま使えます。次回はすべて作り直します")
 
 
 def _mtime_ns(pdf: Path | None) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import guarded_read
 from ..errors import HandoutError
 from ..project import Project, absolute
 from ..render.edition import Edition
@@ -52,19 +53,27 @@ class Plan:
 def plan_for(project: Project, file: Path, out: Path | None = None, edition: str | None = None,
              press: bool = False) -> Plan:
     """The plan for building ``file`` into ``out`` (``edition``: from the command line;
-    ``press``: the print-shop edition, in the inks of the press profile)."""
+    ``press``: the print-shop edition, in the inks of the press profile). Never raises:
+    a handout this cannot judge gets an incomplete plan, and its build says what is wrong."""
+    file = absolute(file)
+    try:
+        return _plan_for(project, file, out, edition, press)
+    except Exception:
+        return Plan(file, project.name_of(file))
+
+
+def _plan_for(project: Project, file: Path, out: Path | None, edition: str | None, press: bool) -> Plan:
     # YAML and the kinds: only once something is to be built, never in a no-change run.
     from ..source.frontmatter import read_text, split
     from ..source.kinds import COMMON_SCHEMA, available, load_kind
 
-    file = absolute(file)
     plan = Plan(file, project.name_of(file))
     if not project.contains(file):  # a symlink leading out: never read (load refuses it)
         return plan
     shown = project.rel(file)
     try:
-        source = split(read_text(file, shown), shown)
-    except (HandoutError, OSError):
+        source = split(read_text(file, shown, project.root), shown)
+    except HandoutError:  # unreadable, refused (a FIFO, too large…), or not front matter
         return plan
     name = source.meta.get("kind")
     if not isinstance(name, str) or name not in available(project):
@@ -84,7 +93,7 @@ def plan_for(project: Project, file: Path, out: Path | None = None, edition: str
         candidates += [project.styles / f"{chosen}.css", project.styles / f"{kind.name}.{chosen}.css"]
     profile = profile_path(project) if press else None
     inside = {profile} if profile and project.contains(profile) else set()  # else: render refuses it
-    dressed = Edition(chosen, tuple(s for s in candidates if s.is_file()),
+    dressed = Edition(chosen, tuple(s for s in candidates if guarded_read.exists(s)),  # a FIFO: refused when read
                       frozenset(stylesheet_closure(project, candidates)) | inside, profile)
     return Plan(file, plan.name, source, kind, dressed, own,
                 project.pdf_for(file, out, "" if chosen == NORMAL else chosen),

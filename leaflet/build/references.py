@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .. import guarded_read
+from ..errors import HandoutError
 from ..project import Project
 
 # Markdown images ![alt](path "title"), raw HTML src="…" and href="…" (linked
@@ -33,7 +35,7 @@ def template_closure(project: Project, names: list[str]) -> set[Path]:
         if path in found or not project.contains(path):
             continue
         found.add(path)
-        todo += _TEMPLATE_REFS.findall(read(path))
+        todo += _TEMPLATE_REFS.findall(read(project, path))
     return found
 
 
@@ -47,7 +49,7 @@ def stylesheet_closure(project: Project, sheets: list[Path]) -> set[Path]:
             continue
         found.add(path)
         if path.suffix == ".css":  # not the fonts and images it points to
-            for groups in _CSS_REFS.findall(read(path)):
+            for groups in _CSS_REFS.findall(read(project, path)):
                 todo += [p for p in (_local(project, ref, path.parent) for ref in groups if ref) if p]
     return found
 
@@ -73,12 +75,16 @@ def _local(project: Project, ref: str, base: Path) -> Path | None:
     parts = urlsplit(ref.strip())
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    path = (base / unquote(parts.path)).resolve()
+    try:
+        path = (base / unquote(parts.path)).resolve()
+    except (ValueError, OSError, RuntimeError):  # a NUL in the name, a link loop
+        return None
     return path if project.contains(path) else None
 
 
-def read(path: Path) -> str:
+def read(project: Project, path: Path) -> str:
+    """A project file's text for the scan, through the guarded reader ("" if refused)."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return guarded_read.read_bytes(path, project.root).decode("utf-8", errors="replace")
+    except HandoutError:
         return ""

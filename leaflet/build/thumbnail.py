@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from .. import guarded_read
 from ..atomic import atomic_open
+from ..errors import HandoutError
 from ..project import THUMBNAILS
 
 LOG = logging.getLogger("leaflet")
@@ -24,10 +26,10 @@ def thumbnail_path(out: Path, name: str) -> Path:
 
 def make_thumbnail(out: Path, name: str, pdf: Path) -> None:
     """Draw a freshly built PDF's thumbnail now."""
-    draw(pdf, thumbnail_path(out, name))
+    draw(out, pdf, thumbnail_path(out, name))
 
 
-def draw(pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> int:
+def draw(out: Path, pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> int:
     """Draw page 1 of ``pdf`` into ``png`` unless it is already drawn; return the page count
     (0 when the PDF cannot be read).
 
@@ -45,9 +47,9 @@ def draw(pdf: Path, png: Path, recorded: tuple[int | None, int] = (None, 0)) -> 
     import pypdfium2 as pdfium  # loaded only when a picture is drawn
     from PIL import Image
 
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as error:
+    try:  # the bytes, read by the guarded reader: a PDF in out/ may be a link to anywhere
+        document = pdfium.PdfDocument(guarded_read.read_bytes(pdf, out, guarded_read.OUTPUT_LIMIT))
+    except (pdfium.PdfiumError, HandoutError) as error:
         LOG.warning("%s: PDF を読めないため、一覧に縮小画像を載せません(%s)", pdf.name, error)
         return 0
     try:

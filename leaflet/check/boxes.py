@@ -16,9 +16,7 @@ from typing import Any
 
 from ..render.pdf.colour import cmyk_to_srgb
 from ..render.weasy import (
-    BlockLevelBox,
     Document,
-    InlineBlockBox,
     LineBox,
     MarginBox,
     RasterImage,
@@ -32,6 +30,7 @@ from ..render.weasy import (
 )
 from ..source.markdown.sourcelines import element_line
 from . import thresholds as T
+from .flow import forced_break, is_container, line_text, top_block, wraps, written_text
 from .layout import BODY, FILL, FURIGANA, HEADING, NOTE, RGB, RULE, Image, Layout, Line, Page, Panel, Run, Shape
 
 __all__ = ["BODY", "FURIGANA", "HEADING", "NOTE", "RGB", "Image", "Layout", "Line", "Page", "Panel", "Run",
@@ -51,6 +50,8 @@ class _State:
     absolute: bool = False
     margin: bool = False
     block: str = ""
+    key: int = 0  # identity of the element whose lines these are
+    written: str = ""  # that element's text as written
     line: int | None = None  # the nearest enclosing block's data-line
 
 
@@ -95,6 +96,9 @@ def _measure(document: Document) -> Layout:
             margin = isinstance(child, MarginBox)
             state = _State(background, role=NOTE if margin else BODY, margin=margin)
             _walk(child, state, number, layout)
+        top = top_block(root)
+        if top is not None:
+            layout.top_blocks[number] = top
     return layout
 
 
@@ -125,7 +129,7 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         state = replace(state, panel=panel)
         layout.panels.append(_panel(box, page, panel))
     _add_backgrounds(box, state, page, layout)
-    if state.in_line and _is_container(box):
+    if state.in_line and is_container(box):
         state = replace(state, in_line=False)  # an inline-block panel: its lines are lines
     if not state.margin and _visible(box):
         _drawn(layout, page, box.border_box_y() + box.border_height())
@@ -133,15 +137,18 @@ def _walk(box: Any, state: _State, page: int, layout: Layout) -> None:
         _add_shapes(box, state, page, layout)
     children = getattr(box, "children", ())
     if not state.in_line and any(isinstance(c, LineBox) for c in children):
-        state = replace(state, block="".join(_line_text(c) for c in children
-                                             if isinstance(c, LineBox)))
+        state = replace(state, block="".join(line_text(c) for c in children
+                                             if isinstance(c, LineBox)),
+                        key=hash((id(box.element), box.element_tag)),  # a list marker is not its item
+                        written=written_text(box.element))
     if isinstance(box, LineBox) and not state.in_line:
-        text = _line_text(box)
+        text = line_text(box)
         if text.strip():
             top, bottom = box.position_y, box.position_y + box.height
             layout.lines.append(Line(
                 page, text, style["font_size"] * T.PT_PER_PX, box.height, top, bottom,
-                state.role, state.panel, state.absolute, state.margin, state.block, state.line))
+                state.role, state.panel, state.absolute, state.margin, state.block, state.line,
+                state.key, tuple(wraps(box)), forced_break(box), state.written))
         state = replace(state, in_line=True)
     for child in getattr(box, "children", ()):
         _walk(child, state, page, layout)
@@ -219,7 +226,8 @@ def _has_text(box: Any) -> bool:
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
-    if not box.text.strip():
+    text = line_text(box)
+    if not text.strip():
         return
     style = box.style
     # Where the glyphs are drawn: the content box (position_y is the margin box top, a
@@ -229,13 +237,13 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     if not state.margin:
         _drawn(layout, page, y1)
     layout.runs.append(Run(
-        page, box.text, box, x0, y0, x1, y1,
+        page, text, box, x0, y0, x1, y1,
         size_pt=style["font_size"] * T.PT_PER_PX,
         bold=style["font_weight"] >= T.BOLD_WEIGHT,
         color=_over(state.background, colour, state.opacity)[:3],
         background=state.background,
         role=state.role, panel=state.panel, families=tuple(style["font_family"]),
-        block=state.block or box.text, absolute=state.absolute, line=state.line))
+        block=state.block or text, absolute=state.absolute, line=state.line))
 
 
 def _add_image(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -290,15 +298,6 @@ def _add_backgrounds(box: Any, state: _State, page: int, layout: Layout) -> None
                                    left=box.border_box_x(), background=True))
 
 
-def _line_text(box: Any) -> str:
-    """The text a reader sees on the line: furigana readings are not part of it."""
-    if isinstance(box, TextBox):
-        return box.text
-    return "".join(_line_text(child) for child in getattr(box, "children", ())
-                   if not child.is_absolutely_positioned() and not _is_container(child)
-                   and child.element_tag not in ("rt", "rp"))
-
-
 def _visible(box: Any) -> bool:
     """Does the box paint something of its own (a border or a background)?"""
     if box.is_for_root_element or isinstance(box, (TextBox, LineBox)):
@@ -312,13 +311,6 @@ def _visible(box: Any) -> bool:
 
 def _drawn(layout: Layout, page: int, bottom: float) -> None:
     layout.drawn_bottom[page] = max(layout.drawn_bottom.get(page, 0.0), bottom)
-
-
-def _is_container(box: Any) -> bool:
-    """An inline-block that holds blocks (a brochure panel), not a bit of text: a ruby
-    holds its reading as a block too, but it is part of its line."""
-    return isinstance(box, InlineBlockBox) and box.element_tag != "ruby" and any(
-        isinstance(child, BlockLevelBox) for child in box.children)
 
 
 def _over(below: RGB | tuple[float, ...], above: tuple[float, float, float, float],

@@ -24,6 +24,7 @@ class Context:
     document: Any  # the WeasyPrint Document, laid out, not yet written
     layout: Layout
     faces: list[Face]  # the @font-face rules the document loaded
+    stopped: bool = False  # layout was stopped at the page cap (render.bounds): it runs on
 
     def where(self, page: int | None = None, panel: str | None = None,
               text: str | None = None, exact: bool = False, context: str | None = None,

@@ -10,11 +10,13 @@ breaks). WeasyPrint embeds (a subset of) every font it draws with.
 from __future__ import annotations
 
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTFont
 
+from .. import guarded_read
 from ..render.weasy import drawn_families
 from .context import Context, excerpt, failed, passed
 from .report import Outcome
@@ -38,7 +40,7 @@ def check(ctx: Context) -> list[Outcome]:
                                    f"フォント「{face.family}」({sources}) は fonts/ のファイルではありません。"
                                    "@font-face の src は url(\"../fonts/…\") にしてください"))
         for path in files:
-            problem = _problem(path, fonts_dir)
+            problem = _problem(path, fonts_dir, ctx.project.root)
             if problem:
                 outcomes.append(failed(NAME, path.name, None, f"フォント「{face.family}」: {problem}"))
     families = {face.family for face in ctx.faces}
@@ -62,7 +64,7 @@ def check(ctx: Context) -> list[Outcome]:
                    "fonts/ のフォントだけを使い、すべて PDF に埋め込めます")]
 
 
-def _problem(path: Path, fonts_dir: Path) -> str | None:
+def _problem(path: Path, fonts_dir: Path, root: Path) -> str | None:
     try:
         path.resolve().relative_to(fonts_dir)
     except ValueError:
@@ -70,14 +72,18 @@ def _problem(path: Path, fonts_dir: Path) -> str | None:
     if not path.is_file():
         return f"{path.name} が見つかりません"
     stat = path.stat()
-    return _licence_problem(str(path), stat.st_mtime_ns, stat.st_size)
+    return _licence_problem(str(path), str(root), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=32)
-def _licence_problem(path: str, mtime_ns: int, size: int) -> str | None:
+def _licence_problem(path: str, root: str, mtime_ns: int, size: int) -> str | None:
     name = Path(path).name
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
+        data = guarded_read.read_bytes(path, root, guarded_read.FONT_LIMIT)
+    except guarded_read.Refused as refused:
+        return f"{name}: {refused.message}"
+    try:
+        with TTFont(BytesIO(data), lazy=True, fontNumber=0) as font:
             fs_type = font["OS/2"].fsType if "OS/2" in font else 0
             has_outlines = any(tag in font for tag in OUTLINES)
     except Exception:

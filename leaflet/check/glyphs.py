@@ -9,10 +9,12 @@ import hashlib
 import unicodedata
 from array import array
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from .. import guarded_read
 from ..atomic import write_atomic
 from ..render.fonts import cache_dir
 from .context import Context, failed, passed
@@ -40,7 +42,7 @@ def check(ctx: Context) -> list[Outcome]:
         chosen = tuple(sorted(set().union(*(by_family.get(f.casefold(), set()) for f in run.families))
                               or files))
         if chosen not in coverage:
-            coverage[chosen] = frozenset().union(*(cmap(path) for path in chosen if path.is_file()))
+            coverage[chosen] = frozenset().union(*(cmap(path, ctx.project.root) for path in chosen if path.is_file()))
         for char in run.text:
             if (char, chosen) in seen or _invisible(char):
                 continue
@@ -65,9 +67,9 @@ def _invisible(char: str) -> bool:
             or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF)
 
 
-def cmap(path: Path) -> frozenset[int]:
+def cmap(path: Path, root: Path) -> frozenset[int]:
     stat = path.stat()
-    return _cmap(str(path), stat.st_mtime_ns, stat.st_size)
+    return _cmap(str(path), str(root), stat.st_mtime_ns, stat.st_size)
 
 
 # Cache file: magic and format, SHA-256 of the payload, then the code points (uint32).
@@ -76,17 +78,20 @@ CMAP_FORMAT = b"make_pdf cmap 1\n"
 
 
 @lru_cache(maxsize=32)
-def _cmap(path: str, mtime_ns: int, size: int) -> frozenset[int]:
+def _cmap(path: str, root: str, mtime_ns: int, size: int) -> frozenset[int]:
     """Code points a font file maps: once per process, and once per font content for
     all processes (reading a cmap with fontTools takes ≈0.04 s a font; every build
     worker and every ``check`` would pay it again)."""
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    try:
+        data = guarded_read.read_bytes(path, root, guarded_read.FONT_LIMIT)
+    except guarded_read.Refused:
+        return frozenset()  # the fonts rule names the file and why
+    digest = hashlib.sha256(data).hexdigest()
     saved = cache_dir() / f"cmap-{digest}.bin"
     cached = _read_cached(saved)
     if cached is not None:
         return cached
-    with TTFont(path, lazy=True, fontNumber=0) as font:
+    with TTFont(BytesIO(data), lazy=True, fontNumber=0) as font:
         # Placeholder glyph names: without them fontTools derives real ones from the
         # cmap first, which takes longer than reading the cmap (and we only need keys).
         font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])

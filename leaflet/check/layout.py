@@ -62,6 +62,10 @@ class Line:
     margin: bool  # in a page-margin box (footer, page number)
     block: str  # all the text of its paragraph (or list item…)
     line: int | None = None  # file line its block starts on (data-line)
+    key: int = 0  # the block it belongs to, the same on every page it runs over
+    wraps: tuple[int, ...] = ()  # offsets in ``text`` where a phrase span wrapped inside
+    forced: bool = False  # the line ends at a <br>
+    written: str = ""  # its block's text as written: with the spaces line ends dropped
 
     @property
     def ink_bottom(self) -> float:
@@ -126,6 +130,16 @@ class Shape:
 RULE, FILL = "rule", "fill"
 
 
+@dataclass(frozen=True)
+class TopBlock:
+    """The block a page starts with, when it asked not to be split or to start a page."""
+
+    kept: bool  # break-inside: avoid
+    forced: bool  # break-before: page
+    height: float  # its margin box, px
+    text: str  # its first line's text
+
+
 @dataclass
 class Layout:
     pages: list[Page] = field(default_factory=list)
@@ -138,3 +152,4 @@ class Layout:
     body_size_pt: float = 0.0  # the root font size: 16 pt, 20 pt in the XL edition
     drawn_bottom: dict[int, float] = field(default_factory=dict)  # page → lowest thing drawn
     #   (text, image, border or background), page margins left out
+    top_blocks: dict[int, TopBlock] = field(default_factory=dict)  # page → its kept first block

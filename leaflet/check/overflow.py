@@ -116,6 +116,12 @@ def _too_many_pages(ctx: Context, high: int) -> Outcome:
     n = max(1, math.ceil(height / layout.body_pitch - 0.01)) if layout.body_pitch else 0
     where = ctx.where_line(first) if first else ctx.where(high + 1)
     quoted = f"「{excerpt(first.text)}」から後ろが" if first else ""
+    if ctx.stopped:  # only the first pages were laid out: the figure is a lower bound
+        return failed(NAME, f"+{n}行以上", where,
+                      f"{ctx.handout.kind.label}は {high}ページまでですが、長すぎるため {len(layout.pages)}ページで"
+                      f"組版を止めました。{quoted}{high + 1}ページ目以降に少なくとも約{n}行分"
+                      f"({height * T.MM_PER_PX:.0f}mm)はみ出しています。"
+                      "本文を大きく減らすか、いくつかの原稿に分けてください")
     return failed(NAME, f"+{n}行 {height * T.MM_PER_PX:.0f}mm", where,
                   f"{ctx.handout.kind.label}は {high}ページまでですが {len(layout.pages)}ページになり、"
                   f"{quoted}{high + 1}ページ目に約{n}行分({height * T.MM_PER_PX:.0f}mm)はみ出しています。"

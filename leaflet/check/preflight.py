@@ -14,13 +14,14 @@ from types import ModuleType
 from ..project import Project
 from ..render.page import Rendered
 from ..render.weasy import faces_of
-from . import contrast, fonts, furigana, glyphs, images, lines, overflow, overlap, press, safe_area, text_size
+from . import breaks, contrast, fonts, furigana, glyphs, images, lines, overflow, overlap, press, safe_area, text_size
 from .boxes import measure
 from .context import Context, failed
 from .relax import relaxations
 from .report import Outcome, Report, Where
 
-RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana]
+RULES: list[ModuleType] = [text_size, contrast, glyphs, overflow, safe_area, lines, images, overlap, fonts, furigana,
+                           breaks]
 LABELS = {rule.NAME: rule.LABEL for rule in RULES}
 # Rules that read the written PDF, for the edition that needs them (the print-shop one).
 PDF_RULES: list[ModuleType] = [press]
@@ -35,7 +36,8 @@ def run_checks(project: Project, rendered: Rendered) -> Report:
     handout = rendered.handout
     reasons = relaxations(handout, ALL_LABELS)
     document = rendered.document
-    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document))
+    ctx = Context(project, handout, rendered.edition, document, measure(document), faces_of(document),
+                  stopped=rendered.stopped)
     report = Report(handout.shown, labels=dict(LABELS))  # its own: check_pdf may add to it
     for rule in RULES:
         try:
@@ -52,7 +54,7 @@ def check_pdf(project: Project, rendered: Rendered, report: Report, data: bytes)
     ``data`` written from ``rendered``, to ``report``."""
     paper = [(page.width * 0.75, page.height * 0.75) for page in rendered.document.pages]  # CSS px → pt
     try:
-        outcomes = press.check(data, paper, list(rendered.stylesheets), project.rel)
+        outcomes = press.check(data, paper, list(rendered.stylesheets), project)
     except Exception as error:
         outcomes = [failed(press.NAME, "—", None, f"この検査を実行できませんでした({type(error).__name__}: {error})")]
     report.outcomes.extend(outcomes)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pikepdf
 
+from ..project import Project
 from ..render.pdf.colour import untwinned
 from ..render.pdf.settings import BLEED_MM
 from .report import Outcome, Where
@@ -34,17 +35,17 @@ RGB_OPERATORS = {"rg", "RG"}
 SPACE_OPERATORS = {"cs", "CS"}
 
 
-def check(data: bytes, paper: list[tuple[float, float]], sheets: list[Path], project_rel: Any) -> list[Outcome]:
+def check(data: bytes, paper: list[tuple[float, float]], sheets: list[Path], project: Project) -> list[Outcome]:
     """``paper``: each page's size as laid out (pt); ``sheets``: the stylesheets used,
-    to name a colour written without a twin; ``project_rel``: path → as the editor knows it."""
+    to name a colour written without a twin (at its ``file:line`` in ``project``)."""
     outcomes: list[Outcome] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         rgb = list(_rgb_uses(pdf))
         if rgb:
             pages = sorted({page for page, _ in rgb})
             kinds = sorted({what for _, what in rgb})
-            written = untwinned(sheets)
-            hint = ("、".join(f"{project_rel(u.sheet)}:{u.line} の {u.text}" for u in written[:3])
+            written = untwinned(sheets, project.root)
+            hint = ("、".join(f"{project.rel(u.sheet)}:{u.line} の {u.text}" for u in written[:3])
                     + " に CMYK の対(--名前-cmyk: device-cmyk(…))を書いてください") if written else (
                 "原稿の HTML に書いた色(style=\"color: …\" など)をやめ、"
                 "スタイルシートの色(var(--accent) など)を使ってください")

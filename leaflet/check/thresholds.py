@@ -37,6 +37,13 @@ EDITION_EXTRA_PAGES = {"xl": 1}
 LINE_CHARS_MAX = {"normal": 40, "xl": 30}
 LINE_PITCH_MIN = 1.5  # line box height / font size
 
+# Line and page breaks (rule breaks): body text breaks only between phrases
+# (leaflet/source/markdown/phrasing.py); a paragraph's last line holds at least this many
+# characters (the Markdown stage joins a short last phrase to the one before it); every
+# page but the last is at least this full, unless what comes next is kept whole.
+LAST_LINE_CHARS_MIN = 4
+PAGE_FILL_MIN = 2 / 3
+
 # Furigana overlap (rule furigana): a reading's box may touch another text's box by this
 # much (px) before it counts as drawn over it (rounding in the layout).
 OVERLAP_PX = 0.05

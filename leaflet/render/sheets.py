@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Collection
 from pathlib import Path
 
+from .. import guarded_read
 from .weasy import CSS, FontFaces, URLFetcher
 
 KEEP = 4  # stylesheet sets kept (each holds its fonts' temporary copies)
@@ -44,8 +45,12 @@ def parsed(sheets: list[Path], files: Collection[Path], fetcher: URLFetcher, htm
 
 
 def _parse(sheets: list[Path], fetcher: URLFetcher) -> Parsed:
+    """Each stylesheet as the guarded reader read it (``CSS(filename=)`` would open the
+    file itself, following any symlink); ``base_url`` keeps its ``url()``s relative to it."""
     fonts = FontFaces()
-    return fonts, [CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts) for p in sheets]
+    root = getattr(fetcher, "root")  # noqa: B009 — a ProjectFetcher: the project folder
+    return fonts, [CSS(string=guarded_read.read_text(p, root), base_url=p.resolve().as_uri(),
+                       url_fetcher=fetcher, font_config=fonts) for p in sheets]
 
 
 def _self_contained(html: str) -> bool:

@@ -11,7 +11,9 @@ Private API used, all read-only except where noted:
 - ``page._page_box``: the laid-out box tree of a page (the preflight walks it; the
   "1 / 1" page number of a one-page document is removed from its children);
 - ``weasyprint.formatting_structure.boxes`` classes, ``draw.color.get_color`` and
-  ``anchors.rectangle_aabb`` for the walk;
+  ``anchors.rectangle_aabb`` for the walk (``check/boxes.py``; ``check/flow.py`` also reads
+  where a line ends at a ``<br>``, the line boxes inside a phrase span, and a page's first
+  block's ``break_before`` / ``break_inside``);
 - ``FontConfiguration._folder`` (set: where the fonts are copied) and an override of
   ``add_font_face`` (to remember which files a document loaded);
 - ``text.ffi``'s Pango bindings and a text box's ``pango_layout`` (which fonts Pango
@@ -22,11 +24,14 @@ Private API used, all read-only except where noted:
   drawn for ``overflow: hidden``;
 - pictures: a replaced box's ``replacement`` (set: a downsampled copy), where
   ``layout.replaced.replacedbox_layout`` draws it inside its box (after object-fit),
-  ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``,
-  and a fetched response's ``path`` (None: WeasyPrint would re-read the file by name
-  when writing the PDF instead of embedding the bytes the fetcher read);
-- the text of its log messages (images it could not draw, missing glyphs) and of the
-  warning it gives when fontconfig has no fonts.
+  ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``;
+- the text of its log messages (images it could not draw, missing glyphs, a
+  ``@font-face`` it could not load) and of the warning it gives when fontconfig has no
+  fonts;
+- ``layout.make_all_pages`` (replaced, once a render asks for a page cap, by a wrapper
+  that ends after N pages) and the layout context's ``page_maker`` list;
+- ``URLFetcherResponse.path`` (``None`` in ``Snapshot``: with a file name, a raster image
+  is read again from that path when the PDF is written, ``images.LazyLocalImage``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ import sys
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +106,8 @@ import weasyprint  # noqa: E402
 
 check_version(weasyprint.__version__)
 
+import weasyprint.layout as _layout  # noqa: E402
+from PIL import Image as _PillowImage  # noqa: E402  (WeasyPrint's own image library)
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML, Document  # noqa: E402
 from weasyprint.anchors import rectangle_aabb  # noqa: E402
 from weasyprint.draw.color import get_color  # noqa: E402
@@ -116,11 +125,12 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 __all__ = [
-    "CSS", "HTML", "BlockLevelBox", "BytesResponse", "Document", "Face", "FatalURLFetchingError", "FontFaces",
-    "ImageFailures", "InlineBlockBox", "LineBox", "MarginBox", "RasterImage", "SVGImage", "TextBox",
-    "URLFetcher", "URLFetcherResponse", "close_all", "cmyk_profile", "color", "drawn_families",
+    "CSS", "HTML", "BlockLevelBox", "Cap", "Document", "Face", "FatalURLFetchingError", "FontFaces",
+    "ImageFailures", "InlineBlockBox", "LineBox", "MarginBox", "RasterImage", "SVGImage", "Snapshot", "TextBox",
+    "URLFetcher", "URLFetcherResponse", "at_most", "close_all", "cmyk_profile", "color", "drawn_families",
     "drop_margin_box", "faces_of", "grow_background", "grow_overflow_clip", "page_box", "paints_background",
-    "picture_area", "placed_rasters", "raster_bytes", "rectangle_aabb", "replace_raster", "reported_by_us",
+    "picture_area", "pillow_warnings_as_errors", "placed_rasters", "raster_bytes", "rectangle_aabb",
+    "replace_raster", "reported_by_us", "too_many_pixels",
 ]
 
 LOGGER_NAME = "weasyprint"
@@ -131,6 +141,8 @@ IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image", "Failed 
 # What it logs, while writing the PDF, for a character the fonts lack (the glyph rule
 # reports it before anything is written).
 MISSING_GLYPH = ".notdef glyph rendered"
+# What it warns when a @font-face cannot be used (the font is then silently missing).
+FONT_FACE_FAILURE = "Font-face"
 
 
 # --- the laid-out document --------------------------------------------------------------
@@ -262,16 +274,6 @@ def replace_raster(boxes: list[Any], image: RasterImage, data: bytes, pixels: tu
         box.replacement = copy
 
 
-class BytesResponse(URLFetcherResponse):
-    """A fetched file with no path: WeasyPrint re-reads a JPEG or PNG it knows by name
-    when it writes the PDF (``LazyLocalImage``), embedding the file as it is then rather
-    than the bytes the fetcher read (and turned upright)."""
-
-    @property
-    def path(self) -> None:
-        return None
-
-
 # --- fonts --------------------------------------------------------------------------------
 
 
@@ -311,6 +313,7 @@ class FontFaces(FontConfiguration):
         prepare()  # fontconfig must see only our fonts before a configuration loads it
         super().__init__()
         self.faces: list[Face] = []
+        self.failed: list[str] = []  # families WeasyPrint could not load (it only warns)
         self._folder, self._lock = new_font_folder()
         if not _open:
             atexit.register(close_all)
@@ -330,7 +333,24 @@ class FontFaces(FontConfiguration):
             style=str(rule_descriptors.get("font_style", "normal")),
             sources=tuple((str(kind), str(url)) for kind, url in rule_descriptors.get("src", ())),
         ))
-        return super().add_font_face(rule_descriptors, url_fetcher)
+        watch = _FontFaceFailures()
+        engine_logger().addHandler(watch)
+        try:
+            return super().add_font_face(rule_descriptors, url_fetcher)
+        finally:
+            engine_logger().removeHandler(watch)
+            if watch.failed:
+                self.failed.append(str(rule_descriptors.get("font_family", "")))
+
+
+class _FontFaceFailures(logging.Handler):  # notices FONT_FACE_FAILURE while a face loads
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(FONT_FACE_FAILURE):
+            self.failed = True
 
 
 _open: weakref.WeakSet[FontFaces] = weakref.WeakSet()
@@ -364,7 +384,7 @@ def reported_by_us(message: str) -> bool:
     """A WeasyPrint warning that our own checks and errors already say, in Japanese and
     with a file:line: a character the fonts lack (the glyph rule), an image that cannot
     be drawn (an error of the handout)."""
-    return message.startswith((MISSING_GLYPH, *IMAGE_FAILURES))
+    return message.startswith((MISSING_GLYPH, FONT_FACE_FAILURE, *IMAGE_FAILURES))
 
 
 class ImageFailures(logging.Handler):
@@ -391,3 +411,83 @@ class ImageFailures(logging.Handler):
         if not url.rsplit("/", 1)[-1] or not url.startswith(("file:", "http:", "https:", "data:")):
             return ""
         return url
+
+
+def too_many_pixels(record: logging.LogRecord) -> bool:
+    """An image failure caused by Pillow's decompression-bomb guard."""
+    error = record.args[-1] if isinstance(record.args, tuple) and record.args else None
+    while isinstance(error, BaseException):
+        if isinstance(error, (_PillowImage.DecompressionBombError, _PillowImage.DecompressionBombWarning)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@contextmanager
+def pillow_warnings_as_errors() -> Iterator[None]:
+    """Pillow only warns (in English, on stderr) for an image between its pixel limit and
+    twice that: here such an image fails to load like a larger one, and is named."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", _PillowImage.DecompressionBombWarning)
+        yield
+
+
+class Snapshot(URLFetcherResponse):
+    """Bytes the fetcher read, with no file behind them as far as WeasyPrint can tell:
+    given a file name, WeasyPrint reads a JPEG or PNG again by that path when it writes
+    the PDF, and embeds whatever the path holds by then."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
+# --- the page cap -------------------------------------------------------------------------
+
+
+@dataclass
+class Cap:
+    pages: int
+    reached: bool = False  # there was more to lay out
+
+
+_cap: ContextVar[Cap | None] = ContextVar("page_cap", default=None)
+_make_all_pages = _layout.make_all_pages
+
+
+def _bounded(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+    """``make_all_pages``, ending after the cap's pages. The page maker's next entry says
+    whether there was more (``resume_at``); it is marked as needing no second pass."""
+    cap = _cap.get()
+    made = _make_all_pages(context, root_box, html, pages)
+    if cap is None:
+        yield from made
+        return
+    for number, page in enumerate(made, 1):
+        yield page
+        if number >= cap.pages:
+            following = context.page_maker[number] if number < len(context.page_maker) else None
+            if following is not None and following[0] is not None:
+                cap.reached = True
+                following[-1]["content_changed"] = following[-1]["pages_wanted"] = False
+                del context.page_maker[number + 1:]
+            made.close()
+            return
+
+
+@contextmanager
+def at_most(pages: int | None) -> Iterator[Cap | None]:
+    """Renders in this block stop after ``pages`` pages (WeasyPrint lays out every page a
+    document needs: a 5 MB FAQ became 3,502 pages in five minutes and 1.9 GB);
+    ``cap.reached`` tells whether the document was longer."""
+    if pages is None:
+        yield None
+        return
+    if _layout.make_all_pages is not _bounded:
+        _layout.make_all_pages = _bounded  # a no-op for renders without a cap
+    cap = Cap(pages)
+    token = _cap.set(cap)
+    try:
+        yield cap
+    finally:
+        _cap.reset(token)

@@ -26,8 +26,9 @@ from ..build.thumbnail import thumbnail_path
 from ..errors import HandoutError
 from ..project import CATALOG_FILE, THUMBNAILS, Project, remove_empty_folders
 from ..render.dates import japanese_date
+from ..render.template_loader import GuardedLoader
 from ..source.kinds import load_kind
-from ..source.markdown.phrases import split_phrases
+from ..source.markdown.phrasing import split_phrases
 from .inventory import describe
 from .print_guide import GUIDE, print_setting, write_print_guide
 
@@ -80,8 +81,11 @@ def refresh_catalog(project: Project, out: Path | None = None,
     that cannot be written is a warning, never a failed build."""
     try:
         return update_catalog(project, out, checks, known)
-    except (OSError, jinja2.TemplateError, HandoutError) as error:  # e.g. a broken clinic.yaml
-        LOG.warning("一覧ページ(%s)を書けませんでした: %s", INDEX, error)
+    except Exception as error:
+        from ..failures import describe
+
+        LOG.warning("警告: 一覧ページ(%s)を書けませんでした: %s", INDEX,
+                    describe(error, INDEX, rel=project.rel).removeprefix(f"{INDEX}: "))
         return None
 
 
@@ -106,7 +110,7 @@ def collect_entries(project: Project, out: Path,
                 continue
             pdf = xl  # a handout that is XL only (size: xl in its front matter)
         png = thumbnail_path(out, row.name)
-        pages = draw_thumbnail(pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
+        pages = draw_thumbnail(out, pdf, png, recorded.get(_rel(pdf, out), (None, 0)))
         check = checks.get(row.name)
         entries.append(CatalogEntry(
             name=row.name,
@@ -131,7 +135,7 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
                   now: dt.datetime | None = None) -> Path:
     """Write ``out/index.html`` atomically (a server never sends half a page)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates / TEMPLATE_DIR),
+        loader=GuardedLoader(project.templates / TEMPLATE_DIR, project.root),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
     env.filters["url"] = lambda path: quote(path)

@@ -44,6 +44,12 @@ def describe(project: Project, known: Mapping[str, Facts] | None = None) -> list
             entry.revised = _date(facts.revised)
         except HandoutError as error:
             entry.error = str(error)
+        except Exception as error:
+            from ..failures import describe as explain
+            from ..guarded_read import text_or_empty
+
+            entry.error = explain(error, project.rel(file), text_or_empty(file, project.root), rel=project.rel)
+            entry.kind = entry.title = entry.revised = ""
         entries.append(entry)
     return entries
 
@@ -51,7 +57,7 @@ def describe(project: Project, known: Mapping[str, Facts] | None = None) -> list
 def _read(project: Project, file: Path, kinds: set[str]) -> Facts:
     if not project.contains(file):  # a symlink leading out: never read it
         raise HandoutError(project.rel(file), None, "プロジェクトの外のファイルは読めません")
-    source = split(read_text(file, project.rel(file)), project.rel(file))
+    source = split(read_text(file, project.rel(file), project.root), project.rel(file))
     facts = Facts.of(source.meta)
     if facts.kind not in kinds:  # the build would stop on it: say so here too
         raise HandoutError(project.rel(file), source.meta_lines.get("kind", 2),

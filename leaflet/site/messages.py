@@ -31,6 +31,9 @@ def result_lines(project: Project, result: Result) -> list[Line]:
 def stale_line(project: Project, stale: Stale) -> Line:
     if stale.removed:
         return f"削除: {project.rel(stale.pdf)}(元の .md がありません)", False
+    if stale.kept:
+        return (f"削除しませんでした: {project.rel(stale.pdf)}(このツールが書いたふつうのファイルではありません。"
+                "必要なければ手で消してください)", True)
     return f"元の .md がない PDF: {project.rel(stale.pdf)}(--clean で削除)", True
 
 

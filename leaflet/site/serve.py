@@ -7,6 +7,12 @@ Bound to 127.0.0.1 unless another host is asked for explicitly.
 
 Live reload: the served copy of index.html (never the file) carries a small script that
 polls ``/__reload`` and reloads the page when the PDFs or the catalog change.
+
+Every other page (an HTML copy written by ``build --html``, an SVG) is served with
+``Content-Security-Policy: sandbox``: the browser gives it an origin of its own and runs
+none of its scripts, so a handout's raw HTML cannot act as the catalog. Errors are
+Japanese pages; a client that closes the connection early is not an error worth a
+traceback; a connection idle for ``IDLE_SECONDS`` is closed.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -21,14 +28,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import UsageError
+from .. import guarded_read
+from ..errors import HandoutError, UsageError
 from ..project import Project
 from .catalog import INDEX, refresh_catalog
-from .watch import watch
+from .watch import trouble, watch
 
 LOOPBACK = "127.0.0.1"
 RELOAD_PATH = "/__reload"
 POLL_MS = 1000
+RESTART_SECONDS = 2.0  # pause before the rebuild thread watches again after a failure
 CONTENT_TYPES = {  # what the catalog is made of; anything else in out/ is not served
     ".html": "text/html; charset=utf-8",
     ".pdf": "application/pdf",
@@ -39,6 +48,23 @@ CONTENT_TYPES = {  # what the catalog is made of; anything else in out/ is not s
 }
 NOT_FOUND_PAGE = ("<!doctype html><html lang=ja><meta charset=utf-8><title>見つかりません</title>"
                   "<p style='font-size:20px'>見つかりません。<a href='/'>一覧に戻る</a></p></html>")
+SANDBOX = "sandbox"  # no scripts, no forms, an opaque origin: for pages that are not the catalog
+IDLE_SECONDS = 30.0  # a kept-alive connection with no request for this long is closed
+ERROR_PAGE = ("<!doctype html><html lang=ja><meta charset=utf-8><title>%(code)d %(message)s</title>"
+              "<p style='font-size:20px'>%(message)s(%(code)d)。%(explain)s<a href='/'>一覧に戻る</a></p></html>")
+# What an error means for someone who only wanted to look at a leaflet.
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("リクエストの形が正しくありません", "アドレスを確かめてください。"),
+    403: ("開けません", ""),
+    404: ("見つかりません", ""),
+    405: ("この操作はできません", "このページは見るためだけのものです。"),
+    408: ("時間切れです", "もう一度開いてください。"),
+    414: ("アドレスが長すぎます", "アドレスを確かめてください。"),
+    431: ("リクエストのヘッダーが大きすぎます", ""),
+    500: ("サーバーの中でエラーが起きました", "もう一度開いてください。"),
+    501: ("この種類のリクエストには対応していません", "ブラウザで開いてください。"),
+    505: ("この HTTP のバージョンには対応していません", "ブラウザで開いてください。"),
+}
 FORBIDDEN_PAGE = ("<!doctype html><html lang=ja><meta charset=utf-8><title>開けません</title>"
                   "<p style='font-size:20px'>このアドレスでは開けません。"
                   "このパソコンで http://127.0.0.1 か http://localhost から開いてください。</p></html>")
@@ -108,11 +134,46 @@ class CatalogHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: CatalogServer
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # an idle kept-alive connection ends
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            pass  # the browser went away or fell silent: nothing to tell anyone
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (a malformed request, an unknown method), as a Japanese
+        page. (The status line keeps http.server's English phrase: it must be Latin-1.)"""
+        words, hint = ERRORS.get(code, ("エラーです", ""))
+        page = (ERROR_PAGE % {"code": code, "message": words, "explain": hint}).encode()
+        self.send_response(code)
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        with_body = code >= 200 and code not in (HTTPStatus.NO_CONTENT, HTTPStatus.RESET_CONTENT,
+                                                 HTTPStatus.NOT_MODIFIED) and self.command != "HEAD"
+        if with_body:
+            self.send_header("Content-Type", CONTENT_TYPES[".html"])
+            self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(page)
+
     def do_GET(self) -> None:
         self._respond(body=True)
 
     def do_HEAD(self) -> None:
         self._respond(body=False)
+
+    def _not_allowed(self) -> None:
+        words, hint = ERRORS[HTTPStatus.METHOD_NOT_ALLOWED]
+        page = ERROR_PAGE % {"code": HTTPStatus.METHOD_NOT_ALLOWED, "message": words, "explain": hint}
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, CONTENT_TYPES[".html"], page.encode(), True,
+                   headers={"Allow": "GET, HEAD"})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
     def _respond(self, body: bool) -> None:
         out = self.server.out
@@ -128,22 +189,34 @@ class CatalogHandler(BaseHTTPRequestHandler):
         if file is None:
             self._send(HTTPStatus.NOT_FOUND, CONTENT_TYPES[".html"], NOT_FOUND_PAGE.encode(), body)
             return
-        if file.name == INDEX and file.parent == out.resolve():
-            current = version(out)  # before reading: a write in between still reloads
-            data = _with_live_reload(file.read_bytes(), current)
-            self._send(HTTPStatus.OK, CONTENT_TYPES[".html"], data, body, cache="no-store")
+        catalog = file.name == INDEX and file.parent == out.resolve()
+        current = version(out) if catalog else ""  # before reading: a write in between still reloads
+        try:
+            stat = file.stat()
+            data = guarded_read.read_bytes(file, out, guarded_read.OUTPUT_LIMIT)
+        except (OSError, HandoutError):  # gone, or replaced by something we do not serve
+            self._send(HTTPStatus.NOT_FOUND, CONTENT_TYPES[".html"], NOT_FOUND_PAGE.encode(), body)
             return
-        stat = file.stat()
+        if catalog:
+            self._send(HTTPStatus.OK, CONTENT_TYPES[".html"], _with_live_reload(data, current), body,
+                       cache="no-store")
+            return
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'  # exact, unlike 1-second dates
+        sandbox = file.suffix.lower() in (".html", ".svg")  # pages of their own, not the catalog
         if self.headers.get("If-None-Match") == etag:
-            self._send(HTTPStatus.NOT_MODIFIED, None, b"", body, etag=etag)
+            self._send(HTTPStatus.NOT_MODIFIED, None, b"", body, etag=etag, sandbox=sandbox)
             return
-        self._send(HTTPStatus.OK, CONTENT_TYPES[file.suffix.lower()], file.read_bytes(), body,
-                   etag=etag)
+        self._send(HTTPStatus.OK, CONTENT_TYPES[file.suffix.lower()], data, body, etag=etag,
+                   sandbox=sandbox)
 
     def _send(self, status: HTTPStatus, content_type: str | None, data: bytes, body: bool,
-              cache: str = "no-cache", etag: str | None = None) -> None:
+              cache: str = "no-cache", etag: str | None = None, sandbox: bool = False,
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        if sandbox:
+            self.send_header("Content-Security-Policy", SANDBOX)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         if content_type:
             self.send_header("Content-Type", content_type)
         if status != HTTPStatus.NOT_MODIFIED:
@@ -163,12 +236,21 @@ class CatalogHandler(BaseHTTPRequestHandler):
 class CatalogServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, out: Path, host: str, port: int) -> None:
+    def __init__(self, out: Path, host: str, port: int, idle_seconds: float | None = None) -> None:
         self.out = out
+        self.idle_seconds = IDLE_SECONDS if idle_seconds is None else idle_seconds
         self.loopback_only = is_loopback(host)  # then only loopback names in Host
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), CatalogHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One Japanese line instead of a traceback; nothing for a closed connection."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"警告: 一覧ページの配信中にエラーが起きました({type(error).__name__}: {error})",
+              file=sys.stderr)
 
     @property
     def url(self) -> str:
@@ -246,8 +328,19 @@ def _start_watcher(project: Project, out: Path, stop: threading.Event,
     first_build = threading.Event()
 
     def run() -> None:
-        watch(project, out, on_built=lambda _results: refresh_catalog(project, out),
-              stop_event=stop, say=lambda line: say(line[0]), jobs=jobs, started=first_build)
+        # This thread must outlive any failure: a server that silently stops rebuilding
+        # shows old PDFs as if they were current.
+        while not stop.is_set():
+            try:
+                watch(project, out, on_built=lambda _results: refresh_catalog(project, out),
+                      stop_event=stop, say=lambda line: say(line[0]), jobs=jobs, started=first_build)
+                return
+            except BaseException as error:
+                if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                    return
+                say(f"エラー: {trouble(project, error)}。監視をやり直します")
+                first_build.set()  # serve what there is meanwhile
+                stop.wait(RESTART_SECONDS)
 
     say("すべて作成しています…")
     thread = threading.Thread(target=run, name="make_pdf-watch", daemon=True)

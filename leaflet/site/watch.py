@@ -96,8 +96,18 @@ def _run(session: Session, batches: Iterator[set[tuple[Change, str]]], say: Call
             continue  # a timeout step: nothing happened
         try:
             _on_changes(session, changes, say, on_built)
-        except Exception as error:
-            say((f"エラー: {type(error).__name__}: {error}", True))
+        except BaseException as error:
+            if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            say((f"エラー: {trouble(project, error)}", True))
+
+
+def trouble(project: Project, error: BaseException) -> str:
+    """A failure outside any one handout's build (the state file, the catalog, the
+    folder watch), in the words ``failures`` uses."""
+    from ..failures import describe
+
+    return describe(error, "変更の処理", rel=project.rel).replace("変更の処理: ", "変更を処理できませんでした: ", 1)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -109,12 +119,17 @@ def _warm_up(project: Project) -> None:
     not pay for the imports and WeasyPrint's first-use set-up; then move what exists
     now out of the garbage collector's way (fewer, shorter pauses while rebuilding)."""
     from ..build.pipeline import render_handout
+    from ..limits import Limits, can_time_out_here, time_limit
 
-    for file in project.all_handouts()[:1]:
+    # Off the main thread (serve) the builds run in workers: nothing to warm here, and
+    # no timer signal would bound a render that hangs.
+    for file in project.all_handouts()[:1] if can_time_out_here() else []:
         try:
-            render_handout(project, file).document.write_pdf()
-        except Exception:
-            pass
+            with time_limit(Limits.from_env().seconds):
+                render_handout(project, file).document.write_pdf()
+        except BaseException as error:
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
     gc.collect()
     gc.freeze()
 
@@ -153,6 +168,6 @@ def _rebuild(session: Session, files: list[Path], say: Callable[[Line], None],
         if stale:
             say(stale_line(project, item))
 
-    results = session.build(files, report, on_stale=on_stale)
+    results = session.build(files, report, on_stale=on_stale, on_note=lambda text: say((text, True)))
     if on_built and results:
         on_built(results)

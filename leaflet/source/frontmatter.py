@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .. import yamlfile
+from .. import guarded_read, yamlfile
 from ..errors import HandoutError
 
 FENCE = "---"
@@ -32,17 +32,10 @@ class Source:
     text: str = ""  # the whole file, decoded and normalised (for finding lines)
 
 
-def read_text(file: Path, shown: str) -> str:
-    """Decode as UTF-8 (a BOM is fine) and normalise CRLF/CR line endings."""
-    data = file.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise HandoutError(
-            shown, line, "UTF-8 ではない文字があります",
-            "エディタで文字コードを UTF-8 にして保存し直してください",
-        ) from None
+def read_text(file: Path, shown: str, root: Path) -> str:
+    """Read through the guarded reader (inside ``root``, a regular file, at most 1 MB),
+    decode as UTF-8 (a BOM is fine) and normalise CRLF/CR line endings."""
+    text = guarded_read.read_text(file, root, guarded_read.TEXT_LIMIT, shown=shown)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -104,12 +97,15 @@ def _refuse_forgotten_close(lines: list[str], end: int, shown: str, yaml_failed:
     it: a heading or section marker after a blank line, or, when YAML failed, one anywhere,
     or any line that reads as Markdown after a blank line."""
     blank = False
+    # The last key line: the lines before it are followed by one (linear, not a search of
+    # the rest for every line: 20,000 comment lines took minutes).
+    last_key = max((i for i in range(1, end) if _KEY_LINE.match(lines[i])), default=0)
     for i in range(1, end):
         line = lines[i]
         if not line.strip():
             blank = True
             continue
-        if any(_KEY_LINE.match(later) for later in lines[i + 1:end]):
+        if i < last_key:
             continue
         markdown_only = bool(_MARKDOWN_ONLY.match(line))
         if (markdown_only and (blank or yaml_failed)) or (yaml_failed and blank and _BODY_LINE.match(line)):

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import yamlfile
-from ..errors import HandoutError, line_of
+from .. import guarded_read, yamlfile
+from ..errors import HandoutError, cut, line_of
 from ..project import Project
 from .frontmatter import Source
 
@@ -117,17 +117,17 @@ DUPLEX = ("short-edge", "long-edge", "simplex")
 
 def _duplex(project: Project, schema_file: Path, value: Any) -> str:
     if value not in DUPLEX:
-        line = line_of(schema_file.read_text(encoding="utf-8"), "duplex:")
+        line = line_of(guarded_read.text_or_empty(schema_file, project.root), "duplex:")
         raise HandoutError(project.rel(schema_file), line, f"duplex の値「{value}」は使えません",
                            f"使える値: {', '.join(DUPLEX)}(両面印刷で短辺とじ/長辺とじ/片面)")
     return str(value)
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    if not guarded_read.exists(path):
         return {}
     try:
-        return yamlfile.read_file(path) or {}
+        return yamlfile.read_file(path, project.root) or {}
     except yamlfile.YAMLError as error:
         line, problem, fix = yamlfile.explain(error)
         raise HandoutError(project.rel(path), None if line is None else line + 1,
@@ -143,7 +143,7 @@ def resolve_kind(project: Project, source: Source) -> Kind:
         raise HandoutError(source.path, 2, "kind(種類)がありません",
                            f"フロントマターに kind: を書いてください(使える種類: {', '.join(kinds)})")
     if str(name) not in kinds:
-        raise HandoutError(source.path, line, f"kind「{name}」という種類はありません",
+        raise HandoutError(source.path, line, f"kind「{_shown(name)}」という種類はありません",
                            f"使える種類: {', '.join(kinds)}")
     return load_kind(project, str(name))
 
@@ -166,11 +166,17 @@ def _coerce(value: Any, expected: str) -> Any:
     return value
 
 
+SHOWN = 60  # characters of a value quoted in a message
+
+
 def _shown(value: Any) -> str:
-    """A value as the editor wrote it in YAML (true, not True)."""
+    """A value as the editor wrote it in YAML (true, not True), cut to a quotable length
+    (printing a whole list of 40,000 items would be a line of 280,000 characters)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (list, dict)) and len(value) > SHOWN:  # not str() of all of it
+        value = list(value)[:SHOWN] if isinstance(value, list) else dict(list(value.items())[:SHOWN])
+    return cut(str(value), SHOWN)
 
 
 def validate_meta(kind: Kind, source: Source) -> dict[str, Any]:
@@ -204,7 +210,7 @@ def validate_meta(kind: Kind, source: Source) -> dict[str, Any]:
                                f"{TYPE_HINTS[expected]}で書いてください")
         choices = spec.get("choices")
         if choices and value not in choices:
-            raise HandoutError(source.path, line, f"{name} の値「{value}」は使えません",
+            raise HandoutError(source.path, line, f"{name} の値「{_shown(value)}」は使えません",
                                f"使える値: {', '.join(map(str, choices))}")
         low, high = spec.get("min"), spec.get("max")
         if expected == "int" and ((low is not None and value < low) or (high is not None and value > high)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import markdown
 
 from ..errors import HandoutError
+from ..names import RESERVED_TOP, case_twins, name_problem
 from ..project import Project, same_name
 from .frontmatter import Source, read_text, split
 from .kinds import Kind, resolve_kind, validate_meta
@@ -17,6 +19,7 @@ from .markdown import (
     AssetsExtension,
     FuriganaExtension,
     IndentedTextExtension,
+    JoinersExtension,
     ListIndentExtension,
     ListStartExtension,
     PhrasesExtension,
@@ -30,6 +33,8 @@ from .markdown.placeholders import PlaceholdersExtension, placeholder_in, refuse
 from .sections import split_sections
 
 BASE_EXTENSIONS = ["sane_lists"]
+# bench/run.py only: body text without word joiners, to measure what phrase breaks cost.
+PLAIN_BREAKS_ENV = "MAKE_PDF_BENCH_PLAIN_BREAKS"
 
 
 @dataclass
@@ -51,16 +56,26 @@ def load(project: Project, file: Path, source: Source | None = None) -> Handout:
     if not project.contains(file):  # a symlink to somewhere else
         raise HandoutError(shown, None, "プロジェクトの外のファイルは読めません",
                            "リンクではなく、ファイルそのものを handouts/ に置いてください")
-    if project.name_of(file).split("/")[0] == "xl":
-        raise HandoutError(shown, None, "handouts/xl/ は使えません(特大版の出力先 out/xl/ と重なります)",
+    name = project.name_of(file)
+    if name.split("/")[0].casefold() == RESERVED_TOP:
+        raise HandoutError(shown, None,
+                           f"handouts/{name.split('/')[0]}/ は使えません(特大版の出力先 out/xl/ と重なります)",
                            "別のフォルダ名にしてください")
+    if problem := name_problem(name):
+        raise HandoutError(shown, None, problem, "ファイル名(フォルダ名)を変えてください")
     twins = same_name(Path(file))
     if len(twins) > 1:  # both would write the same PDF, one over the other
         raise HandoutError(shown, None, "同じ名前の原稿が2つあります: " + "、".join(project.rel(t) for t in twins),
                            "どちらかの名前を変えるか、古い方を消してください")
+    clash = case_twins(project.handouts, name)
+    if len(clash) > 1:  # one PDF on a shared drive that ignores case
+        raise HandoutError(shown, None, "大文字・小文字だけが違う名前の原稿があります: "
+                           + "、".join(f"handouts/{twin}.md" for twin in clash),
+                           "Windows や Mac の共有フォルダでは同じ名前になり、PDF が上書きされます。"
+                           "どちらかの名前を変えてください")
     file = Path(file).resolve()
     if source is None:
-        source = split(read_text(file, shown), shown)
+        source = split(read_text(file, shown, project.root), shown)
     kind = resolve_kind(project, source)
     meta = validate_meta(kind, source)
     placeholders = frozenset(kind.placeholders)
@@ -75,10 +90,13 @@ def load(project: Project, file: Path, source: Source | None = None) -> Handout:
     lines = SourceLinesExtension()
     shape = ShapeExtension(source=shown)
     readings = ReadingsExtension(readings=project.readings() if meta.get("readings", True) else {})
+    phrases = [PhrasesExtension(tags=list(kind.phrase_breaks))]
+    if os.environ.get(PLAIN_BREAKS_ENV) != "1":
+        phrases.append(JoinersExtension(skip=list(kind.phrase_breaks)))
     md = markdown.Markdown(
         extensions=[*BASE_EXTENSIONS, unfinished, TypedListsExtension(), ListIndentExtension(),
                     IndentedTextExtension(), ListStartExtension(),
-                    furigana, readings, PhrasesExtension(tags=list(kind.phrase_breaks)), assets,
+                    furigana, readings, *phrases, assets,
                     lines, shape, *(EXTENSIONS[n]() for n in kind.markdown)],
         output_format="html",
     )

@@ -30,6 +30,8 @@ import tinycss2
 from PIL import Image, ImageCms
 from tinycss2.color5 import parse_color
 
+from ... import guarded_read
+
 RGB = tuple[float, float, float]
 CMYK = tuple[float, float, float, float]
 TWIN_SUFFIX = "-cmyk"
@@ -53,11 +55,12 @@ class Twin:
     cmyk: CMYK
 
 
-def twins(sheets: Iterable[Path]) -> list[Twin]:
-    """Every ``--name`` declared beside a ``--name-cmyk: device-cmyk(...)``."""
+def twins(sheets: Iterable[Path], root: Path) -> list[Twin]:
+    """Every ``--name`` declared beside a ``--name-cmyk: device-cmyk(...)`` in ``sheets``
+    (inside the project ``root``)."""
     found = []
     for sheet in sheets:
-        for selector, declarations in _rules(sheet):
+        for selector, declarations in _rules(sheet, root):
             values = {d.name: d.value for d in declarations}
             for name, value in values.items():
                 base = name.removesuffix(TWIN_SUFFIX)
@@ -84,13 +87,13 @@ class Untwinned:
     text: str  # the colour as written
 
 
-def untwinned(sheets: Iterable[Path]) -> list[Untwinned]:
+def untwinned(sheets: Iterable[Path], root: Path) -> list[Untwinned]:
     """Colours written in a stylesheet that have no CMYK twin: a colour outside a
     ``--name`` declaration, or a ``--name`` colour without ``--name-cmyk``. The press
     edition would print those in RGB."""
     found = []
     for sheet in sheets:
-        for _selector, declarations in _rules(sheet):
+        for _selector, declarations in _rules(sheet, root):
             names = {d.name for d in declarations}
             for declaration in declarations:
                 if declaration.name.endswith(TWIN_SUFFIX):
@@ -103,12 +106,9 @@ def untwinned(sheets: Iterable[Path]) -> list[Untwinned]:
     return found
 
 
-def _rules(sheet: Path) -> Iterator[tuple[str, list]]:
+def _rules(sheet: Path, root: Path) -> Iterator[tuple[str, list]]:
     """(selector, declarations) of every style rule, inside @media/@page blocks too."""
-    try:
-        text = sheet.read_text(encoding="utf-8")
-    except OSError:
-        return
+    text = guarded_read.read_text(sheet, root)  # as the render read it; a refusal names the file
     yield from _walk_rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
 
 

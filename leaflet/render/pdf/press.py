@@ -43,14 +43,14 @@ def stylesheet(press: Press, sheets: list[Path]) -> str:
         f'@color-profile device-cmyk {{ src: url("{press.profile.as_uri()}"); '
         "components: cyan, magenta, yellow, black; }",
         f"@page {{ bleed: {BLEED_MM:g}mm; }}",
-        colour.press_overrides(colour.twins(sheets)),
+        colour.press_overrides(colour.twins(sheets, press.root)),
     ])
 
 
 def converter(press: Press, sheets: list[Path]) -> Callable[[Path, bytes], bytes]:
     """For the fetcher: pictures come back in inks (stylesheet colours in SVGs get
     their twins)."""
-    known = {_key(t.rgb): t.cmyk for t in colour.twins(sheets) if t.rgb}
+    known = {_key(t.rgb): t.cmyk for t in colour.twins(sheets, press.root) if t.rgb}
 
     def to_cmyk(rgb: colour.RGB) -> colour.CMYK:
         return known.get(_key(rgb)) or colour.rgb_to_cmyk(rgb, press.profile_key)
@@ -79,7 +79,7 @@ def finisher(press: Press, identity: str) -> Finisher:
         _stable_document_id(pdf, identity)
         _gradients_in_inks(pdf, press.profile_key)
         for intent in pdf.catalog.get("OutputIntents") or []:
-            _embed_as_is(pdf, intent["DestOutputProfile"], press.profile)
+            _embed_as_is(pdf, intent["DestOutputProfile"], press.data)
             intent["OutputConditionIdentifier"] = pydyf.String(press.condition)
             intent["OutputCondition"] = pydyf.String(press.description)
             intent["RegistryName"] = pydyf.String(REGISTRY)
@@ -133,19 +133,19 @@ def _stable_document_id(pdf: pydyf.PDF, identity: str) -> None:
     stream.stream = [_RANDOM_ID.sub(stable, bytes(part)) for part in stream.stream]
 
 
-def _embed_as_is(pdf: pydyf.PDF, reference: bytes, profile: Path) -> None:
+def _embed_as_is(pdf: pydyf.PDF, reference: bytes, profile: bytes) -> None:
     """The profile stream holds the file's own bytes, compressed once per process:
     WeasyPrint writes lcms's re-serialisation of it (a changed file, which the zlib
     licence asks to mark) and compresses its megabyte at every write (0.4 s a PDF)."""
     stream = pdf.objects[int(reference.split()[0])]
-    stream.stream = [_compressed(str(profile), profile.stat().st_mtime_ns)]
+    stream.stream = [_compressed(profile)]
     stream.compress = False
     stream.extra["Filter"] = "/FlateDecode"
 
 
 @lru_cache(maxsize=2)
-def _compressed(path: str, mtime_ns: int) -> bytes:
-    return zlib.compress(Path(path).read_bytes(), 6)  # level 9: 0.6 % smaller, 3.5x slower
+def _compressed(profile: bytes) -> bytes:
+    return zlib.compress(profile, 6)  # level 9: 0.6 % smaller, 3.5x slower
 
 
 def _key(rgb: colour.RGB | None) -> tuple[int, ...]:

@@ -11,9 +11,11 @@ read and checked only when a press edition is rendered (``press_settings``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ... import guarded_read
 from ...errors import HandoutError, line_of
 from ...project import CLINIC_FILE, Project
 
@@ -28,6 +30,8 @@ class Press:
     profile: Path  # a CMYK ICC profile inside the project
     condition: str  # the OutputConditionIdentifier print shops read (FOGRA39, JC2011…)
     description: str  # the profile's own name
+    root: Path  # the project: the stylesheets read for their colours are inside it
+    data: bytes = field(default=b"", repr=False)  # the profile as read (embedded as it is)
 
     @property
     def profile_key(self) -> str:
@@ -52,7 +56,7 @@ def press_settings(project: Project) -> Press:
 
     clinic_file = project.root / CLINIC_FILE
     settings = project.clinic().get(SETTINGS_KEY) or {}
-    text = clinic_file.read_text(encoding="utf-8") if clinic_file.is_file() else ""
+    text = guarded_read.text_or_empty(clinic_file, project.root)  # for the line of an error
     if not isinstance(settings, dict):
         raise HandoutError(CLINIC_FILE, line_of(text, f"{SETTINGS_KEY}:"),
                            f"{SETTINGS_KEY}: は「名前: 値」を字下げして書いてください",
@@ -68,8 +72,9 @@ def press_settings(project: Project) -> Press:
     if not path.is_file():
         raise HandoutError(where, line, f"印刷用プロファイル「{relative}」が見つかりません",
                            "印刷所から受け取った .icc ファイルを profiles/ に置き、その名前を書いてください")
+    data = guarded_read.read_bytes(path, project.root, guarded_read.PROFILE_LIMIT)
     try:
-        profile = ImageCms.getOpenProfile(str(path)).profile
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
     except (OSError, ImageCms.PyCMSError):
         raise HandoutError(where, line, f"「{relative}」は ICC プロファイルとして読めません",
                            "印刷所から受け取った .icc / .icm ファイルか確認してください") from None
@@ -78,4 +83,4 @@ def press_settings(project: Project) -> Press:
         raise HandoutError(where, line, f"「{relative}」は CMYK のプロファイルではありません({space})",
                            "印刷所用 PDF には、印刷機の CMYK プロファイルが必要です")
     condition = str(settings.get("press_condition") or (DEFAULT_CONDITION if not named else path.stem))
-    return Press(path, condition, profile.profile_description or path.stem)
+    return Press(path, condition, profile.profile_description or path.stem, project.root, data)

@@ -11,6 +11,7 @@ from markdown.extensions import Extension
 from .assets import AssetsExtension
 from .furigana import FuriganaExtension
 from .indented import IndentedTextExtension
+from .joiners import JoinersExtension
 from .listindent import ListIndentExtension
 from .liststart import ListStartExtension
 from .phrases import PhrasesExtension
@@ -25,8 +26,8 @@ EXTENSIONS: dict[str, type[Extension]] = {
 }
 
 __all__ = [
-    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "IndentedTextExtension", "ListIndentExtension",
-    "ListStartExtension",
+    "EXTENSIONS", "AssetsExtension", "FuriganaExtension", "IndentedTextExtension", "JoinersExtension",
+    "ListIndentExtension", "ListStartExtension",
     "PhrasesExtension", "QaExtension", "ReadingsExtension", "ShapeExtension", "SourceLinesExtension",
     "TypedListsExtension",
 ]

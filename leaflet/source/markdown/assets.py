@@ -47,6 +47,9 @@ class AssetsTreeprocessor(Treeprocessor):
         if not url:
             raise HandoutError(shown, line, f"{what}のパスが空です", "( ) の中にファイル名を書いてください")
         root, base = Path(cfg("root")), Path(cfg("base"))
+        if "\x00" in unquote(parts.path):  # no file has it; Python's path functions raise on it
+            raise HandoutError(shown, line, f"{what}「{url}」のファイル名に使えない文字(%00)があります",
+                               "ファイル名を確かめて、正しい名前で書いてください")
         target = (base / unquote(parts.path)).resolve()
         try:
             target.relative_to(root)

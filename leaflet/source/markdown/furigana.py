@@ -20,12 +20,16 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
+from ...errors import cut
+
 LOG = logging.getLogger("leaflet")
 
 # Braces and bar may be full-width too: "｛｜｝" is what a Japanese input method types.
 FURIGANA_RE = r"[{｛]([^{}｛｝|｜\n]+)[|｜]([^{}｛｝|｜\n]+)[}｝]"
-# A "{" that starts something ruby-like (has a bar after it) but is not a valid one.
-MALFORMED_RE = re.compile(r"(?<!\\)[{｛][^{}｛｝\n]*[|｜][^{}｛｝\n]*([}｝]|$)")
+# A "{" and what follows it up to a "}" or the end of the text: ruby-like when it holds
+# a bar. (One pattern with the bar in it, \{[^{}]*[|｜][^{}]*(\}|$), backtracks over
+# every split of a long run of bars: a 60 KB line of "{" and "|" took a minute.)
+BRACED_RE = re.compile(r"(?<!\\)[{｛][^{}｛｝\n]*(?:[}｝]|$)")
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
 _KANA = "ぁ-ゖァ-ヺー"
 # Near misses, each printed as typed. Found in two steps so that a long line costs linear
@@ -100,13 +104,14 @@ class MalformedFuriganaWarner(Preprocessor):
 def warn_malformed(text: str, source: str, line: int | None) -> None:
     """Log each ruby-like piece of ``text`` that is not valid furigana (it prints as typed)."""
     at = line if line is not None else ""
-    for match in MALFORMED_RE.finditer(text):
-        if not re.fullmatch(FURIGANA_RE, match.group(0)):
+    for match in BRACED_RE.finditer(text):
+        piece = match.group(0)
+        if ("|" in piece or "｜" in piece) and not re.fullmatch(FURIGANA_RE, piece):
             LOG.warning("%s:%s: ふりがなの書き方が正しくありません「%s」 — {漢字|かんじ} の形で書いてください",
-                        source, at, match.group(0))
+                        source, at, cut(piece, 40))
     for piece, wrong, base, reading in near_misses(text):
         LOG.warning("%s:%s: 「%s」はふりがなになりません(%s) — ふりがなを付けるなら {%s|%s} と書いてください",
-                    source, at, piece, wrong, base, reading)
+                    source, at, cut(piece, 40), wrong, base, reading)
 
 
 class FuriganaExtension(Extension):

@@ -45,7 +45,8 @@ class ListIndentPreprocessor(Preprocessor):
                 while stack and indent < stack[-1]:
                     stack.pop()
                 marker, spaces, rest = item.group(2), len(item.group(3)), item.group(4)
-                out.append(" " * (TAB * len(stack)) + f"{marker} {rest}".rstrip())
+                # Trailing spaces stay: two of them are a hard line break (``**見出し**  ``).
+                out.append(" " * (TAB * len(stack)) + (f"{marker} {rest}" if rest else marker))
                 # The item's text starts after the marker's spaces (more than four: after one).
                 stack.append(indent + len(marker) + (spaces if 1 <= spaces <= 4 and rest else 1))
                 previous, paragraph = "item", None

@@ -4,56 +4,27 @@ At 20-30 pt a heading wraps after 8-12 characters, and Japanese allows a break b
 almost any two characters, so it may wrap inside a word (膝の裏が痛 / む). budoux splits
 the text into phrases; each phrase becomes an inline-block ``span.phrase`` so WeasyPrint
 breaks only between phrases (it supports neither ``word-break: keep-all`` nor ``<wbr>``
-inside no-wrap text). Body paragraphs keep normal line breaking.
+inside no-wrap text). Body text joins the characters of each phrase instead (joiners.py):
+as spans it would lay out ten times slower.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from functools import lru_cache
 
-import budoux
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from .furigana import FURIGANA_RE, ruby
+from .phrasing import body_breaks, boundaries
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 # Elements that hold other blocks are left alone (their own paragraphs are handled).
 BLOCKS = {"p", "ul", "ol", "li", "div", "section", "blockquote", "pre", "table", "dl", "h1", "h2", "h3", "h4"}
 PHRASE_CLASS = "phrase"
-
-
-@lru_cache(maxsize=1)
-def _parser() -> budoux.Parser:
-    return budoux.load_default_japanese_parser()
-
-
-# Characters a line may not start with (kinsoku): budoux may put one at a phrase start.
-NO_LINE_START = ")」』】〕、。,.!?ー)"
-
-
-def split_phrases(text: str) -> list[str]:
-    """budoux phrases, never starting with a character a line may not start with."""
-    phrases: list[str] = []
-    for phrase in _parser().parse(text):
-        if phrases and phrase[0] in NO_LINE_START:
-            phrases[-1] += phrase
-        else:
-            phrases.append(phrase)
-    return phrases
-
-
-def boundaries(text: str) -> set[int]:
-    """Character offsets where a new phrase starts (never 0)."""
-    offsets, position = set(), 0
-    for phrase in split_phrases(text)[:-1]:
-        position += len(phrase)
-        offsets.add(position)
-    return offsets
 
 
 def phrase_html(text: object) -> Markup:
@@ -82,11 +53,12 @@ def _append_plain(element: etree.Element, last: etree.Element | None, text: str)
         last.tail = (last.tail or "") + text
 
 
-def wrap_phrases(element: etree.Element) -> None:
+def wrap_phrases(element: etree.Element, runts: bool = False) -> None:
     """Group an element's content into phrase spans, in place.
 
     Boundaries fall only inside the element's own text runs; a child element (ruby,
     strong, a link) stays whole inside one phrase, with its text counted for budoux.
+    ``runts``: body text (not a heading): a short last phrase joins the one before it.
     """
     items: list[str | etree.Element] = []
     if element.text:
@@ -98,7 +70,7 @@ def wrap_phrases(element: etree.Element) -> None:
             child.tail = None
         element.remove(child)
     element.text = None
-    cuts = boundaries("".join(_base_text(i) for i in items))
+    cuts = (body_breaks if runts else boundaries)("".join(_base_text(i) for i in items))
 
     span = etree.SubElement(element, "span", {"class": PHRASE_CLASS})
     position = 0
@@ -183,7 +155,7 @@ class PhrasesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for element in list(root.iter()):
             if element.tag in self.tags and not any(c.tag in BLOCKS for c in element):
-                wrap_phrases(element)
+                wrap_phrases(element, runts=element.tag not in HEADINGS)
 
 
 class PhrasesExtension(Extension):
