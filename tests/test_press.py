@@ -437,3 +437,38 @@ def test_the_press_plan_records_the_profile_as_an_input(project, write):
     assert not any("elsewhere" in rel for rel in deps_of(project, outside).inputs)
     result = build_one(project, file, press=True)
     assert "clinic.yaml:2: 印刷用プロファイル「../elsewhere.icc」はプロジェクトの外です" in result.error
+
+
+def _images(pdf_path: Path) -> list[tuple[str, int, int]]:
+    with pikepdf.open(pdf_path) as pdf:
+        return sorted((str(x.ColorSpace), int(x.Width), int(x.Height)) for _, h in streams(pdf)
+                      for x in (h.get("/Resources") or {}).get("/XObject", {}).values()
+                      if x.get("/Subtype") == "/Image")
+
+
+def test_a_phone_photo_is_downsampled_before_it_is_put_in_inks(project, write):
+    """A CMYK picture is never scaled (pictures.downsample), so the press edition converts
+    a photo only after it was brought to 300 ppi of its drawn size, as in the office PDF."""
+    images = project.handouts / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    Image.effect_noise((4000, 3000), 60).convert("RGB").save(images / "photo.png")
+    file = write("pics.md", (FIXTURES / "photo.md").read_text(encoding="utf-8"))
+    office = build_one(project, file, project.root / "out")
+    press = _press(project, file)
+    (space, width, height), = _images(press.pdf)
+    assert space == "/DeviceCMYK"
+    assert (width, height) == _images(office.pdf)[0][1:] and width < 1000
+    assert press.pdf.stat().st_size < 3_000_000  # 41 MB when converted whole as it was read
+
+
+def test_a_background_picture_is_put_in_inks(project, write):
+    images = project.handouts / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (60, 40), (200, 120, 60)).save(images / "texture.png")
+    file = write_stretch(write, "s.md")
+    file.write_text(file.read_text(encoding="utf-8").replace(
+        "楽になります。", '<div style="height: 20mm; background-image: url(images/texture.png)"></div>\n\n楽になります。'),
+        encoding="utf-8")
+    result = _press(project, file)
+    assert the_pass(result, "press")
+    assert [space for space, _w, _h in _images(result.pdf)] == ["/DeviceCMYK"]

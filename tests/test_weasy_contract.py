@@ -161,14 +161,15 @@ def test_a_document_names_the_cmyk_profile_it_declared():
 
 
 def _pixel(document: weasyprint.Document, x: float, y: float) -> tuple[int, int, int]:
-    """The colour drawn at (x, y) CSS px of the first page."""
+    """The colour drawn at (x, y) CSS px of the first page (the page has a 20 px margin and
+    the body 8 px: a block with ``margin-left: 40px`` starts at x = 68)."""
     import io
 
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(io.BytesIO(document.write_pdf()))
     try:
-        image = pdf[0].render(scale=4 * 0.75).to_pil().convert("RGB")  # 4 pixels a CSS px
+        image = pdf[0].render(scale=4 / 0.75).to_pil().convert("RGB")  # 4 pixels a CSS px (0.75 pt)
     finally:
         pdf.close()
     return image.getpixel((round(x * 4), round(y * 4)))
@@ -189,10 +190,10 @@ def test_a_background_can_be_painted_over_a_larger_area():
     style = "html { background: white; }"
     body = '<div style="margin-left: 40px; width: 50px; height: 50px; background: red"></div>'
     plain = press_layout(body, style)
-    assert _pixel(plain, 45, 40) == RED and _pixel(plain, 30, 40) != RED
+    assert _pixel(plain, 75, 40) == RED and _pixel(plain, 60, 40) != RED
     grown = press_layout(body, style)
     weasy.grow_background(red_box(grown), lambda area: (area[0] - 15, area[1], area[2] + 15, area[3]))
-    assert _pixel(grown, 30, 40) == RED and _pixel(grown, 20, 40) != RED
+    assert _pixel(grown, 60, 40) == RED and _pixel(grown, 50, 40) != RED
 
 
 def test_an_overflow_clip_can_be_grown():
@@ -211,8 +212,27 @@ def test_an_overflow_clip_can_be_grown():
             weasy.grow_overflow_clip(parent, lambda area: (area[0] - 15, area[1], area[2] + 15, area[3]))
         return document
 
-    assert _pixel(grown(clip=False), 30, 40) != RED
-    assert _pixel(grown(clip=True), 30, 40) == RED
+    assert _pixel(grown(clip=False), 75, 40) == RED and _pixel(grown(clip=False), 60, 40) != RED
+    assert _pixel(grown(clip=True), 60, 40) == RED
+
+
+def test_background_pictures_can_be_repainted(tmp_path):
+    """``recolour_background_rasters`` finds a ``background-image`` on a box and on the
+    page (the root element's, moved to ``canvas_background``) and WeasyPrint draws the
+    copy it makes (the press edition's pictures in inks)."""
+    import io
+
+    from PIL import Image
+
+    Image.new("RGB", (10, 10), (0, 0, 255)).save(tmp_path / "blue.png")
+    red = io.BytesIO()
+    Image.new("RGB", (10, 10), RED).save(red, "PNG")
+    body = (f'<div style="margin-left: 40px; width: 50px; height: 50px; background-image: '
+            f'url({(tmp_path / "blue.png").as_uri()})"></div>')
+    document = press_layout(body, f'html {{ background-image: url({(tmp_path / "blue.png").as_uri()}) }}')
+    assert _pixel(document, 75, 40) == (0, 0, 255) and _pixel(document, 30, 150) == (0, 0, 255)
+    assert weasy.recolour_background_rasters(document, lambda data: red.getvalue()) == 1  # one picture, twice
+    assert _pixel(document, 75, 40) == RED and _pixel(document, 30, 150) == RED
 
 
 def test_what_pdfx4_writes_that_the_press_finisher_changes():

@@ -130,6 +130,8 @@ def pdf_bytes(rendered: Rendered) -> bytes:
     and for the print-shop edition PDF/X-4, boxes and marks. Attachments and SVG images
     are fetched only now, so errors are watched here too."""
     shrink_pictures(rendered.document)  # 300 ppi at the size each picture is drawn
+    if rendered.press:
+        print_shop.pictures_in_inks(rendered.document, rendered.press)  # then in inks
     duplex = duplex_for(rendered.handout.kind.duplex, len(rendered.document.pages))
     press = rendered.press
     finisher = chain(viewer_preferences(duplex),

@@ -22,7 +22,8 @@ Private API used, all read-only except where noted:
 - the print-shop bleed (set): a box's ``background`` (a namedtuple of layers with
   ``painting_area`` and ``clipped_boxes``) and its ``rounded_padding_box()``, the clip
   drawn for ``overflow: hidden``;
-- pictures: a replaced box's ``replacement`` (set: a downsampled copy), where
+- pictures: a replaced box's ``replacement`` (set: a downsampled copy; a background
+  layer's ``image``, and the page box's ``canvas_background``, set: a copy in inks), where
   ``layout.replaced.replacedbox_layout`` draws it inside its box (after object-fit),
   ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``;
 - the text of its log messages (images it could not draw, missing glyphs, a
@@ -130,7 +131,7 @@ __all__ = [
     "URLFetcher", "URLFetcherResponse", "at_most", "close_all", "cmyk_profile", "color", "drawn_families",
     "drop_margin_box", "faces_of", "grow_background", "grow_overflow_clip", "page_box", "paints_background",
     "picture_area", "pillow_warnings_as_errors", "placed_rasters", "raster_bytes", "rectangle_aabb",
-    "replace_raster", "reported_by_us", "too_many_pixels",
+    "recolour_background_rasters", "replace_raster", "reported_by_us", "too_many_pixels",
 ]
 
 LOGGER_NAME = "weasyprint"
@@ -268,10 +269,37 @@ def raster_bytes(image: RasterImage) -> bytes:
 
 def replace_raster(boxes: list[Any], image: RasterImage, data: bytes, pixels: tuple[int, int]) -> None:
     """Draw ``data`` (an encoded picture of ``pixels``) in place of ``image`` in ``boxes``."""
-    copy = RasterImage(PillowImage.open(io.BytesIO(data)), f"{image.id}-{pixels[0]}x{pixels[1]}", data,
-                       options=DEFAULT_OPTIONS)
+    copy = _raster(image, data, f"{pixels[0]}x{pixels[1]}")
     for box in boxes:
         box.replacement = copy
+
+
+def _raster(image: RasterImage, data: bytes, tag: str) -> RasterImage:
+    return RasterImage(PillowImage.open(io.BytesIO(data)), f"{image.id}-{tag}", data, options=DEFAULT_OPTIONS)
+
+
+BACKGROUNDS = ("background", "canvas_background")  # a box's; the page's (from the root element's)
+
+
+def recolour_background_rasters(document: Document, convert: Callable[[bytes], bytes]) -> int:
+    """Paint each raster ``background-image`` as ``convert(its bytes)``; how many."""
+    copies: dict[int, RasterImage] = {}
+    stack = [page_box(page) for page in document.pages]
+    while stack:
+        box = stack.pop()
+        for name in BACKGROUNDS:
+            if (background := getattr(box, name, None)) is None:
+                continue
+            layers = []
+            for layer in background.layers:
+                if isinstance(image := layer.image, RasterImage):
+                    if id(image) not in copies:
+                        copies[id(image)] = _raster(image, convert(raster_bytes(image)), "ink")
+                    layer = layer._replace(image=copies[id(image)])
+                layers.append(layer)
+            setattr(box, name, background._replace(layers=layers))
+        stack.extend(getattr(box, "children", ()))
+    return len(copies)
 
 
 # --- fonts --------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ shop asks for, from the same Markdown and stylesheets as the office PDF.
 - PDF/X-4 (WeasyPrint's ``pdf/x-4`` variant) with a CMYK output intent: the press
   profile (``settings``: the bundled one, or the printer's own named in ``clinic.yaml``);
 - every colour in inks: the stylesheets' ``device-cmyk()`` twins (see ``colour``), SVG
-  and raster pictures converted through the profile as WeasyPrint reads them;
+  pictures converted through the profile as WeasyPrint reads them, raster pictures
+  once they have been downsampled to 300 ppi of their drawn size (``embed``);
 - 3 mm bleed (塗り足し): the page is painted 3 mm past the paper's edge; TrimBox is
   the paper, BleedBox the paper + 3 mm; crop and fold marks (トンボ) outside that;
 - fonts embedded and text kept as text, as in every PDF we write.
@@ -25,7 +26,7 @@ from typing import Any
 
 import pydyf
 
-from ..weasy import page_box
+from ..weasy import page_box, placed_rasters, raster_bytes, recolour_background_rasters, replace_raster
 from . import Finisher, colour
 from .bleed import extend_backgrounds
 from .marks import MM, marks_stream
@@ -48,8 +49,8 @@ def stylesheet(press: Press, sheets: list[Path]) -> str:
 
 
 def converter(press: Press, sheets: list[Path]) -> Callable[[Path, bytes], bytes]:
-    """For the fetcher: pictures come back in inks (stylesheet colours in SVGs get
-    their twins)."""
+    """For the fetcher: SVG pictures come back in inks (stylesheet colours get their
+    twins). Raster pictures are converted later (``pictures_in_inks``)."""
     known = {_key(t.rgb): t.cmyk for t in colour.twins(sheets, press.root) if t.rgb}
 
     def to_cmyk(rgb: colour.RGB) -> colour.CMYK:
@@ -59,11 +60,29 @@ def converter(press: Press, sheets: list[Path]) -> Callable[[Path, bytes], bytes
         suffix = path.suffix.lower()
         if suffix == ".svg":
             return colour.svg_to_cmyk(data, to_cmyk)
-        if suffix in colour.RASTER_SUFFIXES:
-            return colour.raster_to_cmyk(data, press.profile_key)
         return data
 
     return convert
+
+
+def pictures_in_inks(document: Any, press: Press) -> int:
+    """Every raster picture in inks (``colour.raster_to_cmyk``), converted after it was
+    downsampled: a CMYK picture is not scaled (see ``pictures``), so a phone photo
+    converted as it is read would be embedded whole (41 MB for one 12-megapixel photo,
+    against 65 KB in the office PDF); a ``background-image`` as it is (WeasyPrint does not
+    scale those). Returns how many were converted."""
+    placed: dict[int, tuple[Any, list[Any]]] = {}
+    for box, image, _width, _height in placed_rasters(document):
+        placed.setdefault(id(image), (image, []))[1].append(box)
+    converted = 0
+    for image, boxes in placed.values():
+        source = raster_bytes(image)
+        data = colour.raster_to_cmyk(source, press.profile_key)
+        if data is not source:
+            replace_raster(boxes, image, data, (image.width, image.height))
+            converted += 1
+    in_inks = lambda data: colour.raster_to_cmyk(data, press.profile_key)
+    return converted + recolour_background_rasters(document, in_inks)
 
 
 def bleed(document: Any) -> None:
