@@ -67,14 +67,15 @@ def test_known_headings(bundled, name, heading):
 def test_brochure_panels_on_the_right_folds(bundled):
     pdf = bundled["knee/back-of-knee"]
     # Outside page: flap (0-97 mm) | back (97-197) | cover (197-297).
-    flap, = find_text(pdf, "こんなとき、痛みませんか")
+    flap, = find_text(pdf, "考えられる4つの原因")
     clinic = [h for h in find_text(pdf, "ご相談・ご予約") if h["page"] == 1]
     title, = [h for h in find_text(pdf, "膝の裏が") if h["page"] == 1 and h["size"] > 25]
     assert flap["page"] == 1 and flap["x0"] < 97 * MM
     assert clinic and 97 * MM < clinic[0]["x0"] < 197 * MM
     assert title["x0"] > 197 * MM
-    # Inside page: the panel that backs the flap (right) starts 3 mm later: 200 mm.
-    left, = find_text(pdf, "考えられる4つの原因")
+    # Inside page: the panel that backs the flap (right) starts 3 mm later: 200 mm. Read in
+    # order: the symptoms on the inside-left panel, seen first beside the flap's causes.
+    left, = find_text(pdf, "こんなとき、痛みませんか")
     right, = find_text(pdf, "こんなときは受診を")
     assert left["page"] == right["page"] == 2
     assert left["x0"] < 100 * MM and right["x0"] > 200 * MM

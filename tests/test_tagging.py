@@ -182,7 +182,7 @@ def test_brochure_reads_cover_first_then_panels_in_the_kinds_order(project, writ
     result = build(project, write("b.md", BROCHURE))
     tagged = Tagged(result.pdf)
     parts = [tagged.text(e) for e in tagged.document.children("Sect")]
-    order = ["読む順", "折り込み", "中面左", "中面中央", "中面右", "裏表紙"]
+    order = ["読む順", "中面左", "折り込み", "中面中央", "中面右", "裏表紙"]
     assert len(parts) == len(order)
     for text, expected in zip(parts, order):
         assert expected in text, (expected, text)
@@ -195,8 +195,8 @@ def test_a_reading_order_naming_no_section_is_an_error(project, write):
     from leaflet.source.kinds import load_kind
 
     schema = project.templates / "brochure.yaml"
-    schema.write_text(schema.read_text(encoding="utf-8").replace("[cover, flap,", "[cover, flapp,"),
-                      encoding="utf-8")
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text.replace("[cover, inside-left, flap,", "[cover, inside-left, flapp,"), encoding="utf-8")
     with pytest.raises(HandoutError, match="reading_order の「flapp」はこの種類の sections にありません"):
         load_kind(project, "brochure")
 
@@ -204,7 +204,7 @@ def test_a_reading_order_naming_no_section_is_an_error(project, write):
 def test_reading_order_is_the_kinds_data(project, write):
     schema = project.templates / "brochure.yaml"
     text = schema.read_text(encoding="utf-8")
-    schema.write_text(text.replace("reading_order: [cover, flap, inside-left, inside-middle, inside-right, back]",
+    schema.write_text(text.replace("reading_order: [cover, inside-left, flap, inside-middle, inside-right, back]",
                                    "reading_order: [cover, back]"), encoding="utf-8")
     tagged = Tagged(build(project, write("b.md", BROCHURE)).pdf)
     parts = [tagged.text(e) for e in tagged.document.children("Sect")]

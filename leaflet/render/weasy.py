@@ -18,8 +18,12 @@ Private API used, all read-only except where noted:
   ``add_font_face`` (to remember which files a document loaded);
 - ``text.ffi``'s Pango bindings and a text box's ``pango_layout`` (which fonts Pango
   chose for a run);
-- ``Document.font_config``;
-- pictures: a replaced box's ``replacement`` (set: a downsampled copy), where
+- ``Document.font_config``, and ``Document.color_profiles`` with a profile's ``src``;
+- the print-shop bleed (set): a box's ``background`` (a namedtuple of layers with
+  ``painting_area`` and ``clipped_boxes``) and its ``rounded_padding_box()``, the clip
+  drawn for ``overflow: hidden``;
+- pictures: a replaced box's ``replacement`` (set: a downsampled copy; a background
+  layer's ``image``, and the page box's ``canvas_background``, set: a copy in inks), where
   ``layout.replaced.replacedbox_layout`` draws it inside its box (after object-fit),
   ``RasterImage``'s constructor, ``width``/``height``/``id`` and ``image_data.data``;
 - the text of its log messages (images it could not draw, missing glyphs, a
@@ -132,9 +136,10 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 __all__ = [
     "CSS", "HTML", "BlockLevelBox", "Cap", "Document", "Face", "FatalURLFetchingError", "FontFaces", "ImageFailures",
     "InlineBlockBox", "LineBox", "MarginBox", "MarkedStream", "RasterImage", "SVGImage", "Snapshot", "TableBox",
-    "TextBox", "URLFetcher", "URLFetcherResponse", "at_most", "close_all", "color", "declared_artifact",
-    "drawn_families", "drop_margin_box", "faces_of", "link_annotation", "page_box", "picture_area",
-    "pillow_warnings_as_errors", "placed_rasters", "raster_bytes", "rectangle_aabb", "replace_raster", "reported_by_us",
+    "TextBox", "URLFetcher", "URLFetcherResponse", "at_most", "close_all", "cmyk_profile", "color",
+    "declared_artifact", "drawn_families", "drop_margin_box", "faces_of", "grow_background", "grow_overflow_clip",
+    "link_annotation", "page_box", "paints_background", "picture_area", "pillow_warnings_as_errors", "placed_rasters",
+    "raster_bytes", "recolour_background_rasters", "rectangle_aabb", "replace_raster", "reported_by_us",
     "structure_builder", "too_many_pixels", "unwrap",
 ]
 
@@ -165,11 +170,57 @@ def drop_margin_box(document: Document, at_keyword: str) -> None:
         box.children = [c for c in box.children if getattr(c, "at_keyword", None) != at_keyword]
 
 
-def color(style: Any, key: str) -> tuple[float, float, float, float]:
-    """A computed colour as sRGB red, green, blue (clamped to 0–1) and alpha."""
-    colour = get_color(style, key).to("srgb")
-    red, green, blue = (min(max(c, 0.0), 1.0) for c in colour.coordinates)
+def color(style: Any, key: str,
+          cmyk: Callable[[tuple[float, ...]], tuple[float, ...]]) -> tuple[float, float, float, float]:
+    """A computed colour as sRGB red, green, blue (clamped to 0–1) and alpha. ``cmyk``
+    turns a ``device-cmyk()`` colour (the print-shop edition's inks) into sRGB, as the
+    press profile prints it (tinycss2 cannot convert one)."""
+    colour = get_color(style, key)
+    if colour.space == "device-cmyk":
+        coordinates = cmyk(tuple(colour.coordinates))
+    else:
+        coordinates = colour.to("srgb").coordinates
+    red, green, blue = (min(max(c, 0.0), 1.0) for c in coordinates)
     return red, green, blue, colour.alpha
+
+
+def cmyk_profile(document: Document) -> str | None:
+    """The file of the CMYK profile a laid-out document declared (``@color-profile
+    device-cmyk``: the print-shop edition), None for an office document."""
+    src = str(getattr(document.color_profiles.get("device-cmyk"), "src", "") or "")
+    return url2pathname(urlsplit(src).path) if src.startswith("file:") else None
+
+
+# --- backgrounds, for the print-shop bleed ----------------------------------------------
+
+Area = tuple[float, float, float, float]  # x, y, width, height in CSS px
+
+
+def paints_background(box: Any) -> bool:
+    """A box that paints a background of its own (a colour or an image); the root
+    element's is the page's, which WeasyPrint paints over the bleed already."""
+    background = getattr(box, "background", None)
+    if background is None or box.is_for_root_element:
+        return False
+    return background.color.alpha > 0 or any(layer.image is not None for layer in background.layers)
+
+
+def grow_background(box: Any, grow: Callable[[Area], Area]) -> None:
+    """Paint ``box``'s background over ``grow(area)`` instead (each layer's painting area
+    and clip). Drawing only: the layout does not change."""
+    layers = []
+    for layer in box.background.layers:
+        area = grow(layer.painting_area) if layer.painting_area else layer.painting_area
+        clips = [(*grow(clip[:4]), *clip[4:]) for clip in layer.clipped_boxes]
+        layers.append(layer._replace(painting_area=area, clipped_boxes=clips))
+    box.background = box.background._replace(layers=layers)
+
+
+def grow_overflow_clip(box: Any, grow: Callable[[Area], Area]) -> None:
+    """Let a box that hides its overflow show what is painted within ``grow(its clip)``."""
+    x, y, width, height, *radii = box.rounded_padding_box()
+    grown = (*grow((x, y, width, height)), *radii)
+    box.rounded_padding_box = lambda: grown  # this box's clip, for drawing only
 
 
 def drawn_families(textbox: Any, cache: dict[int, str]) -> set[str]:
@@ -276,10 +327,37 @@ def raster_bytes(image: RasterImage) -> bytes:
 
 def replace_raster(boxes: list[Any], image: RasterImage, data: bytes, pixels: tuple[int, int]) -> None:
     """Draw ``data`` (an encoded picture of ``pixels``) in place of ``image`` in ``boxes``."""
-    copy = RasterImage(PillowImage.open(io.BytesIO(data)), f"{image.id}-{pixels[0]}x{pixels[1]}", data,
-                       options=DEFAULT_OPTIONS)
+    copy = _raster(image, data, f"{pixels[0]}x{pixels[1]}")
     for box in boxes:
         box.replacement = copy
+
+
+def _raster(image: RasterImage, data: bytes, tag: str) -> RasterImage:
+    return RasterImage(PillowImage.open(io.BytesIO(data)), f"{image.id}-{tag}", data, options=DEFAULT_OPTIONS)
+
+
+BACKGROUNDS = ("background", "canvas_background")  # a box's; the page's (from the root element's)
+
+
+def recolour_background_rasters(document: Document, convert: Callable[[bytes], bytes]) -> int:
+    """Paint each raster ``background-image`` as ``convert(its bytes)``; how many."""
+    copies: dict[int, RasterImage] = {}
+    stack = [page_box(page) for page in document.pages]
+    while stack:
+        box = stack.pop()
+        for name in BACKGROUNDS:
+            if (background := getattr(box, name, None)) is None:
+                continue
+            layers = []
+            for layer in background.layers:
+                if isinstance(image := layer.image, RasterImage):
+                    if id(image) not in copies:
+                        copies[id(image)] = _raster(image, convert(raster_bytes(image)), "ink")
+                    layer = layer._replace(image=copies[id(image)])
+                layers.append(layer)
+            setattr(box, name, background._replace(layers=layers))
+        stack.extend(getattr(box, "children", ()))
+    return len(copies)
 
 
 # --- fonts --------------------------------------------------------------------------------
