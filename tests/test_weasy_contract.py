@@ -1,8 +1,9 @@
-"""The WeasyPrint we pin, as ``leaflet/render/weasy.py`` relies on it.
+"""The WeasyPrint we pin, as ``leaflet/render/weasy/`` relies on it.
 
 Each test exercises one thing we use that is not WeasyPrint's documented API (or one
 text it logs). When an upgrade changes it, the test that fails names what to look at
-in weasy.py, instead of the preflight silently measuring nothing or a build crashing.
+in render/weasy/ (each part's docstring says what it uses), instead of the preflight
+silently measuring nothing or a build crashing.
 """
 
 from __future__ import annotations
