@@ -17,6 +17,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/system-deps.sh
 	$(PIP) -r requirements.txt
 	$(PIP) --no-deps -e .
 	cd fonts && sha256sum --check --quiet SHA256SUMS
+	cd profiles && sha256sum --check --quiet SHA256SUMS
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP) requirements-test.txt

@@ -127,6 +127,10 @@ def cli() -> None:
 size_option = click.option(
     "--size", type=click.Choice(["normal", "xl"]), default=None,
     help="文字の大きさの版(xl = 特大版、out/xl/ に出力)")
+press_option = click.option(
+    "--press", is_flag=True,
+    help="印刷所に渡す PDF(PDF/X-4・CMYK・塗り足し3mm・トンボ付き)を out/press/ に作る")
+PRESS_FOLDER = "press"
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=None, help="同時に作る数(既定: CPU の数)")
 
@@ -150,12 +154,14 @@ def _echo(line: tuple[str, bool] | None) -> None:
 @click.option("--clean", is_flag=True, help="元の .md がなくなった PDF を削除する")
 @jobs_option
 @click.option("--html", is_flag=True, help="PDF の横に、組版した HTML も書き出す(確認用)")
+@press_option
 @project_option
 def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: bool, clean: bool,
-          jobs: int | None, html: bool, project_dir: Path) -> None:
+          jobs: int | None, html: bool, press: bool, project_dir: Path) -> None:
     """リーフレットを PDF にします(名前を省くと全部)。変わったものだけを作り直します。"""
+    from leaflet.build import build as build_only
     from leaflet.site.messages import closing_lines, result_lines, stale_line
-    from leaflet.site.publish import build_with_catalog as run_build
+    from leaflet.site.publish import build_with_catalog
 
     project = _project(project_dir, out)
     files = _find(project, handouts)
@@ -164,10 +170,15 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
         for line in result_lines(project, result):
             _echo(line)
 
-    results = run_build(project, files, project.out, size, report=report, explicit=bool(handouts),
+    # The print-shop edition goes to out/press/ with a build record of its own; the
+    # catalog lists the office PDFs only. ``press`` is passed only when asked: the
+    # options are part of every PDF's build record.
+    run_build, extra = (build_only, {"press": True}) if press else (build_with_catalog, {})
+    results = run_build(project, files, project.out / PRESS_FOLDER if press else project.out, size,
+                        report=report, explicit=bool(handouts),
                         force=force, clean=clean, jobs=jobs or _cores(), html=html,
                         on_stale=lambda stale: _echo(stale_line(project, stale)),
-                        on_note=lambda text: _echo((text, True)))
+                        on_note=lambda text: _echo((text, True)), **extra)
     closing = closing_lines(results)
     for line in closing:
         _echo(line)
@@ -180,8 +191,9 @@ def build(handouts: tuple[str, ...], out: Path | None, size: str | None, force: 
 @click.option("--json", "as_json", is_flag=True, help="結果を JSON で出力します")
 @click.option("--size", type=click.Choice(["normal", "xl"]), default=None,
               help="文字の大きさの版(xl = 特大版)")
+@press_option
 @project_option
-def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_dir: Path) -> None:
+def check(handouts: tuple[str, ...], as_json: bool, size: str | None, press: bool, project_dir: Path) -> None:
     """リーフレットを検査します(文字の大きさ・コントラスト・はみ出しなど。PDF は書きません)。"""
     from leaflet.build.checking import check_handouts
     from leaflet.site import show
@@ -190,7 +202,7 @@ def check(handouts: tuple[str, ...], as_json: bool, size: str | None, project_di
     files = _find(project, handouts)
     if not files:
         return
-    results = check_handouts(project, files, size, explicit=bool(handouts))
+    results = check_handouts(project, files, size, explicit=bool(handouts), press=press)
     if as_json:
         click.echo(show.as_json(results))
     elif sys.stdout.isatty():

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks for the editors' loop, as ratios against baselines measured in the same run.
 
-    .venv/bin/python bench/run.py [--repeat N] [--only abcdef]     (or: make bench)
+    .venv/bin/python bench/run.py [--repeat N] [--only abcdefghij]     (or: make bench)
 
 (a) build of the bundled handouts vs raw WeasyPrint on the same HTML     target <= 1.15x
 (b) unchanged build vs --force build                                     target <= 0.10x
@@ -12,6 +12,7 @@
 (g) phrase-aware body text: build with vs without word joiners           target <= 1.15x
 (h) time of a tagged build vs the same build untagged (warm)             target <= +25%
 (i) bytes of the tagged PDFs vs the same PDFs untagged                   target <= +30%
+(j) build --press (print-shop PDF/X-4) vs a normal build                 target <= 1.3x
 
 Every figure is a median of several repeats; whole-process timings include Python's
 start-up and imports, as an editor waits for them. Nothing is written to the repository:
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 MAKE_PDF = [PYTHON, str(ROOT / "make_pdf.py")]
-PARTS = ("templates", "styles", "fonts", "clinic.yaml", "readings.yaml")
+PARTS = ("templates", "styles", "fonts", "profiles", "clinic.yaml", "readings.yaml")
 ONE_PAGE = "knee/chair-stretch"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -370,6 +371,40 @@ def tagging_cost(repeat: int) -> dict[str, tuple[float, str]]:
 # --- report -------------------------------------------------------------------------
 
 
+WARM_PRESS = """\
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from leaflet.build.pipeline import build_one
+from leaflet.project import Project
+project = Project.at(sys.argv[1], sys.argv[2])
+files = project.all_handouts()
+def run(press):
+    start = time.perf_counter()
+    for file in files:
+        build_one(project, file, project.out / ("press" if press else "normal"), press=press)
+    return time.perf_counter() - start
+run(False), run(True)  # imports, caches, the profile read once
+normal, press = [], []
+for _ in range(int(sys.argv[3])):
+    normal.append(run(False))
+    press.append(run(True))
+normal.sort(), press.sort()
+print(normal[len(normal) // 2], press[len(press) // 2])
+"""
+
+
+def figure_j(tmp: Path, repeat: int) -> tuple[float, str]:
+    """The print-shop edition: CMYK pictures, the profile embedded, boxes and marks, and
+    the press rule reading the PDF back, against the office build of the same handouts."""
+    normal, press = medians(repeat, lambda: seconds(build(ROOT, tmp / "j-normal", "--force", "--jobs", "1")),
+                            lambda: seconds(build(ROOT, tmp / "j-press", "--force", "--jobs", "1", "--press")))
+    warm = subprocess.run([PYTHON, "-c", WARM_PRESS, str(ROOT), str(tmp / "j-warm"), str(repeat)],
+                          check=True, capture_output=True, text=True, cwd=ROOT).stdout.split()
+    warm_normal, warm_press = (float(v) for v in warm)
+    return press / normal, (f"{press:.2f} s vs {normal:.2f} s, whole processes, --jobs 1; warm in one process: "
+                            f"{warm_press:.2f} s vs {warm_normal:.2f} s ({warm_press / warm_normal:.2f}x)")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -386,7 +421,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="repeats per timing (median)")
-    parser.add_argument("--only", default="abcdefghi", help="the figures to measure, e.g. --only ac")
+    parser.add_argument("--only", default="abcdefghij", help="the figures to measure, e.g. --only ac")
     args = parser.parse_args()
     repeat = args.repeat
     print(f"make_pdf bench, {dt.date.today().isoformat()}: {machine()}\n", flush=True)
@@ -411,6 +446,8 @@ def main() -> None:
              lambda v: v <= 0.25, "{:+.0%}"),
             ("(i) tagged PDFs vs untagged, bytes", lambda: tagging_cost(repeat)["i"], "<= +30%",
              lambda v: v <= 0.30, "{:+.0%}"),
+            ("(j) build --press vs normal build", lambda: figure_j(tmp, repeat), "<= 1.3x",
+             lambda v: v <= 1.3, "{:.2f}x"),
         ]
         if "e" in args.only and "a" not in args.only:
             args.only += "a"  # (e) prints the HTML that (a) writes

@@ -1,5 +1,5 @@
 """The one way the tool reads a file: handouts, images, stylesheets, templates, kind
-schemas, fonts, clinic.yaml, the build state and the PDFs it wrote.
+schemas, fonts, colour profiles, clinic.yaml, the build state and the PDFs it wrote.
 
 A file is read only when all of this holds, checked in this order, before the first
 byte is read:
@@ -30,6 +30,8 @@ TEXT_LIMIT = 1 * MB  # a handout, a template, a stylesheet, a YAML file
 IMAGE_LIMIT = 40 * MB  # a phone's photo is 3–12 MB
 FONT_LIMIT = 64 * MB  # BIZ UDPGothic is 4.6 MB a face; a CJK collection can be 20+
 OUTPUT_LIMIT = 256 * MB  # the build state, a PDF the tool wrote
+PROFILE_LIMIT = 16 * MB  # a printer's CMYK ICC profile: ours is 1.0 MB, a shop's rarely over 5
+PROFILE_SUFFIXES = {".icc", ".icm"}
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg"}
 
@@ -56,6 +58,8 @@ def limit_for(path: Path | str) -> int:
         return FONT_LIMIT
     if suffix in IMAGE_SUFFIXES:
         return IMAGE_LIMIT
+    if suffix in PROFILE_SUFFIXES:
+        return PROFILE_LIMIT
     return TEXT_LIMIT
 
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "sample"  # the example project: handouts/, clinic.yaml, readings.yaml
 
-TOOL_PARTS = ("templates", "styles", "fonts")  # the tool's own, from the project
+TOOL_PARTS = ("templates", "styles", "fonts", "profiles")  # the tool's own, from the project
 GUIDE = "docs"  # the staff guide (docs/guide/): the tool's own, written beside the catalog
 SAMPLE_PARTS = ("clinic.yaml", "readings.yaml")  # the clinic's, from the sample
 

@@ -1,6 +1,7 @@
 """The shape of the package: the stages import only earlier stages (no cycle, also not
-through imports inside functions), WeasyPrint is touched by one module only, importing
-changes nothing, and a build does each piece of work once per handout."""
+through imports inside functions), WeasyPrint is touched by one boundary only (the
+package ``render/weasy/``, which the rest imports as one module), importing changes
+nothing, and a build does each piece of work once per handout."""
 
 from __future__ import annotations
 
@@ -21,8 +22,12 @@ from .conftest import ROOT, SAMPLE, copy_project
 PACKAGE = ROOT / "leaflet"
 # In the order data flows; the root modules (project, errors…) come before all of them.
 STAGES = ["", "source", "render", "check", "build", "site"]
-BOUNDARY = "leaflet.render.weasy"
+BOUNDARY = "leaflet.render.weasy"  # a package: it and its submodules are the one boundary
 MAX_LINES = 400
+
+
+def in_boundary(name: str) -> bool:
+    return name == BOUNDARY or name.startswith(BOUNDARY + ".")
 
 
 def module_name(path: Path) -> str:
@@ -106,7 +111,7 @@ def test_only_the_boundary_imports_weasyprint():
                          r"|\.\s*font_config\b|\badd_font_face\b|\bFontConfiguration\b|formatting_structure"
                          r"|\badd_tags\b|\.\s*_tags\b|\.\s*_box\b|(?<!weasy)\s\.\s*link_annotation\b")
     for name, path in modules().items():
-        if name == BOUNDARY:
+        if in_boundary(name):
             continue
         text = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(text)):
@@ -115,6 +120,31 @@ def test_only_the_boundary_imports_weasyprint():
             offenders += [f"{name}: import {n}" for n in names if n.split(".")[0] == "weasyprint"]
         offenders += [f"{name}: {m.group()}" for m in private.finditer(_code_only(text))]
     assert offenders == []
+
+
+def test_the_boundary_is_one_module_to_the_rest():
+    """Outside the boundary, ``render.weasy`` is imported, never one of its submodules
+    (their split is the boundary's own business); everything a submodule offers is
+    offered by the package; a submodule imports nothing of ours beyond the boundary but
+    the errors and the engine set-up it builds on."""
+    known = modules()
+    edges = graph()
+    boundary = {name for name in known if in_boundary(name)}
+    assert len(boundary) > 1 and BOUNDARY in boundary  # a package, with its submodules
+    reaching_in = [f"{source} → {target}" for source, targets in edges.items() if not in_boundary(source)
+                   for target in targets if in_boundary(target) and target != BOUNDARY]
+    assert reaching_in == []
+    allowed = {"leaflet.errors", "leaflet.render.engine", "leaflet.render.fonts"}
+    reaching_out = [f"{source} → {target}" for source in boundary for target in edges[source]
+                    if not in_boundary(target) and target not in allowed]
+    assert reaching_out == []
+    import importlib
+
+    package = importlib.import_module(BOUNDARY)
+    for name in sorted(boundary - {BOUNDARY}):
+        offered = getattr(importlib.import_module(name), "__all__", None)
+        assert offered, f"{name} says what it offers (__all__)"
+        assert set(offered) <= set(package.__all__), f"{name}: {set(offered) - set(package.__all__)}"
 
 
 def _code_only(text: str) -> str:
@@ -137,6 +167,7 @@ def test_importing_any_module_changes_nothing(tmp_path):
         import atexit, os, sys
         import click, jinja2, markdown, yaml, budoux, fontTools.ttLib, PIL.Image, pypdfium2, rich, watchfiles
         import weasyprint  # its own import-time work is not ours
+        import pikepdf  # registers exit handlers of its own (the press rule reads PDFs with it)
         before = (dict(os.environ), atexit._ncallbacks(), sorted(os.listdir({str(tmp_path)!r})))
         for name in {names!r}:
             __import__(name)
@@ -204,7 +235,7 @@ def test_a_build_reads_lays_out_and_writes_each_handout_once(tmp_path, monkeypat
     assert all(r.ok for r in results) and len(results) == 3
     expected = {"split": 3, "load": 3, "template": 3, "layout": 3}
     assert {key: len(calls) for key, calls in counts.items()} == expected, counts
-    assert len(list(project.out.rglob("*.html"))) == 4  # three handouts and the catalog
+    assert len(list(project.out.rglob("*.html"))) == 5  # three handouts, the catalog and the print guide
     assert len(list((project.out / ".thumbs").rglob("*.png"))) == 3
 
 

@@ -149,8 +149,10 @@ def test_search_by_title(page, server, query, names):
 
 def test_keyboard_alone_filters_and_reaches_the_buttons(page, server):
     page.goto(server)
-    page.keyboard.press("Tab")  # the staff guide's link comes first, in the header
+    page.keyboard.press("Tab")  # the header's links: the staff guide, then the print-and-fold guide
     assert page.evaluate("document.activeElement.textContent") == GUIDE_LINK
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "印刷と折り方の手引き"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.press("Tab")
@@ -165,6 +167,8 @@ def test_keyboard_alone_filters_and_reaches_the_buttons(page, server):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # past the other two kinds, into the first visible card
+    assert page.evaluate("document.activeElement.textContent") == "折り方を見る"
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "開く"
 
 
@@ -195,7 +199,7 @@ def test_print_loads_the_pdf_into_a_frame_and_prints(page, server):
         card.get_by_role("link", name="印刷", exact=True).click()
     assert answered.value.header_value("content-type") == "application/pdf"
     expect(page.get_by_role("status")).to_have_text(
-        "「椅子でできる 膝の裏のストレッチ」の印刷画面を開きました。")
+        "「椅子でできる 膝の裏のストレッチ」の印刷画面を開きました。設定は「片面印刷・実際のサイズ(100%)」です。")
     assert len(page.context.pages) == 1  # no new tab
     assert page.locator("#print-frame").evaluate("f => f.src") == server + "knee/chair-stretch.pdf"
 
@@ -246,6 +250,41 @@ def test_the_catalog_links_the_staff_guide_and_back(page, server):
     expect(page.locator(".card")).to_have_count(len(TITLES))
 
 
+def test_the_print_and_fold_guide_opens_from_the_catalog(page, server, tmp_path):
+    page.goto(server)
+    # The brochure's card says how to print it, next to its 印刷 button (which refers to it).
+    card = page.locator('.card[data-name="knee/back-of-knee"]')
+    button = card.get_by_role("link", name="印刷", exact=True)
+    setting = page.locator("#" + button.get_attribute("aria-describedby"))
+    expect(setting).to_contain_text("両面印刷・短辺とじ・実際のサイズ(100%)")
+    card.get_by_role("link", name="折り方を見る").click()
+    page.wait_for_url(server + "print-guide.html#brochure")
+    expect(page).to_have_title(re.compile("^印刷と折り方の手引き"))
+    brochure = page.locator("#brochure")
+    expect(brochure.get_by_role("heading", name="三つ折りパンフレット")).to_be_visible()
+    expect(brochure).to_contain_text("「両面印刷」で、とじ方は「短辺とじ」")
+    diagram = brochure.get_by_role("img", name="三つ折りパンフレットの折り方")
+    expect(diagram).to_be_visible()
+    box = diagram.bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 150  # drawn at a readable size
+    assert diagram.locator("text").count() >= 12  # its labels are text, in Japanese
+    expect(page.locator("#common")).to_contain_text("実際のサイズ(100%)")
+    # One row a kind, from the kinds' schemas (the same data as the PDFs' duplex).
+    expect(page.locator("#faq")).to_contain_text("両面印刷・長辺とじ・実際のサイズ(100%)")
+    expect(page.locator("#stretch")).to_contain_text("片面印刷・実際のサイズ(100%)")
+    page.screenshot(path=tmp_path / "guide.png", full_page=True)  # to look at by hand
+    page.get_by_role("link", name="資料の一覧に戻る").click()
+    page.wait_for_url(server + "index.html")
+    expect(page.locator(".card")).to_have_count(len(TITLES))
+
+
+def test_the_guide_link_is_in_the_header(page, server):
+    page.goto(server)
+    page.get_by_role("link", name="印刷と折り方の手引き").click()
+    page.wait_for_url(server + "print-guide.html")
+    expect(page.get_by_role("heading", level=1)).to_have_text("印刷と折り方の手引き")
+
+
 # --- from a file share (file://, no server) ---------------------------------------------------
 
 
@@ -268,6 +307,10 @@ def test_static_page_works_from_a_file(page, site):
             "link", name="印刷", exact=True).click()
     assert opened.value.url == (site[1] / "knee/chair-stretch.pdf").as_uri()
     expect(page.get_by_role("status")).to_contain_text("新しいタブで開きました")
+    expect(page.get_by_role("status")).to_contain_text("設定は「片面印刷・実際のサイズ(100%)」です。")
+    # The guide opens from the file share too.
+    page.get_by_role("link", name="印刷と折り方の手引き").click()
+    expect(page.get_by_role("img", name="三つ折りパンフレットの折り方")).to_be_visible()
 
 
 # --- live: edit, rebuild, reload ----------------------------------------------------------

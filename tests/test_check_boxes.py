@@ -54,7 +54,7 @@ def test_panels_in_fold_order_with_room_for_the_foot_of_the_back_panel(brochure)
 
 def test_runs_know_their_panel_and_block(brochure):
     run, = [r for r in brochure.runs if r.text == "立ち仕事が"]  # a phrase on a list item's 2nd line
-    assert run.panel == "inside-left" and run.page == 2
+    assert run.panel == "inside-left" and run.page == 2  # read first, beside the flap
     assert run.block == "たくさん歩いた後や、立ち仕事が続いたとき"
     assert run.background == (1.0, 1.0, 1.0)
     assert run.x0 * 0.75 < 100 * MM

@@ -125,15 +125,17 @@ def test_check_is_wired_to_the_package(project, write, monkeypatch):
     write("a.md", GOOD)
     seen = {}
 
-    def fake(project_, files, edition, explicit):
-        seen.update(files=[f.name for f in files], edition=edition, explicit=explicit)
+    def fake(project_, files, edition, explicit, press):
+        seen.update(files=[f.name for f in files], edition=edition, explicit=explicit, press=press)
         return []
 
     monkeypatch.setattr("leaflet.build.checking.check_handouts", fake)
     result = run(project, "check", "a", "--size", "xl", "--json")
     assert result.exit_code == 0
-    assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True}
+    assert seen == {"files": ["a.md"], "edition": "xl", "explicit": True, "press": False}
     assert json.loads(result.output) == {"passed": True, "handouts": []}
+    assert run(project, "check", "a", "--press").exit_code == 0
+    assert seen["press"] is True
 
 
 # --- relax ---------------------------------------------------------------------------

@@ -58,9 +58,9 @@ def test_a_picture_swapped_for_a_link_after_layout_is_not_embedded(project, phot
     handout, outside = photo
     real_write = pipeline.write_pdf
 
-    def swap_then_write(rendered, target):  # the hook: after layout, before the write
+    def swap_then_write(rendered, target, data=None):  # the hook: after layout, before the write
         swap_for_link(project, outside)
-        return real_write(rendered, target)
+        return real_write(rendered, target, data)
 
     monkeypatch.setattr(pipeline, "write_pdf", swap_then_write)
     result = build_one(project, handout, tmp_path / "out")

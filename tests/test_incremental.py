@@ -63,7 +63,7 @@ def stand_in(request, monkeypatch, tiny_pdf):
 
     monkeypatch.setattr(pipeline, "render", render)
     monkeypatch.setattr(pipeline, "run_checks", lambda project, rendered: Report(rendered.handout.shown))
-    monkeypatch.setattr(pipeline, "write_pdf", lambda rendered, target: write_atomic(target, tiny_pdf))
+    monkeypatch.setattr(pipeline, "write_pdf", lambda rendered, target, data=None: write_atomic(target, tiny_pdf))
 
 FAQ = """\
 ---

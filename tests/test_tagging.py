@@ -203,8 +203,8 @@ def test_a_reading_order_naming_no_section_is_an_error(project, write):
     from leaflet.source.kinds import load_kind
 
     schema = project.templates / "brochure.yaml"
-    schema.write_text(schema.read_text(encoding="utf-8").replace("inside-left, flap,", "inside-left, flapp,"),
-                      encoding="utf-8")
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text.replace("[cover, inside-left, flap,", "[cover, inside-left, flapp,"), encoding="utf-8")
     with pytest.raises(HandoutError, match="reading_order の「flapp」はこの種類の sections にありません"):
         load_kind(project, "brochure")
 

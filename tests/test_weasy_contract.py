@@ -1,8 +1,9 @@
-"""The WeasyPrint we pin, as ``leaflet/render/weasy.py`` relies on it.
+"""The WeasyPrint we pin, as ``leaflet/render/weasy/`` relies on it.
 
 Each test exercises one thing we use that is not WeasyPrint's documented API (or one
 text it logs). When an upgrade changes it, the test that fails names what to look at
-in weasy.py, instead of the preflight silently measuring nothing or a build crashing.
+in render/weasy/ (each part's docstring says what it uses), instead of the preflight
+silently measuring nothing or a build crashing.
 """
 
 from __future__ import annotations
@@ -125,8 +126,172 @@ def test_the_boxes_the_preflight_walks_have_what_it_reads():
 def test_colours_and_transformed_rectangles():
     document = layout('<p style="color: rgba(255, 0, 0, 0.5); background-color: #00ff00">色</p>')
     text = next(b for b in boxes(weasy.page_box(document.pages[0])) if isinstance(b, weasy.TextBox))
-    assert weasy.color(text.style, "color") == pytest.approx((1.0, 0.0, 0.0, 0.5))
+    assert weasy.color(text.style, "color", lambda cmyk: (0, 0, 0)) == pytest.approx((1.0, 0.0, 0.0, 0.5))
     assert weasy.rectangle_aabb(None, 1, 2, 3, 4) == (1, 2, 4, 6)
+
+
+def test_ink_colours_are_measured_by_the_function_given():
+    """A ``device-cmyk()`` colour (the print-shop edition) reaches ``color``'s converter
+    as its four components: tinycss2 cannot turn one into sRGB itself (when it can, the
+    profile conversion may still be the better measure of what is printed)."""
+    document = layout('<p style="color: device-cmyk(0 0 0 1)">色</p>')
+    text = next(b for b in boxes(weasy.page_box(document.pages[0])) if isinstance(b, weasy.TextBox))
+    seen = []
+    assert weasy.color(text.style, "color", lambda cmyk: seen.append(cmyk) or (0.1, 0.2, 0.3)) == pytest.approx(
+        (0.1, 0.2, 0.3, 1.0))
+    assert seen == [(0, 0, 0, 1)]
+    with pytest.raises(NotImplementedError):
+        weasy.get_color(text.style, "color").to("srgb")
+
+
+PROFILE = ROOT / "profiles/ISOcoated_v2_300_bas.icc"
+PRESS_STYLE = (f'@color-profile device-cmyk {{ src: url("{PROFILE.as_uri()}"); '
+               "components: cyan, magenta, yellow, black; }")
+
+
+def press_layout(body: str, style: str = "") -> weasyprint.Document:
+    """A tiny document with the press profile declared, as ``render.page`` lays out the
+    print-shop edition."""
+    fonts, profiles = weasy.FontFaces(), {}
+    css = [weasy.CSS(string=STYLE, font_config=fonts),
+           weasy.CSS(string=PRESS_STYLE + style, font_config=fonts, color_profiles=profiles)]
+    return weasy.HTML(string=f"<html><body>{body}</body></html>", base_url=str(ROOT) + "/").render(
+        stylesheets=css, font_config=fonts, color_profiles=profiles)
+
+
+def test_a_document_names_the_cmyk_profile_it_declared():
+    assert weasy.cmyk_profile(press_layout("<p>本文</p>")) == str(PROFILE)
+    assert weasy.cmyk_profile(layout("<p>本文</p>")) is None
+
+
+def _pixel(document: weasyprint.Document, x: float, y: float) -> tuple[int, int, int]:
+    """The colour drawn at (x, y) CSS px of the first page (the page has a 20 px margin and
+    the body 8 px: a block with ``margin-left: 40px`` starts at x = 68)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(io.BytesIO(document.write_pdf()))
+    try:
+        image = pdf[0].render(scale=4 / 0.75).to_pil().convert("RGB")  # 4 pixels a CSS px (0.75 pt)
+    finally:
+        pdf.close()
+    return image.getpixel((round(x * 4), round(y * 4)))
+
+
+RED = (255, 0, 0)
+
+
+def test_a_background_can_be_painted_over_a_larger_area():
+    """``grow_background`` (the press bleed) changes each layer's painting area and clip,
+    and WeasyPrint draws what they say; ``paints_background`` tells a painted box from
+    the root element's (the page's) and from one with no background."""
+    def red_box(document: weasyprint.Document):  # type: ignore[no-untyped-def]
+        found = [b for b in boxes(weasy.page_box(document.pages[0])) if weasy.paints_background(b)]
+        assert len(found) == 1, found  # not html's, not the body's
+        return found[0]
+
+    style = "html { background: white; }"
+    body = '<div style="margin-left: 40px; width: 50px; height: 50px; background: red"></div>'
+    plain = press_layout(body, style)
+    assert _pixel(plain, 75, 40) == RED and _pixel(plain, 60, 40) != RED
+    grown = press_layout(body, style)
+    weasy.grow_background(red_box(grown), lambda area: (area[0] - 15, area[1], area[2] + 15, area[3]))
+    assert _pixel(grown, 60, 40) == RED and _pixel(grown, 50, 40) != RED
+
+
+def test_an_overflow_clip_can_be_grown():
+    """A child's background grown past a parent that hides its overflow shows only where
+    ``grow_overflow_clip`` grew the parent's clip (``rounded_padding_box``)."""
+    body = ('<div style="margin-left: 40px; width: 50px; height: 50px; overflow: hidden">'
+            '<div style="height: 50px; background: red"></div></div>')
+
+    def grown(clip: bool) -> weasyprint.Document:
+        document = press_layout(body)
+        found = list(boxes(weasy.page_box(document.pages[0])))
+        child, = [b for b in found if weasy.paints_background(b)]
+        parent, = [b for b in found if b.style["overflow"] == "hidden"]
+        weasy.grow_background(child, lambda area: (area[0] - 15, area[1], area[2] + 15, area[3]))
+        if clip:
+            weasy.grow_overflow_clip(parent, lambda area: (area[0] - 15, area[1], area[2] + 15, area[3]))
+        return document
+
+    assert _pixel(grown(clip=False), 75, 40) == RED and _pixel(grown(clip=False), 60, 40) != RED
+    assert _pixel(grown(clip=True), 60, 40) == RED
+
+
+def test_background_pictures_can_be_repainted(tmp_path):
+    """``recolour_background_rasters`` finds a ``background-image`` on a box and on the
+    page (the root element's, moved to ``canvas_background``) and WeasyPrint draws the
+    copy it makes (the press edition's pictures in inks)."""
+    import io
+
+    from PIL import Image
+
+    Image.new("RGB", (10, 10), (0, 0, 255)).save(tmp_path / "blue.png")
+    red = io.BytesIO()
+    Image.new("RGB", (10, 10), RED).save(red, "PNG")
+    body = (f'<div style="margin-left: 40px; width: 50px; height: 50px; background-image: '
+            f'url({(tmp_path / "blue.png").as_uri()})"></div>')
+    document = press_layout(body, f'html {{ background-image: url({(tmp_path / "blue.png").as_uri()}) }}')
+    assert _pixel(document, 75, 40) == (0, 0, 255) and _pixel(document, 30, 150) == (0, 0, 255)
+    assert weasy.recolour_background_rasters(document, lambda data: red.getvalue()) == 1  # one picture, twice
+    assert _pixel(document, 75, 40) == RED and _pixel(document, 30, 150) == RED
+
+
+def test_what_pdfx4_writes_that_the_press_finisher_changes():
+    """``render/pdf/press.py`` finishes WeasyPrint's PDF/X-4 in pydyf: it expects an
+    output intent whose DestOutputProfile is a reference to the declared profile's
+    stream, a random XMP DocumentID in the metadata it can find, one ``/Page`` object
+    per page in order, and, with a bleed, the trim's corner at the origin."""
+    import re
+
+    import pydyf
+
+    from leaflet.render.pdf.press import _RANDOM_ID
+
+    seen = {}
+
+    def finish(document, pdf):  # type: ignore[no-untyped-def]
+        intent, = pdf.catalog["OutputIntents"]
+        profile = pdf.objects[int(intent["DestOutputProfile"].split()[0])]
+        seen["profile"] = (isinstance(profile, pydyf.Stream), profile.extra.get("N"))
+        metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+        seen["ids"] = [m for part in metadata.stream for m in _RANDOM_ID.findall(bytes(part))]
+        pages = [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/Page"]
+        seen["boxes"] = [(list(p["MediaBox"]), list(p.get("TrimBox", []))) for p in pages]
+
+    document = press_layout("<p>一</p><p style='break-before: page'>二</p>", "@page { bleed: 10px; }")
+    document.write_pdf(pdf_variant="pdf/x-4", finisher=finish)
+    assert seen["profile"] == (True, 4)
+    assert len(seen["ids"]) == 1 and re.fullmatch(rb"xmp\.did:[0-9a-f-]{36}", seen["ids"][0])
+    assert len(seen["boxes"]) == 2
+    media, trim = seen["boxes"][0]
+    assert media == pytest.approx([-7.5, -7.5, 157.5, 157.5]) and trim == pytest.approx([0, 0, 150, 150])
+
+
+def test_gradient_stops_are_written_as_rgb_even_in_a_cmyk_shading():
+    """Why the press finisher converts gradient stops (``_gradients_in_inks``): WeasyPrint
+    70 writes a CSS gradient's stops as RGB triples into a shading it declares DeviceCMYK
+    when the output intent is CMYK. When this test fails, that conversion may go."""
+    import pydyf
+
+    found = []
+
+    def stops(function):  # type: ignore[no-untyped-def]
+        """The number of values of each stop of a (stitching) function."""
+        yield from (len(function[key]) for key in ("C0", "C1") if key in function)
+        for child in function.get("Functions") or []:
+            yield from stops(child)
+
+    def finish(document, pdf):  # type: ignore[no-untyped-def]
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and "ShadingType" in obj:
+                found.append((obj.get("ColorSpace"), sorted(set(stops(obj["Function"])))))
+
+    body = '<div style="height: 40px; background: linear-gradient(red, blue)"></div>'
+    press_layout(body).write_pdf(pdf_variant="pdf/x-4", finisher=finish)
+    assert found and all(found_ == ("/DeviceCMYK", [3]) for found_ in found), found
 
 
 def test_raster_images_give_their_pixels(tmp_path):

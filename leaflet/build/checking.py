@@ -12,11 +12,12 @@ from .result import Result
 
 def check_handouts(project: Project, files: Iterable[Path], edition: str | None = None,
                    explicit: bool = True,
-                   report: Callable[[Result], None] = lambda r: None) -> list[Result]:
-    """Render and check each handout without writing a PDF."""
+                   report: Callable[[Result], None] = lambda r: None, press: bool = False) -> list[Result]:
+    """Render and check each handout without writing a PDF; ``press``: the print-shop
+    edition (its PDF is made in memory for the press rule)."""
     results = []
     for file in files:
-        result = build_one(project, file, edition=edition, explicit=explicit, write=False)
+        result = build_one(project, file, edition=edition, explicit=explicit, write=False, press=press)
         report(result)
         results.append(result)
     return results

@@ -87,7 +87,8 @@ class Session:
             else:
                 if not planned and len(files) > 1:
                     self.workers.start()  # warms up while the rest is planned
-                plan = plan_for(self.project, file, self.out, self.edition)
+                # build_one's option ``press`` (the print-shop edition) is the plan's too.
+                plan = plan_for(self.project, file, self.out, self.edition, bool(self.options.get("press")))
                 deps = deps_of(self.project, plan, self.hashes, self.options)
                 self.deps[file] = planned[len(items)] = deps
                 items.append(Task(file, self.out, self.edition, self.html, self.explicit, self.options, plan))

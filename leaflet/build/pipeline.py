@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 
 from ..atomic import write_atomic
-from ..check.preflight import run_checks
+from ..check.preflight import check_pdf, run_checks
 from ..check.thresholds import EDITION_EXTRA_PAGES
 from ..errors import HandoutError, cut
 from ..failures import describe, os_problem
 from ..guarded_read import text_or_empty
 from ..limits import Limits, TimeLimit, mark_spent, page_cap, time_limit
 from ..project import CATALOG_FILE, Project
-from ..render.page import Rendered, render, write_pdf
+from ..render.page import Rendered, pdf_bytes, render, write_pdf
 from ..render.standalone import standalone_html
 from ..render.weasy import engine_logger, is_engine_record, reported_by_us
 from ..source.load import Handout, load
@@ -66,13 +66,15 @@ class _Collect(logging.Handler):
 def build_one(project: Project, file: Path, out: Path | None = None,
               edition: str | None = None, explicit: bool = True, write: bool = True, *,
               plan: Plan | None = None, html: bool = False, thumbnail: bool = False,
-              limits: Limits | None = None) -> Result:
+              limits: Limits | None = None, press: bool = False) -> Result:
     """Build one handout into ``out`` (default: the project's out/). ``explicit``: the
     editor named it, so an edition its kind does not offer is an error; in a build of
     everything it is skipped with a note. ``write=False`` renders and checks only (the
     ``check`` command). ``plan``: made already (by the build that decided to rebuild);
     ``html``: also write the HTML beside the PDF; ``thumbnail``: draw the catalog's
-    picture of a normal edition. One render serves all of them.
+    picture of a normal edition. One render serves all of them. ``press``: the
+    print-shop edition (``render.pdf.press``; a given ``plan`` says so itself), also
+    checked by the press rule, which reads its PDF.
 
     Nothing but Ctrl-C leaves this function: every failure, whatever raised it, is the
     result's ``error``, one Japanese line (``failures``). ``limits`` bound the time it
@@ -86,7 +88,7 @@ def build_one(project: Project, file: Path, out: Path | None = None,
         logger.addHandler(collect)
     try:
         with time_limit(limits.seconds):
-            _build(project, file, out, edition, explicit, write, plan, html, thumbnail, result)
+            _build(project, file, out, edition, explicit, write, plan, html, thumbnail, press, result)
     except BaseException as error:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
@@ -106,8 +108,8 @@ def build_one(project: Project, file: Path, out: Path | None = None,
 
 
 def _build(project: Project, file: Path, out: Path | None, edition: str | None, explicit: bool,
-           write: bool, plan: Plan | None, html: bool, thumbnail: bool, result: Result) -> None:
-    plan = plan or plan_for(project, file, out, edition)
+           write: bool, plan: Plan | None, html: bool, thumbnail: bool, press: bool, result: Result) -> None:
+    plan = plan or plan_for(project, file, out, edition, press)
     result.facts = plan.facts
     handout = load(project, file, plan.source)
     assert plan.edition is not None and plan.target is not None, "a handout that loads is planned"
@@ -124,6 +126,10 @@ def _build(project: Project, file: Path, out: Path | None, edition: str | None, 
     # Measure before writing: write_pdf() subsets the fonts in place. A failed check
     # still writes the PDF (the editor can look at it); the result is not "passed".
     result.checks = run_checks(project, rendered)
+    data = None
+    if rendered.press and not rendered.stopped:  # the press rule reads the PDF as it will be written
+        data = pdf_bytes(rendered)
+        check_pdf(project, rendered, result.checks, data)
     result.check_failures = list(dict.fromkeys(
         result.checks.label(o.rule) for o in result.checks.failures))
     result.check_warnings = list(dict.fromkeys(
@@ -135,10 +141,11 @@ def _build(project: Project, file: Path, out: Path | None, edition: str | None, 
                            over.message if over else f"長すぎるため {result.pages}ページで組版を止めました",
                            "" if over else "本文を減らすか、いくつかの原稿に分けてください")
     if write:
-        write_pdf(rendered, plan.target)
+        write_pdf(rendered, plan.target, data)
         result.pdf = plan.target
         _html_beside(rendered, plan.target, html, Path(out or project.out))
-        if thumbnail and chosen == NORMAL:  # the normal edition's PDF is the card's picture
+        # The office PDF of the normal edition is the catalog card's picture.
+        if thumbnail and chosen == NORMAL and not rendered.press:
             try:
                 make_thumbnail(Path(out or project.out), result.name, plan.target)
             except Exception as error:

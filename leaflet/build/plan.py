@@ -19,6 +19,7 @@ from .. import guarded_read
 from ..errors import HandoutError
 from ..project import Project, absolute
 from ..render.edition import Edition
+from ..render.pdf.settings import profile_path
 from .references import stylesheet_closure, template_closure
 from .result import Facts
 
@@ -49,18 +50,19 @@ class Plan:
         return None if self.source is None else Facts.of(self.source.meta)
 
 
-def plan_for(project: Project, file: Path, out: Path | None = None, edition: str | None = None) -> Plan:
-    """The plan for building ``file`` into ``out`` (``edition``: from the command line).
-    Never raises: a handout this cannot judge gets an incomplete plan, and its build
-    says what is wrong."""
+def plan_for(project: Project, file: Path, out: Path | None = None, edition: str | None = None,
+             press: bool = False) -> Plan:
+    """The plan for building ``file`` into ``out`` (``edition``: from the command line;
+    ``press``: the print-shop edition, in the inks of the press profile). Never raises:
+    a handout this cannot judge gets an incomplete plan, and its build says what is wrong."""
     file = absolute(file)
     try:
-        return _plan_for(project, file, out, edition)
+        return _plan_for(project, file, out, edition, press)
     except Exception:
         return Plan(file, project.name_of(file))
 
 
-def _plan_for(project: Project, file: Path, out: Path | None, edition: str | None) -> Plan:
+def _plan_for(project: Project, file: Path, out: Path | None, edition: str | None, press: bool) -> Plan:
     # YAML and the kinds: only once something is to be built, never in a no-change run.
     from ..source.frontmatter import read_text, split
     from ..source.kinds import COMMON_SCHEMA, available, load_kind
@@ -89,8 +91,10 @@ def _plan_for(project: Project, file: Path, out: Path | None, edition: str | Non
     candidates = [project.styles / BASE_STYLESHEET, kind.stylesheet]
     if chosen != NORMAL:  # styles/xl.css, styles/<kind>.xl.css
         candidates += [project.styles / f"{chosen}.css", project.styles / f"{kind.name}.{chosen}.css"]
+    profile = profile_path(project) if press else None
+    inside = {profile} if profile and project.contains(profile) else set()  # else: render refuses it
     dressed = Edition(chosen, tuple(s for s in candidates if guarded_read.exists(s)),  # a FIFO: refused when read
-                      frozenset(stylesheet_closure(project, candidates)))
+                      frozenset(stylesheet_closure(project, candidates)) | inside, profile)
     return Plan(file, plan.name, source, kind, dressed, own,
                 project.pdf_for(file, out, "" if chosen == NORMAL else chosen),
                 frozenset(template_closure(project, [BASE_TEMPLATE, kind.template])),

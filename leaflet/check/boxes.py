@@ -10,9 +10,11 @@ furigana). All positions stay in CSS px, as WeasyPrint gives them.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..render.pdf.colour import cmyk_to_srgb
 from ..render.weasy import (
     Document,
     LineBox,
@@ -20,6 +22,7 @@ from ..render.weasy import (
     RasterImage,
     SVGImage,
     TextBox,
+    cmyk_profile,
     color,
     page_box,
     picture_area,
@@ -52,7 +55,28 @@ class _State:
     line: int | None = None  # the nearest enclosing block's data-line
 
 
+# The CMYK profile of the document being measured: a print-shop edition's colours are
+# inks (device-cmyk), measured as the profile prints them.
+_CMYK_PROFILE: ContextVar[str | None] = ContextVar("cmyk_profile", default=None)
+
+
 def measure(document: Document) -> Layout:
+    token = _CMYK_PROFILE.set(cmyk_profile(document))
+    try:
+        return _measure(document)
+    finally:
+        _CMYK_PROFILE.reset(token)
+
+
+def _color(style: Any, key: str) -> tuple[float, float, float, float]:
+    return color(style, key, _ink)
+
+
+def _ink(cmyk: tuple[float, ...]) -> tuple[float, ...]:
+    return cmyk_to_srgb(cmyk, _CMYK_PROFILE.get())
+
+
+def _measure(document: Document) -> Layout:
     layout = Layout()
     for number, page in enumerate(document.pages, 1):
         root = page_box(page)
@@ -60,10 +84,10 @@ def measure(document: Document) -> Layout:
             number, root.margin_width(), root.margin_height(),
             root.margin_top, root.margin_top + root.height))
         # The root element's background is painted on the whole canvas.
-        background = _over(T.PAPER_RGB, color(root.style, "background_color"))
+        background = _over(T.PAPER_RGB, _color(root.style, "background_color"))
         for child in root.children:
             if child.is_for_root_element:
-                background = _over(background, color(child.style, "background_color"))
+                background = _over(background, _color(child.style, "background_color"))
                 if not layout.body_pitch:
                     layout.body_pitch = line_pitch(child.style)
                     layout.body_size_pt = child.style["font_size"] * T.PT_PER_PX
@@ -140,7 +164,7 @@ def _inherit(box: Any, state: _State) -> _State:
     if opacity != state.opacity:
         changes["opacity"] = opacity
     if not box.is_for_root_element and not isinstance(box, (TextBox, LineBox)):
-        colour = color(style, "background_color")
+        colour = _color(style, "background_color")
         if colour[3] > 0:
             changes["background"] = _over(state.background, colour, opacity)
     matrix = getattr(box, "transformation_matrix", None)
@@ -185,12 +209,20 @@ def _panel_name(box: Any) -> str | None:
 def _panel(box: Any, page: int, name: str) -> Panel:
     limit = box.content_box_y() + box.height
     for child in box.children:
-        if child.is_absolutely_positioned():
+        # A block pinned at the foot (the cover's clinic name) ends the room for text;
+        # a decoration without text (the brochure's fold ticks) does not.
+        if child.is_absolutely_positioned() and _has_text(child):
             limit = min(limit, child.position_y)
     bottom = box.border_box_y() + box.border_height()
     left = box.content_box_x()
     return Panel(page, name, box.content_box_y(), limit, bottom, line_pitch(box.style),
                  left, left + box.width)
+
+
+def _has_text(box: Any) -> bool:
+    if isinstance(box, TextBox):
+        return bool(box.text.strip())
+    return any(_has_text(child) for child in getattr(box, "children", []))
 
 
 def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
@@ -201,7 +233,7 @@ def _add_run(box: Any, state: _State, page: int, layout: Layout) -> None:
     # Where the glyphs are drawn: the content box (position_y is the margin box top, a
     # half-leading above the text; rt and ruby bases have none, so they would look lower).
     x0, y0, x1, y1 = rectangle_aabb(state.matrix, box.content_box_x(), box.content_box_y(), box.width, box.height)
-    colour = color(style, "color")
+    colour = _color(style, "color")
     if not state.margin:
         _drawn(layout, page, y1)
     layout.runs.append(Run(
@@ -239,7 +271,7 @@ def _add_shapes(box: Any, state: _State, page: int, layout: Layout) -> None:
             x0, y0, x1, y1 = rectangle_aabb(state.matrix, left, top, w, h)
             layout.shapes.append(Shape(page, what, x0, y0, x1, y1, state.panel, state.line))
 
-    if color(style, "background_color")[3] > 0:
+    if _color(style, "background_color")[3] > 0:
         add(FILL, x, y, width, height)
     sides = {side: style[f"border_{side}_width"] if style[f"border_{side}_style"] not in ("none", "hidden") else 0
              for side in ("top", "right", "bottom", "left")}
@@ -271,7 +303,7 @@ def _visible(box: Any) -> bool:
     if box.is_for_root_element or isinstance(box, (TextBox, LineBox)):
         return False
     style = box.style
-    if color(style, "background_color")[3] > 0:
+    if _color(style, "background_color")[3] > 0:
         return True
     return any(style[f"border_{side}_width"] and style[f"border_{side}_style"] not in ("none", "hidden")
                for side in ("top", "right", "bottom", "left"))

@@ -11,9 +11,11 @@ from pathlib import Path
 class Edition:
     """How a handout is dressed, as the build's render plan decided it: the edition
     (``normal``, ``xl``) and the stylesheets WeasyPrint gets, in order; ``files`` are
-    every stylesheet the edition could use and what they import (fonts, images), whose
-    change makes a parsed stylesheet stale."""
+    every stylesheet the edition could use and what they import (fonts, images; the
+    press profile), whose change makes a parsed stylesheet stale. ``press``: made for a
+    print shop (``render.pdf.press``) in the inks of this profile."""
 
     name: str
     stylesheets: tuple[Path, ...]
     files: frozenset[Path] = frozenset()
+    press: Path | None = None  # the print-shop edition (build --press): its CMYK profile

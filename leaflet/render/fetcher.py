@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -41,9 +42,13 @@ class RefusedURL(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    def __init__(self, root: Path) -> None:
+    """``convert``: rewrites a file's bytes as it is read (the print-shop edition's
+    pictures come back in CMYK; see ``pdf.press``)."""
+
+    def __init__(self, root: Path, convert: Callable[[Path, bytes], bytes] | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
         self.root = Path(root).resolve()
+        self.convert = convert
         self.fetched: Counter[str] = Counter()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -77,6 +82,8 @@ class ProjectFetcher(URLFetcher):
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind.startswith("image/") and kind != "image/svg+xml":
             data = upright(data)  # a phone's portrait photo: pixels turned once, cached
+        if self.convert:
+            data = self.convert(path, data)
         return Snapshot(path.resolve().as_uri(), data, {"Content-Type": kind}, status=200)
 
 

@@ -1,16 +1,20 @@
 """Stage 2, render: Jinja2 fills the kind's template, WeasyPrint lays it out.
 
 ``render`` returns the laid-out ``Document``; the preflight measures that same object
-and ``write_pdf`` writes it, so a handout is laid out exactly once.
+and ``write_pdf`` writes it, so a handout is laid out exactly once. Every PDF is tagged
+(``tagging/``); what we add to the PDF WeasyPrint writes (printing presets; the
+print-shop edition's PDF/X-4, inks, bleed and marks) is in ``pdf/``.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -31,11 +35,16 @@ from .edition import Edition
 from .embed import shrink_pictures
 from .fetcher import MISSING, ProjectFetcher, RefusedURL, shorten
 from .fontslim import drop_unused_font_tables
+from .pdf import chain
+from .pdf import press as print_shop
+from .pdf.settings import Press, press_settings
+from .pdf.viewer_prefs import duplex_for, viewer_preferences
 from .qr import qr_image
 from .sheets import parsed
 from .tagging import write_tagged
 from .template_loader import GuardedLoader
 from .weasy import (
+    CSS,
     HTML,
     Document,
     FatalURLFetchingError,
@@ -58,6 +67,7 @@ class Rendered:
     edition: str
     stylesheets: tuple[Path, ...] = ()
     stopped: bool = False  # layout was stopped at the page cap: there is more than this
+    press: Press | None = None  # the print-shop edition's settings (build --press)
 
 
 @lru_cache(maxsize=8)
@@ -86,19 +96,28 @@ def render_html(project: Project, handout: Handout, edition: Edition) -> str:
         clinic=load_clinic(project),
         kind=handout.kind,
         edition=edition.name,
+        press=edition.press is not None,  # the print-shop edition: no office fold ticks (it gets fold marks)
         stylesheets=list(edition.stylesheets),
     )
 
 
 def render(project: Project, handout: Handout, edition: Edition, html: str | None = None,
            max_pages: int | None = None) -> Rendered:
-    """Lay out a handout; with ``max_pages``, stop there (``Rendered.stopped``)."""
+    """Lay out a handout; with ``max_pages``, stop there (``Rendered.stopped``). An
+    ``edition`` with a press profile is the print-shop one (its colours in inks, its
+    backgrounds painted into the bleed: see ``pdf.press``)."""
+    press = press_settings(project) if edition.press else None
     html = html if html is not None else render_html(project, handout, edition)
-    fetcher = ProjectFetcher(project.root)
+    sheets = list(edition.stylesheets)
+    fetcher = ProjectFetcher(project.root, print_shop.converter(press, sheets) if press else None)
+    profiles: dict[str, Any] = {}  # @color-profile rules (the press profile), read into here
     with _resource_errors(handout), at_most(max_pages) as cap:
-        fonts, css = parsed(list(edition.stylesheets), edition.files, fetcher, html)
+        fonts, css = parsed(sheets, edition.files, fetcher, html)
+        if press:
+            css = [*css, CSS(string=print_shop.stylesheet(press, sheets), url_fetcher=fetcher, font_config=fonts,
+                             color_profiles=profiles)]
         document = HTML(string=html, base_url=handout.file.parent.as_uri() + "/",
-                        url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
+                        url_fetcher=fetcher).render(stylesheets=css, font_config=fonts, color_profiles=profiles)
     if fonts.failed:  # also when the stylesheets were parsed (and warned) for an earlier handout
         raise HandoutError(handout.shown, None, f"フォント「{fonts.failed[0]}」を読み込めません"
                            "(@font-face の src のファイルが壊れているか、フォントではありません)",
@@ -106,18 +125,39 @@ def render(project: Project, handout: Handout, edition: Edition, html: str | Non
     _refuse_outside_links(project, handout, document)
     if len(document.pages) == 1:
         drop_margin_box(document, PAGE_NUMBER_BOX)  # "1 / 1" says nothing
-    return Rendered(handout, html, document, edition.name, edition.stylesheets, stopped=bool(cap and cap.reached))
+    if press:
+        print_shop.bleed(document)
+    return Rendered(handout, html, document, edition.name, edition.stylesheets, stopped=bool(cap and cap.reached),
+                    press=press)
 
 
-def write_pdf(rendered: Rendered, target: Path) -> None:
-    """Write atomically: a failed write never leaves a half-written or missing PDF.
-    Attachments and SVG images are fetched only now, so errors are watched here too.
-    The PDF is tagged (``tagging``): structure tree, reading order, furigana as Ruby."""
+def pdf_bytes(rendered: Rendered) -> bytes:
+    """The PDF, tagged (``tagging``: structure tree, reading order, furigana as Ruby),
+    with what we add to WeasyPrint's (``pdf/``): office printing presets, and for the
+    print-shop edition PDF/X-4, boxes and marks; fonts slimmed (``fontslim``).
+    Attachments and SVG images are fetched only now, so errors are watched here too."""
     shrink_pictures(rendered.document)  # 300 ppi at the size each picture is drawn
-    with atomic_open(target) as handle, _resource_errors(rendered.handout):
-        write_tagged(rendered.document, handle, rendered.handout.kind.reading_order,
-                     finisher=drop_unused_font_tables)
+    press = rendered.press
+    if press:
+        print_shop.pictures_in_inks(rendered.document, press)  # then in inks
+    duplex = duplex_for(rendered.handout.kind.duplex, len(rendered.document.pages))
+    finisher = chain(viewer_preferences(duplex),
+                     print_shop.finisher(press, rendered.handout.shown) if press else None,
+                     drop_unused_font_tables)
+    buffer = io.BytesIO()
+    with _resource_errors(rendered.handout):
+        write_tagged(rendered.document, buffer, rendered.handout.kind.reading_order,
+                     finisher=finisher, **(print_shop.PDF_OPTIONS if press else {}))
         check_time()  # an SVG cut short by the time limit: keep the previous PDF
+    return buffer.getvalue()
+
+
+def write_pdf(rendered: Rendered, target: Path, data: bytes | None = None) -> None:
+    """Write atomically: a failed write never leaves a half-written or missing PDF.
+    ``data``: the PDF made already (``pdf_bytes``: the press rule reads it first)."""
+    data = pdf_bytes(rendered) if data is None else data
+    with atomic_open(target) as handle:
+        handle.write(data)
 
 
 @contextmanager

@@ -34,6 +34,7 @@ from ..source.markdown.phrasing import split_phrases
 from .guide import SOURCE as GUIDE_SOURCE
 from .guide import write_guide
 from .inventory import describe, printed_date
+from .print_guide import GUIDE, print_setting, write_print_guide
 
 LOG = logging.getLogger("leaflet")
 
@@ -57,6 +58,7 @@ class CatalogEntry:
     problem: str | None = None   # why it cannot be built now: the error's first line (the PDF is an older one)
     xl_pdf: str | None = None    # the extra-large edition, when built
     notes: tuple[str, ...] = ()  # passed, but worth a look: "画像の解像度(160ppi)", a build warning
+    print_setting: str = ""      # 両面印刷・短辺とじ・実際のサイズ(100%): see print_guide
 
 
 def update_catalog(project: Project, out: Path | None = None,
@@ -112,6 +114,7 @@ def collect_entries(project: Project, out: Path,
     state = State.load(out)
     hashes = FileHashes(state.hashes)
     recorded = {key: (record.pages, record.pdf_mtime_ns) for key, record in state.records.items()}
+    settings: dict[tuple[str, int], str] = {}
     entries = []
     for row in describe(project, known):
         pdf = project.pdf_for(row.file, out)
@@ -125,11 +128,12 @@ def collect_entries(project: Project, out: Path,
         check = checks.get(row.name)
         record = state.records.get(_rel(pdf, out))
         problem = errors.get(row.name) or row.error
+        kind = row.kind or (record.kind if record else "")
         entries.append(CatalogEntry(
             name=row.name,
             title=row.title or (record.title if record else "") or row.name,
-            kind=row.kind or (record.kind if record else ""),
-            kind_label=_kind_label(project, row.kind or (record.kind if record else ""), labels),
+            kind=kind,
+            kind_label=_kind_label(project, kind, labels),
             pages=pages,
             revised=row.revised or (printed_date(record.revised) if record else ""),
             pdf=_rel(pdf, out),
@@ -139,6 +143,7 @@ def collect_entries(project: Project, out: Path,
             problem=first_line(problem) if problem else None,
             xl_pdf=_rel(xl, out) if xl.is_file() and xl != pdf else None,
             notes=tuple(_notes(record)) if record and check is not None and not problem else (),
+            print_setting=_print_setting(project, kind, pages, settings),
         ))
     _prune_thumbnails(out, {e.thumbnail for e in entries if e.thumbnail})
     return entries
@@ -159,19 +164,21 @@ def write_catalog(project: Project, out: Path, entries: Sequence[CatalogEntry],
         kinds[entry.kind]["count"] += 1  # type: ignore[operator]
     now = now or dt.datetime.now()
     try:
-        guide = write_guide(project, out)
+        staff_guide = write_guide(project, out)
     except (OSError, jinja2.TemplateError, HandoutError) as error:  # the PDFs' list matters more
         LOG.warning("使い方の手引き(%s)を書けませんでした: %s", GUIDE_SOURCE, error)
-        guide = None
+        staff_guide = None
     html = env.get_template(INDEX).render(
-        guide=guide.relative_to(out).as_posix() if guide else None,
+        staff_guide=staff_guide.relative_to(out).as_posix() if staff_guide else None,
         entries=entries,
         kinds=sorted(kinds.values(), key=lambda k: str(k["kind"])),
         clinic=load_clinic(project).get("name", ""),
         generated=f"{japanese_date(now.date())} {now:%H:%M}",
+        guide=GUIDE,
     )
     target = out / INDEX
     write_atomic(target, html)
+    write_print_guide(project, out, env)
     return target
 
 
@@ -196,6 +203,15 @@ def _kind_label(project: Project, kind: str, cache: dict[str, str]) -> str:
         except (KeyError, HandoutError):
             cache[kind] = kind or "種類不明"
     return cache[kind]
+
+
+def _print_setting(project: Project, kind: str, pages: int, cache: dict[tuple[str, int], str]) -> str:
+    if (kind, pages) not in cache:
+        try:
+            cache[(kind, pages)] = print_setting(load_kind(project, kind), pages)
+        except (KeyError, HandoutError):
+            cache[(kind, pages)] = ""
+    return cache[(kind, pages)]
 
 
 def _phrases(text: str) -> Markup:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import guarded_read, yamlfile
-from ..errors import HandoutError, cut
+from ..errors import HandoutError, cut, line_of
 from ..project import Project
 from .frontmatter import Source
 
@@ -66,6 +66,8 @@ class Kind:
     # The order a reader takes the template's parts in (their data-panel names), when it
     # is not the order they are printed in: the PDF's structure tree follows it.
     reading_order: tuple[str, ...] = ()
+    # How a sheet is turned over on a two-sided office printer (see render/pdf/viewer_prefs).
+    duplex: str = "long-edge"
     starter: str = ""
     # Lines of the starter that are only examples: a handout still holding one is unfinished.
     placeholders: tuple[str, ...] = ()
@@ -116,6 +118,7 @@ def load_kind(project: Project, name: str) -> Kind:
         phrase_breaks=tuple(data.get("phrase_breaks", ("h1", "h2", "h3", "h4"))),
         editions=tuple(data.get("editions", ("normal",))),
         reading_order=reading_order,
+        duplex=_duplex(project, schema_file, data.get("duplex", "long-edge")),
         starter=data.get("starter", ""),
         placeholders=tuple(str(p).strip() for p in data.get("placeholders") or ()),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
@@ -123,7 +126,16 @@ def load_kind(project: Project, name: str) -> Kind:
 
 
 _KNOWN = {"label", "fields", "sections", "pages", "markdown", "phrase_breaks", "editions", "reading_order",
-          "starter", "placeholders"}
+          "duplex", "starter", "placeholders"}
+DUPLEX = ("short-edge", "long-edge", "simplex")
+
+
+def _duplex(project: Project, schema_file: Path, value: Any) -> str:
+    if value not in DUPLEX:
+        line = line_of(guarded_read.text_or_empty(schema_file, project.root), "duplex:")
+        raise HandoutError(project.rel(schema_file), line, f"duplex の値「{value}」は使えません",
+                           f"使える値: {', '.join(DUPLEX)}(両面印刷で短辺とじ/長辺とじ/片面)")
+    return str(value)
 
 
 def _read(project: Project, path: Path) -> dict[str, Any]:

@@ -69,9 +69,12 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-print]");
     if (!link) return;
-    var title = link.closest(".card").dataset.title;
+    var card = link.closest(".card");
+    var title = card.dataset.title;
+    // The settings the print dialog should show (the PDF asks for them too).
+    var setting = card.dataset.printSetting ? "設定は「" + card.dataset.printSetting + "」です。" : "";
     if (!framePrint) {
-      say("「" + title + "」を新しいタブで開きました。その画面の印刷ボタン(または Ctrl+P)で印刷してください。");
+      say("「" + title + "」を新しいタブで開きました。その画面の印刷ボタン(または Ctrl+P)で印刷してください。" + setting);
       return;  // the link itself opens the PDF
     }
     event.preventDefault();
@@ -87,7 +90,7 @@
       try {
         frame.contentWindow.focus();
         frame.contentWindow.print();
-        say("「" + title + "」の印刷画面を開きました。");
+        say("「" + title + "」の印刷画面を開きました。" + setting);
       } catch (error) {
         say("印刷画面を開けませんでした。「開く」で PDF を開き、その画面から印刷してください。");
       }

@@ -111,7 +111,8 @@ def emit(plan: Plan, pdf: Any, document: Any, page_streams: list[weasy.MarkedStr
 
     pdf.catalog["StructTreeRoot"] = root.reference
     pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
-    # The print-shop work owns the other viewer preferences: add to them, never replace.
+    # PDF/UA asks for the title in the title bar. The printing presets (``pdf/viewer_prefs``,
+    # a finisher: it runs after this) add theirs to the same dictionary.
     preferences = pdf.catalog.get("ViewerPreferences")
     if not isinstance(preferences, pydyf.Dictionary):
         preferences = pdf.catalog["ViewerPreferences"] = pydyf.Dictionary()
