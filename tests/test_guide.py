@@ -27,7 +27,7 @@ def with_guide(tmp_path):
 
 def _guide_link(out: Path) -> list[str]:
     tree = tinyhtml5.parse((out / "index.html").read_text(encoding="utf-8"))
-    return [a.get("href") for a in tree.iter("{http://www.w3.org/1999/xhtml}a") if "guide-link" in (a.get("class") or "")]
+    return [a.get("href") for a in tree.iter("{http://www.w3.org/1999/xhtml}a") if "staff-guide-link" in (a.get("class") or "")]
 
 
 def test_the_catalog_writes_and_links_the_guide_with_its_pictures(with_guide):
@@ -42,6 +42,8 @@ def test_the_catalog_writes_and_links_the_guide_with_its_pictures(with_guide):
     for alt, src in pictures:
         assert len(alt) >= 10, src
         assert (out / "guide" / src).is_file(), src  # copied beside the page
+    # Its link to the print-and-fold guide leads to the page the catalog wrote beside it.
+    assert 'href="../print-guide.html"' in page and (out / "print-guide.html").is_file()
     # Everything the page needs is in it or beside it: it works from a file share.
     assert "<link" not in page and "<script src" not in page
 
@@ -134,7 +136,7 @@ def test_the_guide_covers_markdown_furigana_pictures_clinic_facts_and_printing()
     assert "半角スペースを2つ" in text  # why not the invisible line break
     for field in ("name", "doctor", "access", "treats", "menu", "phone", "address", "hours", "url"):
         assert f"`{field}`" in text or f"{field}:" in text, field
-    assert "短辺とじ" in text and "PRINT GUIDE (issue 12)" in text  # the print guide's link to connect
+    assert "短辺とじ" in text and "](../print-guide.html)" in text  # the print-and-fold guide (issue 12)
 
 
 def test_the_sample_handouts_use_no_invisible_line_breaks():
