@@ -296,3 +296,14 @@ def test_a_phone_or_a_url_answers_the_heading(project, write, fact, figure):
 def test_no_consultation_heading_passes(project, write):
     outcome = contact(build_one(project, write_stretch(write, "s.md")))
     assert (outcome.status, outcome.figure) == ("pass", "見出しなし")
+
+
+def test_the_press_edition_with_every_clinic_fact_is_all_inks(full, tmp_path):
+    """The QR code is a data: SVG image: the press edition converts it like a picture file
+    (it was embedded as RGB, failing the press rule)."""
+    out = tmp_path / "press"
+    project = Project.at(full.root, out)
+    results = build(project, [project.handouts / "knee" / "back-of-knee.md",
+                              project.handouts / "knee" / "chair-stretch.md"], out, press=True)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert all(r.passed for r in results), [r.check_failures for r in results]

@@ -59,9 +59,14 @@ class ProjectFetcher(URLFetcher):
                              "@import や画像の数を減らしてください")
         if parts.scheme == "data":
             try:
-                return super().fetch(url, headers)
+                response = super().fetch(url, headers)
             except Exception:
                 raise RefusedURL(shorten(url), "data: URL の書き方が正しくありません") from None
+            kind = response.headers.get_content_type()
+            if self.convert and kind == "image/svg+xml":  # e.g. the clinic's QR code
+                data = self.convert(Path("data.svg"), response.read())
+                return Snapshot(url, data, {"Content-Type": kind}, status=200)
+            return response
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(url, "ネットワークやプロジェクト外のファイルは読み込めません")
         name = url2pathname(parts.path)  # decodes %XX (once)
