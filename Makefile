@@ -34,22 +34,26 @@ pdf: $(STAMP)
 	$(BIN)/python make_pdf.py build --size xl || status=$$?; \
 	exit $$status
 
-# The test suite, less the slow tests (test-slow runs those). In CI (CI=true, as .ci/run
-# runs), or with COVERAGE=1, it measures coverage too and fails under 96 %: that makes it
-# about 1.5 times slower, so a developer's `make test` leaves it out (`make coverage`).
-COVERAGE ?= $(if $(filter true 1,$(CI)),1,)
+# `make test` is the developer's quick layer: every test but the slow and browser ones
+# (`make test-slow` runs those), spread over the cores (pytest-xdist, one file a worker).
+# In CI (CI=true, as .ci/run runs) or with FULL=1 it runs every test and measures
+# coverage, failing under 96 % (`make coverage`).
+FULL ?= $(if $(filter true 1,$(CI) $(COVERAGE)),1,)
+PYTEST := $(BIN)/python -m pytest -q -n auto --dist loadscope
 test: $(TEST_STAMP)
 	bash scripts/browser-deps.sh
 	bash scripts/test-deps.sh
-	$(BIN)/python -m pytest -q -m "not slow" $(if $(COVERAGE),--cov --cov-report=term)
+	$(PYTEST) $(if $(FULL),--cov --cov-report=term,-m "not slow and not browser")
 
 coverage: $(TEST_STAMP)
-	$(MAKE) test COVERAGE=1
+	$(MAKE) test FULL=1
 
-# Tests that take seconds each: installing into a clean venv, concurrent builds, a
-# progress bar on a real terminal, builds in worker processes.
+# System tests that take seconds each (installing into a clean venv, time and memory
+# limits, worker pools, watch and serve) and the browser tests.
 test-slow: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q -m slow
+	bash scripts/browser-deps.sh
+	bash scripts/test-deps.sh
+	$(PYTEST) -m "slow or browser"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check leaflet tests bench make_pdf.py

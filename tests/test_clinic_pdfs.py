@@ -21,6 +21,9 @@ from leaflet.project import Project
 from .conftest import FIXTURES, copy_project, write_stretch
 from .pdfs import MM, find_text, text_of
 
+# Every sample handout built twice more (both editions) with a full clinic: make test-slow, and CI.
+pytestmark = pytest.mark.slow
+
 FULL_CLINIC = FIXTURES / "clinic-full" / "clinic.yaml"
 PHONE = "011-000-0000"
 URL = "https://example.org/clinic"

@@ -22,6 +22,9 @@ from .conftest import wait_for, write_stretch
 from .hardening import FRONT, GOOD, assert_failed_alone, cli, with_neighbours
 from .serving import raw_get, running
 
+# System tests: processes, time limits, worker pools (make test-slow; CI runs them).
+pytestmark = pytest.mark.slow
+
 BAD = {
     "circular @import": (
         FRONT + '<link rel="stylesheet" href="a.css">\n', "bad.md:9", "@import が循環しています"),

@@ -19,6 +19,9 @@ from leaflet.limits import Limits, TimeLimit, time_limit
 
 from .hardening import FRONT, GOOD, assert_failed_alone, cli, with_neighbours
 
+# System tests: processes, time limits, worker pools (make test-slow; CI runs them).
+pytestmark = pytest.mark.slow
+
 DIVS = FRONT + "<div>" * 100_000 + "深い\n"  # ran until killed
 SVG_USES = FRONT + (  # each level draws the one below ten times: 10^8 rectangles
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" '

@@ -28,6 +28,9 @@ from .hardening import (
 )
 from .pdfs import text_of
 
+# System tests: processes, time limits, worker pools (make test-slow; CI runs them).
+pytestmark = pytest.mark.slow
+
 
 def jpeg(colour: str, comment: bytes) -> bytes:
     out = io.BytesIO()

@@ -18,6 +18,9 @@ from leaflet.project import Project
 
 from .conftest import ROOT
 
+# System tests: processes, time limits, worker pools (make test-slow; CI runs them).
+pytestmark = pytest.mark.slow
+
 FAQ = "---\nkind: faq\ntitle: 題{n}\nrevised: 2026-11-20\n---\n\n## 質問{n}\n\n答え{n}。\n"
 
 

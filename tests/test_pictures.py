@@ -248,6 +248,7 @@ def assert_nothing_over_pictures(pdf_path: Path) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_a_stretch_sheet_of_phone_photos_fits_passes_and_stays_small(project, phone_photos):
     images = project.handouts / "images"
     shutil.copytree(phone_photos, images)

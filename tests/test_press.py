@@ -500,6 +500,7 @@ def _images(pdf_path: Path) -> list[tuple[str, int, int]]:
                       if x.get("/Subtype") == "/Image")
 
 
+@pytest.mark.slow
 def test_a_phone_photo_is_downsampled_before_it_is_put_in_inks(project, write):
     """A CMYK picture is never scaled (pictures.downsample), so the press edition converts
     a photo only after it was brought to 300 ppi of its drawn size, as in the office PDF."""

@@ -20,6 +20,9 @@ from leaflet.site.watch import watch
 from .conftest import wait_for, write_stretch
 from .pdfs import text_of
 
+# System tests: processes, time limits, worker pools (make test-slow; CI runs them).
+pytestmark = pytest.mark.slow
+
 FAQ = "---\nkind: faq\ntitle: {title}\nrevised: 2026-11-20\n---\n\n## 質問\n\n{answer}\n"
 WAIT = 60.0  # seconds to join the watcher thread
 
