@@ -241,8 +241,9 @@ def figure_e(tmp: Path) -> tuple[float | None, str]:
 
 
 def handout_pages(html: Path) -> list[Path]:
-    """The HTML written by build --html, without the catalog page (not a handout)."""
-    return sorted(p for p in html.rglob("*.html") if p != html / "index.html")
+    """The HTML written by build --html beside each PDF; not the site's own pages (the
+    catalog, the staff guide, the print guide), which have no PDF."""
+    return sorted(p for p in html.rglob("*.html") if p.with_suffix(".pdf").is_file())
 
 
 def figure_f(repeat: int) -> tuple[float | None, str]:
