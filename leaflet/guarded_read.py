@@ -75,17 +75,8 @@ def read_bytes(path: Path | str, root: Path | str, limit: int = TEXT_LIMIT, *,
                shown: str | None = None) -> bytes:
     """The bytes of ``path``, a regular file inside ``root``; ``Refused`` otherwise."""
     shown = shown or shown_path(path, root)
-    text = os.fspath(path)
-    if "\x00" in text:
-        raise Refused(shown.replace("\x00", "%00"), "bad_name", "ファイル名に使えない文字(NUL)があります",
-                      "ファイル名を英数字や日本語だけにしてください")
+    real = real_path_inside(path, root, shown=shown)
     top = os.path.realpath(root)
-    try:
-        real = os.path.realpath(text)
-    except (OSError, ValueError):
-        raise Refused(shown, "bad_name", "ファイル名を読み取れません", "短く、ふつうの名前にしてください") from None
-    if not _inside(real, top):
-        raise _outside(shown)
     try:
         fd = os.open(real, _FLAGS)
     except OSError as error:
@@ -120,6 +111,24 @@ def read_bytes(path: Path | str, root: Path | str, limit: int = TEXT_LIMIT, *,
         raise _refusal(shown, error) from None
     finally:
         os.close(fd)
+
+
+def real_path_inside(path: Path | str, root: Path | str, *, shown: str | None = None) -> str:
+    """``path`` with symlinks resolved, when that is inside ``root``; ``Refused`` otherwise.
+    The first check ``read_bytes`` makes; alone, for a caller that trusts what it cached
+    of a file (by its identity) but must not trust a link leading out of the project."""
+    shown = shown or shown_path(path, root)
+    text = os.fspath(path)
+    if "\x00" in text:
+        raise Refused(shown.replace("\x00", "%00"), "bad_name", "ファイル名に使えない文字(NUL)があります",
+                      "ファイル名を英数字や日本語だけにしてください")
+    try:
+        real = os.path.realpath(text)
+    except (OSError, ValueError):
+        raise Refused(shown, "bad_name", "ファイル名を読み取れません", "短く、ふつうの名前にしてください") from None
+    if not _inside(real, os.path.realpath(root)):
+        raise _outside(shown)
+    return real
 
 
 def read_text(path: Path | str, root: Path | str, limit: int = TEXT_LIMIT, *,

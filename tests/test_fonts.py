@@ -75,32 +75,54 @@ def test_weasyprint_loads_its_libraries_without_searching():
     assert done.stdout.strip() == "0"
 
 
-def test_font_character_maps_are_read_once_per_font(tmp_path, monkeypatch):
-    """The glyph rule's cmap is kept in a cache file named by the font's digest; a cache
-    file that cannot be read is made again, never trusted."""
-    from leaflet.check import glyphs
+def test_a_font_is_read_once_and_its_facts_cached_by_its_identity(tmp_path, monkeypatch):
+    """The glyph and fonts rules share what a font file holds (code points, fsType,
+    outlines), cached in a file named by the font's identity; a cache file that cannot be
+    read is made again, never trusted; a font changed in place is read again."""
+    from leaflet.check import fontfile, glyphs
 
-    monkeypatch.setattr(glyphs, "cache_dir", lambda: tmp_path)
-    font = ROOT / "fonts/BIZUDPGothic-Regular.ttf"
-    glyphs._cmap.cache_clear()
-    full = glyphs.cmap(font, ROOT)
-    assert ord("膝") in full and ord("⚕") not in full
-    (saved,) = tmp_path.glob("cmap-*.bin")
-    assert saved.name == f"cmap-{hashlib.sha256(font.read_bytes()).hexdigest()}.bin"
+    monkeypatch.setattr(fontfile, "cache_dir", lambda: tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    project = tmp_path / "proj"
+    (project / "fonts").mkdir(parents=True)
+    font = project / "fonts/f.ttf"
+    shutil.copyfile(ROOT / "fonts/BIZUDPGothic-Regular.ttf", font)
+    reads = []
+    real_read = fontfile.guarded_read.read_bytes
+    monkeypatch.setattr(fontfile.guarded_read, "read_bytes", lambda *a, **k: reads.append(a[0]) or real_read(*a, **k))
 
-    payload = array("I", [ord("A")]).tobytes()  # a whole cache file is believed
-    saved.write_bytes(glyphs.CMAP_FORMAT + hashlib.sha256(payload).digest() + payload)
-    glyphs._cmap.cache_clear()
-    assert glyphs.cmap(font, ROOT) == {ord("A")}
+    def fresh() -> fontfile.FontFile:
+        fontfile._facts.cache_clear()
+        return fontfile.font_file(font, project)
+
+    full = fresh()
+    assert ord("膝") in full.codepoints and ord("⚕") not in full.codepoints
+    assert full.has_outlines and full.fs_type & 0x000F != 0x0002
+    assert glyphs.cmap(font, project) == full.codepoints  # the same reading, not a second one
+    assert len(reads) == 1
+    (saved,) = (tmp_path / "cache").glob("font-*.bin")
+    assert fresh() == full and len(reads) == 1  # a later process: read from the cache
+
+    payload = fontfile._HEAD.pack(8, 1) + array("I", [ord("A")]).tobytes()  # a whole cache file is believed
+    saved.write_bytes(fontfile.FORMAT + hashlib.sha256(payload).digest() + payload)
+    assert fresh() == fontfile.FontFile(frozenset({ord("A")}), 8, True)
 
     whole = saved.read_bytes()
-    for damaged in (b"", whole[:-4], whole[:-1], whole.replace(b"cmap 1", b"cmap 0"),
+    for damaged in (b"", whole[:-4], whole[:-1], whole.replace(b"font 1", b"font 0"),
                     whole[:-4] + array("I", [ord("B")]).tobytes(), payload):
         saved.write_bytes(damaged)  # empty, torn, another format, edited, no header
-        glyphs._cmap.cache_clear()
-        assert glyphs.cmap(font, ROOT) == full, damaged
+        assert fresh() == full, damaged
         assert saved.read_bytes() != damaged  # and written again
-    glyphs._cmap.cache_clear()
+
+    before = len(reads)
+    with font.open("r+b") as handle:  # changed in place, its modification time put back
+        stat = font.stat()
+        handle.write(b"\0\0\0\0")
+    os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(fontfile.NotAFont):
+        fresh()
+    assert len(reads) == before + 1
+    fontfile._facts.cache_clear()
 
 
 def short_scratch() -> Path:
@@ -124,7 +146,7 @@ def test_a_parallel_build_leaves_no_copies_of_the_fonts(tmp_path):
         assert (project.out / "knee/faq.pdf").is_file()
         left = [p.name for p in scratch.rglob("*") if p.is_dir() and ("fonts-" in p.name or "weasyprint-" in p.name)]
         assert left == [], (jobs, left)
-    assert any(scratch.glob(f"make_pdf-{os.getuid()}/cmap-*.bin"))  # the cache did go there
+    assert any(scratch.glob(f"make_pdf-{os.getuid()}/font-*.bin"))  # the cache did go there
     shutil.rmtree(scratch)
 
 
@@ -197,7 +219,7 @@ def test_font_copies_of_ended_processes_are_swept(tmp_path, monkeypatch):
         folder.mkdir()
     past = time.time() - 2 * fonts_module.UNLOCKED_GRACE
     os.utime(old, (past, past))
-    other = tmp_path / "cmap-0.bin"
+    other = tmp_path / "font-0.bin"
     other.write_bytes(b"")
     fonts_module.sweep_font_folders()
     assert in_use.exists() and fresh.exists() and other.exists()

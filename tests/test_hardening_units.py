@@ -361,12 +361,19 @@ def test_a_picture_for_the_catalog_that_cannot_be_drawn_is_a_warning(project, wr
 
 
 def test_a_font_the_checks_cannot_read_is_named(tmp_path):
-    from leaflet.check.fonts import _licence_problem
+    from leaflet.check.fonts import _problem
+    from leaflet.check.glyphs import cmap
 
     (tmp_path / "outside.ttf").write_bytes(b"x")
-    (tmp_path / "proj").mkdir()
-    problem = _licence_problem(str(tmp_path / "outside.ttf"), str(tmp_path / "proj"), 0, 1)
-    assert problem == "outside.ttf: プロジェクトの外のファイルは読めません"
+    (tmp_path / "proj/fonts").mkdir(parents=True)
+    (tmp_path / "proj/fonts/link.ttf").symlink_to(tmp_path / "outside.ttf")
+    (tmp_path / "proj/fonts/junk.ttf").write_bytes(b"not a font")
+    fonts_dir = tmp_path / "proj/fonts"
+    problem = _problem(fonts_dir / "link.ttf", tmp_path, tmp_path / "proj")  # fonts/ taken as the whole tmp
+    assert problem == "link.ttf: プロジェクトの外のファイルは読めません"
+    assert cmap(fonts_dir / "link.ttf", tmp_path / "proj") == frozenset()
+    assert _problem(fonts_dir / "junk.ttf", fonts_dir, tmp_path / "proj") == "junk.ttf はフォントとして読めません"
+    assert cmap(fonts_dir / "junk.ttf", tmp_path / "proj") == frozenset()
 
 
 def test_the_server_answers_404_for_what_it_cannot_read_and_reports_its_own_errors(tmp_path, capsys, monkeypatch):

@@ -9,16 +9,13 @@ breaks). WeasyPrint embeds (a subset of) every font it draws with.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 from typing import Any
-
-from fontTools.ttLib import TTFont
 
 from .. import guarded_read
 from ..render.weasy import drawn_families
 from .context import Context, excerpt, failed, passed
+from .fontfile import NotAFont, font_file
 from .report import Outcome
 
 NAME = "fonts"
@@ -26,7 +23,6 @@ LABEL = "フォント"
 
 RESTRICTED = 0x0002  # fsType: "Restricted License embedding", may not be embedded
 BITMAP_ONLY = 0x0200  # fsType: only bitmaps may be embedded
-OUTLINES = ("glyf", "CFF ", "CFF2")
 
 
 def check(ctx: Context) -> list[Outcome]:
@@ -71,26 +67,16 @@ def _problem(path: Path, fonts_dir: Path, root: Path) -> str | None:
         return f"{path.name} はプロジェクトの fonts/ の外にあります。fonts/ に置いてください"
     if not path.is_file():
         return f"{path.name} が見つかりません"
-    stat = path.stat()
-    return _licence_problem(str(path), str(root), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=32)
-def _licence_problem(path: str, root: str, mtime_ns: int, size: int) -> str | None:
-    name = Path(path).name
     try:
-        data = guarded_read.read_bytes(path, root, guarded_read.FONT_LIMIT)
+        facts = font_file(path, root)
     except guarded_read.Refused as refused:
-        return f"{name}: {refused.message}"
-    try:
-        with TTFont(BytesIO(data), lazy=True, fontNumber=0) as font:
-            fs_type = font["OS/2"].fsType if "OS/2" in font else 0
-            has_outlines = any(tag in font for tag in OUTLINES)
-    except Exception:
-        return f"{name} はフォントとして読めません"
+        return f"{path.name}: {refused.message}"
+    except NotAFont:
+        return f"{path.name} はフォントとして読めません"
+    fs_type = facts.fs_type
     if fs_type & 0x000F == RESTRICTED or fs_type & BITMAP_ONLY:
-        return (f"{name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。"
+        return (f"{path.name} はライセンスで PDF への埋め込みが禁止されています(fsType {fs_type:#06x})。"
                 "別のフォントにしてください")
-    if not has_outlines:
-        return f"{name} には埋め込める輪郭データがありません"
+    if not facts.has_outlines:
+        return f"{path.name} には埋め込める輪郭データがありません"
     return None

@@ -1,23 +1,16 @@
 """Rule 3, missing glyphs: every character drawn must be in the character map (cmap) of
 the fonts the handout loads. With system fonts hidden (``leaflet.fonts``), a character
 our fonts lack is printed as an empty box; WeasyPrint only logs it while writing the
-PDF, so the preflight reads the fonts' cmaps (fontTools) before anything is written."""
+PDF, so the preflight reads the fonts' cmaps (``fontfile``) before anything is written."""
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
-from array import array
-from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from .. import guarded_read
-from ..atomic import write_atomic
-from ..render.fonts import cache_dir
 from .context import Context, failed, passed
+from .fontfile import NotAFont, font_file
 from .layout import Run
 from .report import Outcome
 
@@ -68,53 +61,9 @@ def _invisible(char: str) -> bool:
 
 
 def cmap(path: Path, root: Path) -> frozenset[int]:
-    stat = path.stat()
-    return _cmap(str(path), str(root), stat.st_mtime_ns, stat.st_size)
-
-
-# Cache file: magic and format, SHA-256 of the payload, then the code points (uint32).
-# A change to how the cmap is read must change CMAP_FORMAT.
-CMAP_FORMAT = b"make_pdf cmap 1\n"
-
-
-@lru_cache(maxsize=32)
-def _cmap(path: str, root: str, mtime_ns: int, size: int) -> frozenset[int]:
-    """Code points a font file maps: once per process, and once per font content for
-    all processes (reading a cmap with fontTools takes ≈0.04 s a font; every build
-    worker and every ``check`` would pay it again)."""
+    """The code points the font maps; none for a font that is refused or unreadable (the
+    fonts rule names it and says why)."""
     try:
-        data = guarded_read.read_bytes(path, root, guarded_read.FONT_LIMIT)
-    except guarded_read.Refused:
-        return frozenset()  # the fonts rule names the file and why
-    digest = hashlib.sha256(data).hexdigest()
-    saved = cache_dir() / f"cmap-{digest}.bin"
-    cached = _read_cached(saved)
-    if cached is not None:
-        return cached
-    with TTFont(BytesIO(data), lazy=True, fontNumber=0) as font:
-        # Placeholder glyph names: without them fontTools derives real ones from the
-        # cmap first, which takes longer than reading the cmap (and we only need keys).
-        font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
-        found = frozenset(font.getBestCmap() or {})
-    payload = array("I", sorted(found)).tobytes()
-    try:
-        write_atomic(saved, CMAP_FORMAT + hashlib.sha256(payload).digest() + payload)
-    except OSError:
-        pass  # a read-only temporary folder only costs the time
-    return found
-
-
-def _read_cached(saved: Path) -> frozenset[int] | None:
-    """The cached code points, or None unless the file is whole and of this format."""
-    try:
-        data = saved.read_bytes()
-    except OSError:
-        return None
-    head = len(CMAP_FORMAT)
-    payload = data[head + 32:]
-    if (not data.startswith(CMAP_FORMAT) or not payload or len(payload) % 4
-            or hashlib.sha256(payload).digest() != data[head:head + 32]):
-        return None
-    codes = array("I")
-    codes.frombytes(payload)
-    return frozenset(codes)
+        return font_file(path, root).codepoints
+    except (guarded_read.Refused, NotAFont):
+        return frozenset()

@@ -16,9 +16,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pikepdf
+if TYPE_CHECKING:  # imported where used: only the press edition pays for pikepdf (≈25 ms)
+    import pikepdf
 
 from ..project import Project
 from ..render.pdf.colour import untwinned
@@ -38,6 +39,8 @@ SPACE_OPERATORS = {"cs", "CS"}
 def check(data: bytes, paper: list[tuple[float, float]], sheets: list[Path], project: Project) -> list[Outcome]:
     """``paper``: each page's size as laid out (pt); ``sheets``: the stylesheets used,
     to name a colour written without a twin (at its ``file:line`` in ``project``)."""
+    import pikepdf
+
     outcomes: list[Outcome] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         rgb = list(_rgb_uses(pdf))
@@ -62,6 +65,8 @@ def check(data: bytes, paper: list[tuple[float, float]], sheets: list[Path], pro
 
 def _rgb_uses(pdf: pikepdf.Pdf) -> Iterator[tuple[int, str]]:
     """(page, what) for every use of RGB the page can print."""
+    import pikepdf
+
     for number, page in enumerate(pdf.pages, 1):
         seen: set[int] = set()
         yield from ((number, what) for what in _content(page.obj, seen))
@@ -76,6 +81,8 @@ def _rgb_uses(pdf: pikepdf.Pdf) -> Iterator[tuple[int, str]]:
 
 def _content(holder: Any, seen: set[int]) -> Iterator[str]:
     """RGB in a content stream (a page, form or pattern) and its resources, recursively."""
+    import pikepdf
+
     if holder.objgen != (0, 0):
         if holder.objgen in seen:
             return
@@ -115,6 +122,8 @@ def _content(holder: Any, seen: set[int]) -> Iterator[str]:
 
 def _bad_shading(shading: Any) -> bool:
     """An RGB gradient, or one whose colours have three values in a CMYK space."""
+    import pikepdf
+
     if shading is None:
         return False
     space = shading.get("/ColorSpace")
@@ -125,6 +134,8 @@ def _bad_shading(shading: Any) -> bool:
 
 
 def _outputs(function: Any) -> Iterator[int]:
+    import pikepdf
+
     if function is None or not isinstance(function, pikepdf.Dictionary):
         return
     for key in ("/C0", "/C1"):
@@ -135,6 +146,8 @@ def _outputs(function: Any) -> Iterator[int]:
 
 
 def _is_rgb(space: Any) -> bool:
+    import pikepdf
+
     if space is None:
         return False
     if isinstance(space, pikepdf.Name):

@@ -45,11 +45,9 @@ class SourceLinesTreeprocessor(Treeprocessor):
                 continue
             # At the start of a line (after any list, heading or quote marker), at or after
             # the line below the previous block: "はい" may also end an earlier paragraph.
-            pattern = _LINE_START + re.escape(own.split("\n", 1)[0].strip()) + ")"
-            found = re.compile(pattern, re.MULTILINE).search(text, cursor)
-            if found is None:
+            start = _find_at_line_start(text, own.split("\n", 1)[0].strip(), cursor)
+            if start is None:
                 continue
-            start = found.start(1)
             line = str(first_line + text.count("\n", 0, start))
             if raw is None:
                 element.set(ATTRIBUTE, line)
@@ -58,7 +56,20 @@ class SourceLinesTreeprocessor(Treeprocessor):
             cursor = _after_lines(text, start, own.count("\n") + 1)
 
 
-_LINE_START = rf"^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{{1,6}}[ \t]+|{TYPED_MARKER})?("
+# What may stand between a line's start and a block's text: indent, quote, list or heading marker.
+_LINE_START = re.compile(rf"[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{{1,6}}[ \t]+|{TYPED_MARKER})?")
+
+
+def _find_at_line_start(text: str, needle: str, cursor: int) -> int | None:
+    """Where ``needle`` first occurs at or after ``cursor`` (a line start) with only a
+    marker before it on its line. A plain search and one compiled pattern: compiling a
+    pattern per block cost a millisecond each, a fifth of a handout's Markdown time."""
+    at = text.find(needle, cursor)
+    while at >= 0:
+        if _LINE_START.fullmatch(text, text.rfind("\n", 0, at) + 1, at):
+            return at
+        at = text.find(needle, at + 1)
+    return None
 _FIRST_TAG = re.compile(r"^\s*<([A-Za-z][A-Za-z0-9]*)(?=[\s>/])")
 
 
