@@ -69,6 +69,13 @@ def test_the_guide_is_only_made_again_when_it_changed(with_guide):
     os.utime(source, ns=(page.stat().st_mtime_ns + 10**9,) * 2)
     update_catalog(with_guide, out)
     assert "困ったとき</h2>" in page.read_text(encoding="utf-8")
+    base = with_guide.templates / "catalog/_page.html"  # the head the catalog pages share
+    base.write_text(base.read_text(encoding="utf-8").replace("<body>", '<body class="changed">'), encoding="utf-8")
+    os.utime(base, ns=(page.stat().st_mtime_ns + 10**9,) * 2)
+    update_catalog(with_guide, out)
+    assert '<body class="changed">' in page.read_text(encoding="utf-8")
+    assert '<body class="changed">' in (out / "index.html").read_text(encoding="utf-8")
+    assert '<body class="changed">' in (out / "print-guide.html").read_text(encoding="utf-8")
 
 
 def test_a_picture_removed_from_the_guide_is_removed_from_out(with_guide):

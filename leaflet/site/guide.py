@@ -25,6 +25,7 @@ SOURCE = Path("docs/guide")      # in the project: index.md and images/
 TARGET = "guide"                 # in the output folder: index.html and images/
 PAGE = "index.html"
 TEMPLATE = "guide.html"          # templates/catalog/guide.html (with catalog.css)
+BASE = "_page.html"              # what it extends: the head every catalog page shares
 PICTURES = (".png", ".jpg", ".jpeg", ".svg")
 
 
@@ -64,7 +65,7 @@ def _inputs(project: Project) -> tuple[list[Path], int]:
     source = project.root / SOURCE
     templates = project.templates / CATALOG_TEMPLATES
     pictures = sorted(p for p in (source / "images").glob("*") if p.suffix.lower() in PICTURES)
-    inputs = [source / "index.md", templates / TEMPLATE, templates / "catalog.css", *pictures]
+    inputs = [source / "index.md", templates / TEMPLATE, templates / BASE, templates / "catalog.css", *pictures]
     return pictures, max(p.stat().st_mtime_ns for p in inputs if p.is_file())
 
 
